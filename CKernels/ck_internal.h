@@ -1,0 +1,68 @@
+/*
+ * Internal contract between the portable driver code and the per-ISA microkernels.
+ * Not part of the public API (CKernels/include/ckernels.h is).
+ */
+#ifndef CK_INTERNAL_H
+#define CK_INTERNAL_H
+
+#include "ckernels.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * GEMM microkernel: the MR x NR tile
+ *     C := alpha * (A_panel * B_panel) + beta * C
+ * A_panel is packed k x MR (element (i, p) at a[p * MR + i]), B_panel is packed k x NR
+ * (element (p, j) at b[p * NR + j]); both 64-byte aligned. C has row stride ldc.
+ * beta == 0: C is not read. Every kernel accumulates acc(i, j) from p = 0 upwards with one
+ * fused multiply-add per step and finishes with fma(beta, C, alpha * acc): that order is
+ * the contract which makes all ISAs bitwise identical.
+ */
+typedef void (*ck_gemm_ukernel_fn)(ptrdiff_t k, const float *a, const float *b,
+                                   float *c, ptrdiff_t ldc, float alpha, float beta);
+
+/* Elementwise kernels over n contiguous elements (already validated). */
+typedef void (*ck_relu_forward_fn)(ptrdiff_t n, const float *x, float *y, uint8_t *mask);
+typedef void (*ck_relu_backward_fn)(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx);
+typedef void (*ck_sigmoid_forward_fn)(ptrdiff_t n, const float *x, float *y);
+/*
+ * One softmax row: y[j] = exp(x[j] - max) for all j, returns the sum of those values in
+ * the canonical order (16 partial sums, lane j % 16, folded 8-4-2-1), so every ISA gives
+ * the same bits. `max` is finite here: the caller handles NaN and infinite maxima.
+ */
+typedef float (*ck_exp_shifted_sum_fn)(ptrdiff_t n, const float *x, float max, float *y);
+/* max of x[0..n), n > 0; NaN if any element is NaN. */
+typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
+
+/* Everything that differs between instruction sets: one table per ISA (BLIS's "context"). */
+typedef struct ck_config {
+    ck_isa isa;
+    int mr, nr;          /* microkernel tile */
+    ptrdiff_t mc, nc;    /* cache blocking of M and N (multiples of mr and nr) */
+    ck_gemm_ukernel_fn gemm_ukernel;
+    ck_relu_forward_fn relu_forward;
+    ck_relu_backward_fn relu_backward;
+    ck_sigmoid_forward_fn sigmoid_forward;
+    ck_exp_shifted_sum_fn exp_shifted_sum;
+    ck_row_max_fn row_max;
+} ck_config;
+
+/* K blocking shared by every ISA: part of the determinism contract above. */
+#define CK_KC 256
+
+/* The active table (never NULL). */
+const ck_config *ck_config_active(void);
+
+/* Per-ISA tables; NULL where the ISA is not compiled in. */
+const ck_config *ck_config_scalar(void);
+const ck_config *ck_config_avx2(void);
+const ck_config *ck_config_avx512(void);
+const ck_config *ck_config_neon(void);
+
+/* Threads to use for a job of `work` units (flops or bytes): 1 below `serial_below`. */
+int ck_threads_for(double work, double serial_below);
+
+/* The canonical 16-lane exp(x) shared by all ISAs, scalar form (see exp_poly.h). */
+float ck_exp_scalar(float x);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * ckernels.h — the C core of Backprop: the few kernels a fully connected network needs.
+ *
+ * Conventions that hold for every function below:
+ *  - float32, row-major. A matrix with `rows` x `cols` and leading dimension `ld` stores
+ *    element (i, j) at p[i * ld + j]; ld >= cols is required (ld may be larger: sub-matrices).
+ *  - Sizes are ptrdiff_t (Swift's Int). Zero sizes are valid and do nothing (documented
+ *    exceptions: GEMM with K == 0 still applies beta to C; losses over zero rows are 0).
+ *  - Arguments are validated before anything is written: a negative size, a leading
+ *    dimension that is too small, a NULL pointer for a non-empty operand or a label out of
+ *    range returns CK_EINVAL (or CK_ERANGE for labels) and leaves every output untouched.
+ *  - Aliasing: inputs and outputs must not overlap unless a function says "may alias"
+ *    (then the buffers must be identical, not partially overlapping).
+ *  - NaN propagates: no kernel turns a NaN input into a number (ReLU keeps NaN, softmax of a
+ *    row containing NaN is NaN in that row).
+ *  - Determinism: every output element is computed by one thread in a fixed order, so
+ *    results are bitwise identical for any thread count, and for every instruction set
+ *    (ISA) on one machine: all GEMM microkernels accumulate k in ascending order with fused
+ *    multiply-adds and share one K blocking.
+ *  - Threads: OpenMP when compiled with it (-fopenmp defines _OPENMP), else serial.
+ */
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * Status codes
+ * ------------------------------------------------------------------------------------- */
+
+/** Return value of every kernel. */
+typedef enum ck_status {
+    CK_OK = 0,
+    /** A size is negative, a leading dimension too small, or a required pointer NULL. */
+    CK_EINVAL = 1,
+    /** A class-index label is outside 0 ..< number of classes. */
+    CK_ERANGE = 2,
+    /** The requested instruction set is not supported by this CPU or this build. */
+    CK_EUNSUPPORTED = 3
+} ck_status;
+
+/** A short English description of a status code ("invalid argument", ...). Never NULL. */
+const char *ck_status_string(ck_status status);
+
+/* ---------------------------------------------------------------------------------------
+ * Instruction sets and threads
+ * ------------------------------------------------------------------------------------- */
+
+/** The instruction sets the GEMM microkernels and elementwise kernels are written for. */
+typedef enum ck_isa {
+    CK_ISA_SCALAR = 0,
+    CK_ISA_AVX2 = 1,   /* AVX2 + FMA3 (x86-64)   */
+    CK_ISA_AVX512 = 2, /* AVX-512F (x86-64)      */
+    CK_ISA_NEON = 3    /* Advanced SIMD (arm64)  */
+} ck_isa;
+
+/**
+ * The instruction set in use. On first use the best one the CPU supports is chosen, unless
+ * the environment variable CKERNELS_ISA names another (scalar, avx2, avx512, neon); a name
+ * the CPU cannot run is ignored with a message on stderr.
+ */
+ck_isa ck_active_isa(void);
+
+/** Switch every kernel to `isa`. Returns CK_EUNSUPPORTED (and changes nothing) if this CPU
+ *  or this build cannot run it. Not thread-safe against kernels running at the same time. */
+ck_status ck_set_isa(ck_isa isa);
+
+/** 1 if this CPU and build can run `isa`, else 0. */
+int ck_isa_supported(ck_isa isa);
+
+/** "scalar", "avx2", "avx512", "neon"; "unknown" for other values. */
+const char *ck_isa_name(ck_isa isa);
+
+/** The GEMM microkernel's register tile (MR rows x NR columns) for `isa`; 0 x 0 if unsupported. */
+void ck_gemm_tile(ck_isa isa, int *mr, int *nr);
+
+/** 1 if the core was compiled with OpenMP, else 0. */
+int ck_openmp_enabled(void);
+
+/** Upper bound on the threads a kernel uses. n < 1 restores the default (OpenMP's default,
+ *  normally the number of cores; 1 without OpenMP). Process-wide. */
+void ck_set_num_threads(int n);
+
+/** The current upper bound set by ck_set_num_threads (1 without OpenMP). */
+int ck_get_num_threads(void);
+
+/** Runs an empty parallel region with the current thread bound and returns how many threads
+ *  actually took part. Lets tests prove that the parallel build really runs in parallel. */
+int ck_parallel_team_size(void);
+
+/* ---------------------------------------------------------------------------------------
+ * GEMM
+ * ------------------------------------------------------------------------------------- */
+
+/** Whether an operand is used as stored or transposed. */
+typedef enum ck_transpose {
+    CK_NO_TRANS = 0,
+    CK_TRANS = 1
+} ck_transpose;
+
+/**
+ * C = alpha * op(A) * op(B) + beta * C
+ *
+ * op(A) is m x k, op(B) is k x n, C is m x n (row-major, leading dimension ldc >= n).
+ *  - trans_a == CK_NO_TRANS: A is stored m x k, lda >= k.   CK_TRANS: A is stored k x m, lda >= m.
+ *  - trans_b == CK_NO_TRANS: B is stored k x n, ldb >= n.   CK_TRANS: B is stored n x k, ldb >= k.
+ * beta == 0 overwrites C without reading it (NaN in C does not survive), as BLAS does.
+ * alpha == 0 or k == 0 reads neither A nor B: C = beta * C.
+ * m == 0 or n == 0: nothing happens. C must not alias A or B.
+ * Parallel over blocks of C (never over k); small products stay on one thread.
+ */
+ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
+                   ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                   float alpha, const float *a, ptrdiff_t lda,
+                   const float *b, ptrdiff_t ldb,
+                   float beta, float *c, ptrdiff_t ldc);
+
+/* ---------------------------------------------------------------------------------------
+ * Activations (contiguous vectors of n elements; a matrix passes rows * cols)
+ * ------------------------------------------------------------------------------------- */
+
+/**
+ * ReLU forward: y = x where x > 0, +0 where x <= 0 (including -0), NaN stays NaN.
+ * mask[i] = 1 where the gradient passes (x > 0 or x is NaN), else 0.
+ * y may alias x. mask must not alias either.
+ */
+ck_status ck_relu_forward(ptrdiff_t n, const float *x, float *y, uint8_t *mask);
+
+/** ReLU backward: dx = dy where mask[i] != 0, else +0. dx may alias dy. */
+ck_status ck_relu_backward(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx);
+
+/**
+ * Sigmoid forward: y = 1 / (1 + exp(-x)), evaluated so that no intermediate overflows:
+ * sigmoid(-100) is a tiny positive number (or 0), sigmoid(100) is exactly 1. y may alias x.
+ */
+ck_status ck_sigmoid_forward(ptrdiff_t n, const float *x, float *y);
+
+/** Sigmoid backward from the cached output y: dx = dy * (1 - y) * y. dx may alias dy. */
+ck_status ck_sigmoid_backward(ptrdiff_t n, const float *dy, const float *y, float *dx);
+
+/* ---------------------------------------------------------------------------------------
+ * Softmax and cross-entropy (m rows of n classes)
+ * ------------------------------------------------------------------------------------- */
+
+/**
+ * Row-wise softmax, numerically stable: y[i, j] = exp(x[i, j] - max_i) / sum_j exp(x[i, j] - max_i).
+ * Finite logits of any magnitude give finite rows summing to 1. A row with +Inf puts its
+ * mass evenly on the +Inf entries; a row of all -Inf or with a NaN becomes NaN.
+ * x is m x n (ldx >= n), y is m x n (ldy >= n). y may alias x when ldy == ldx.
+ */
+ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy);
+
+/**
+ * Fused softmax + cross-entropy forward for one-hot (or any probability) targets t (m x n):
+ *   y = softmax(x), *loss = -(1/m) * sum_i sum_j t[i, j] * log_softmax(x)[i, j].
+ * log_softmax is computed as x - max - log(sum exp(x - max)), so the loss is finite for
+ * finite logits of any magnitude (no log(0), and no 1e-7 fudge term is needed).
+ * The sum is accumulated in double in a fixed order. m == 0 gives *loss = 0.
+ * y may alias x when ldy == ldx.
+ */
+ck_status ck_softmax_cross_entropy_forward(ptrdiff_t m, ptrdiff_t n,
+                                           const float *x, ptrdiff_t ldx,
+                                           const float *t, ptrdiff_t ldt,
+                                           float *y, ptrdiff_t ldy, float *loss);
+
+/** As ck_softmax_cross_entropy_forward with class-index targets: labels[i] in 0 ..< n
+ *  (CK_ERANGE otherwise, before anything is written). */
+ck_status ck_softmax_cross_entropy_forward_labels(ptrdiff_t m, ptrdiff_t n,
+                                                  const float *x, ptrdiff_t ldx,
+                                                  const int32_t *labels,
+                                                  float *y, ptrdiff_t ldy, float *loss);
+
+/** Backward of the fused loss for one-hot targets: dx = (y - t) / m. dx may alias y when lddx == ldy. */
+ck_status ck_softmax_cross_entropy_backward(ptrdiff_t m, ptrdiff_t n,
+                                            const float *y, ptrdiff_t ldy,
+                                            const float *t, ptrdiff_t ldt,
+                                            float *dx, ptrdiff_t lddx);
+
+/** Backward for class-index targets: dx = (y - onehot(labels)) / m. dx may alias y when lddx == ldy. */
+ck_status ck_softmax_cross_entropy_backward_labels(ptrdiff_t m, ptrdiff_t n,
+                                                   const float *y, ptrdiff_t ldy,
+                                                   const int32_t *labels,
+                                                   float *dx, ptrdiff_t lddx);
+
+/* ---------------------------------------------------------------------------------------
+ * Affine helpers and optimizers
+ * ------------------------------------------------------------------------------------- */
+
+/** y[i, j] += bias[j] for an m x n matrix y (ldy >= n). bias has n elements. */
+ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y, ptrdiff_t ldy);
+
+/**
+ * Fused bias + ReLU, the epilogue of an affine layer followed by ReLU:
+ * y[i, j] = relu(y[i, j] + bias[j]) in place, mask (m x n, contiguous, row-major) as in
+ * ck_relu_forward. Bitwise equal to ck_add_row_bias followed by ck_relu_forward.
+ */
+ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
+                               float *y, ptrdiff_t ldy, uint8_t *mask);
+
+/** sums[j] = sum over i of x[i, j] (overwrites sums; rows added in ascending order). The db
+ *  of an affine layer. m == 0 sets sums to 0. */
+ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *sums);
+
+/** Plain SGD: p[i] -= lr * g[i]. */
+ck_status ck_sgd_update(ptrdiff_t n, float lr, const float *g, float *p);
+
+/** Momentum SGD (as in the book): v = momentum * v - lr * g; p += v. */
+ck_status ck_momentum_update(ptrdiff_t n, float lr, float momentum, const float *g, float *v, float *p);
+
+/**
+ * Adam (as in the book): m += (1 - beta1) * (g - m); v += (1 - beta2) * (g * g - v);
+ * p -= lr_t * m / (sqrt(v) + eps), where the caller passes the bias-corrected step
+ * lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t).
+ */
+ck_status ck_adam_update(ptrdiff_t n, float lr_t, float beta1, float beta2, float eps,
+                         const float *g, float *m, float *v, float *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CKERNELS_H */

@@ -1,0 +1,168 @@
+/*
+ * Row-wise softmax and the fused softmax + cross-entropy, as XNNPACK does it: row max, then
+ * exp(x - max) stored with its sum, then one scaling pass. The loss uses log-softmax
+ * (x - max - log(sum)), which is finite for any finite logits.
+ */
+#include "ck_internal.h"
+
+#include <math.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Elements below which softmax runs on one thread. */
+#define CK_SOFTMAX_SERIAL 65536.0
+
+/* The loss is summed in at most this many partial sums of consecutive rows, each block at
+ * least 64 rows: block boundaries depend on m only, so the loss does not depend on the
+ * thread count. (OpenMP's `ordered` would do the same, but clang emits runtime calls that
+ * older libomp builds lack.) */
+#define CK_LOSS_BLOCKS 256
+
+/* log(sum exp(x - max)) and the softmax of one row; *row_max receives the max. */
+static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, float *y, float *row_max) {
+    float max = cfg->row_max(n, x);
+    *row_max = max;
+    if (isnan(max) || max == -INFINITY) {
+        /* NaN anywhere, or every entry -Inf: the row has no meaningful distribution. */
+        for (ptrdiff_t j = 0; j < n; ++j) y[j] = NAN;
+        return NAN;
+    }
+    if (max == INFINITY) {
+        /* The +Inf entries share the mass evenly; everything else gets 0. */
+        ptrdiff_t infinities = 0;
+        for (ptrdiff_t j = 0; j < n; ++j) infinities += x[j] == INFINITY;
+        for (ptrdiff_t j = 0; j < n; ++j) y[j] = x[j] == INFINITY ? 1.0f / (float)infinities : 0.0f;
+        return logf((float)infinities);
+    }
+    float sum = cfg->exp_shifted_sum(n, x, max, y);
+    float inverse = 1.0f / sum;
+    for (ptrdiff_t j = 0; j < n; ++j) y[j] *= inverse;
+    return logf(sum);
+}
+
+/* log_softmax(x)[j] from the row's max and log-sum, with the +Inf convention above. */
+static double log_softmax(float v, float max, float log_sum) {
+    if (max == INFINITY) return v == INFINITY ? -(double)log_sum : -INFINITY;
+    return (double)v - (double)max - (double)log_sum;
+}
+
+ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy) {
+    if (m < 0 || n < 0 || ldx < n || ldy < n) return CK_EINVAL;
+    if (m == 0 || n == 0) return CK_OK;
+    if (x == NULL || y == NULL) return CK_EINVAL;
+    const ck_config *cfg = ck_config_active();
+    int threads = ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL);
+    (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        float max;
+        softmax_row(cfg, n, x + i * ldx, y + i * ldy, &max);
+    }
+    return CK_OK;
+}
+
+/* Shared body of both forward variants: exactly one of t and labels is non-NULL. */
+static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                                       const float *t, ptrdiff_t ldt, const int32_t *labels,
+                                       float *y, ptrdiff_t ldy, float *loss) {
+    if (loss == NULL) return CK_EINVAL;
+    if (m == 0 || n == 0) {
+        *loss = 0.0f;
+        return CK_OK;
+    }
+    const ck_config *cfg = ck_config_active();
+    ptrdiff_t block_rows = (m + CK_LOSS_BLOCKS - 1) / CK_LOSS_BLOCKS;
+    if (block_rows < 64) block_rows = 64;
+    ptrdiff_t blocks = (m + block_rows - 1) / block_rows;
+    double partials[CK_LOSS_BLOCKS];
+    int threads = ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL);
+    (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+    for (ptrdiff_t block = 0; block < blocks; ++block) {
+        ptrdiff_t first = block * block_rows;
+        ptrdiff_t last = first + block_rows < m ? first + block_rows : m;
+        double partial = 0.0;
+        for (ptrdiff_t i = first; i < last; ++i) {
+            const float *xi = x + i * ldx;
+            float max;
+            float log_sum = softmax_row(cfg, n, xi, y + i * ldy, &max);
+            if (labels != NULL) {
+                partial -= log_softmax(xi[labels[i]], max, log_sum);
+            } else {
+                const float *ti = t + i * ldt;
+                for (ptrdiff_t j = 0; j < n; ++j) {
+                    if (ti[j] != 0.0f) partial -= (double)ti[j] * log_softmax(xi[j], max, log_sum);
+                }
+            }
+        }
+        partials[block] = partial;
+    }
+    double total = 0.0;
+    for (ptrdiff_t block = 0; block < blocks; ++block) total += partials[block];
+    *loss = (float)(total / (double)m);
+    return CK_OK;
+}
+
+ck_status ck_softmax_cross_entropy_forward(ptrdiff_t m, ptrdiff_t n,
+                                           const float *x, ptrdiff_t ldx,
+                                           const float *t, ptrdiff_t ldt,
+                                           float *y, ptrdiff_t ldy, float *loss) {
+    if (m < 0 || n < 0 || ldx < n || ldt < n || ldy < n) return CK_EINVAL;
+    if (m > 0 && n > 0 && (x == NULL || t == NULL || y == NULL)) return CK_EINVAL;
+    return softmax_cross_entropy(m, n, x, ldx, n > 0 ? t : NULL, ldt, NULL, y, ldy, loss);
+}
+
+static int labels_out_of_range(ptrdiff_t m, ptrdiff_t n, const int32_t *labels) {
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        if (labels[i] < 0 || labels[i] >= n) return 1;
+    }
+    return 0;
+}
+
+ck_status ck_softmax_cross_entropy_forward_labels(ptrdiff_t m, ptrdiff_t n,
+                                                  const float *x, ptrdiff_t ldx,
+                                                  const int32_t *labels,
+                                                  float *y, ptrdiff_t ldy, float *loss) {
+    if (m < 0 || n < 0 || ldx < n || ldy < n) return CK_EINVAL;
+    if (m > 0 && (labels == NULL || (n > 0 && (x == NULL || y == NULL)))) return CK_EINVAL;
+    if (labels_out_of_range(m, n, labels)) return CK_ERANGE;
+    return softmax_cross_entropy(m, n, x, ldx, NULL, 0, labels, y, ldy, loss);
+}
+
+ck_status ck_softmax_cross_entropy_backward(ptrdiff_t m, ptrdiff_t n,
+                                            const float *y, ptrdiff_t ldy,
+                                            const float *t, ptrdiff_t ldt,
+                                            float *dx, ptrdiff_t lddx) {
+    if (m < 0 || n < 0 || ldy < n || ldt < n || lddx < n) return CK_EINVAL;
+    if (m == 0 || n == 0) return CK_OK;
+    if (y == NULL || t == NULL || dx == NULL) return CK_EINVAL;
+    float scale = 1.0f / (float)m;
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        for (ptrdiff_t j = 0; j < n; ++j) dx[i * lddx + j] = (y[i * ldy + j] - t[i * ldt + j]) * scale;
+    }
+    return CK_OK;
+}
+
+ck_status ck_softmax_cross_entropy_backward_labels(ptrdiff_t m, ptrdiff_t n,
+                                                   const float *y, ptrdiff_t ldy,
+                                                   const int32_t *labels,
+                                                   float *dx, ptrdiff_t lddx) {
+    if (m < 0 || n < 0 || ldy < n || lddx < n) return CK_EINVAL;
+    if (m == 0) return CK_OK;
+    if (labels == NULL || (n > 0 && (y == NULL || dx == NULL))) return CK_EINVAL;
+    if (labels_out_of_range(m, n, labels)) return CK_ERANGE;
+    float scale = 1.0f / (float)m;
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        for (ptrdiff_t j = 0; j < n; ++j) {
+            float target = j == labels[i] ? 1.0f : 0.0f;
+            dx[i * lddx + j] = (y[i * ldy + j] - target) * scale;
+        }
+    }
+    return CK_OK;
+}

@@ -1,0 +1,150 @@
+// swift-tools-version: 6.2
+// Tools version 6.2 is deliberate: from 6.2 on, SwiftPM accepts a versioned dependency
+// whose targets use `unsafeFlags`, which the OpenMP build of the C core needs.
+
+import Foundation
+import PackageDescription
+
+// MARK: - Locating LLVM's OpenMP runtime
+
+/// Where the OpenMP header and runtime library live on this machine, if anywhere.
+///
+/// Swift's bundled clang ships neither `omp.h` nor `libomp`. Debian's `libomp-dev` puts them
+/// under `/usr/lib/llvm-<version>/`, Homebrew's `libomp` under `<prefix>/opt/libomp/`; both are
+/// off the default search paths. We look them up here instead of hard-coding one LLVM version,
+/// and fall back to the (correct, serial) build when nothing is found.
+struct OpenMPRuntime {
+    var includeDirectory: String
+    var libraryDirectory: String
+
+    static func locate() -> OpenMPRuntime? {
+        let fileManager = FileManager.default
+        let exists = { (path: String) in fileManager.fileExists(atPath: path) }
+
+        if let root = ProcessInfo.processInfo.environment["CKERNELS_OPENMP_ROOT"] {
+            let candidate = OpenMPRuntime(includeDirectory: root + "/include", libraryDirectory: root + "/lib")
+            return exists(candidate.includeDirectory + "/omp.h") ? candidate : nil
+        }
+        #if os(Linux)
+        // Newest LLVM first: /usr/lib/llvm-19 before /usr/lib/llvm-14.
+        let versions = ((try? fileManager.contentsOfDirectory(atPath: "/usr/lib")) ?? [])
+            .filter { $0.hasPrefix("llvm-") }
+            .sorted { (Int($0.dropFirst(5)) ?? 0) > (Int($1.dropFirst(5)) ?? 0) }
+        for version in versions {
+            let llvm = "/usr/lib/" + version
+            guard exists(llvm + "/lib/libomp.so") else { continue }
+            let clangResources = llvm + "/lib/clang"
+            let headerDirectories = ((try? fileManager.contentsOfDirectory(atPath: clangResources)) ?? [])
+                .map { clangResources + "/" + $0 + "/include" } + [llvm + "/include/openmp", llvm + "/include"]
+            if let include = headerDirectories.first(where: { exists($0 + "/omp.h") }) {
+                return OpenMPRuntime(includeDirectory: include, libraryDirectory: llvm + "/lib")
+            }
+        }
+        #elseif os(macOS)
+        for prefix in ["/opt/homebrew/opt/libomp", "/usr/local/opt/libomp"] where exists(prefix + "/include/omp.h") {
+            return OpenMPRuntime(includeDirectory: prefix + "/include", libraryDirectory: prefix + "/lib")
+        }
+        #endif
+        return nil
+    }
+
+    /// Compiler flags for the C core. Apple's clang accepts OpenMP only through `-Xclang`.
+    var compilerFlags: [String] {
+        #if os(macOS)
+        return ["-Xclang", "-fopenmp", "-I", includeDirectory]
+        #else
+        return ["-fopenmp", "-I", includeDirectory]
+        #endif
+    }
+
+    var linkerFlags: [String] {
+        ["-L", libraryDirectory, "-lomp", "-Xlinker", "-rpath", "-Xlinker", libraryDirectory]
+    }
+}
+
+let openMP = OpenMPRuntime.locate()
+let whenOpenMP = BuildSettingCondition.when(traits: ["OpenMP"])
+
+// MARK: - Package
+
+let package = Package(
+    name: "Backprop",
+    products: [
+        .library(name: "Backprop", targets: ["Backprop"]),
+        .library(name: "CKernels", targets: ["CKernels"]),
+        .executable(name: "backprop", targets: ["BackpropCLI"]),
+        .executable(name: "kernel-bench", targets: ["KernelBench"]),
+    ],
+    traits: [
+        .trait(
+            name: "OpenMP",
+            description: "Parallelize the C kernels with LLVM's OpenMP runtime when it is installed "
+                + "(Debian: libomp-dev; macOS: brew install libomp). Without it the core is serial and still correct."
+        ),
+        .default(enabledTraits: ["OpenMP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "CKernels",
+            path: "CKernels",
+            exclude: ["README.md"],
+            cSettings: [
+                // -ffp-contract=off: the kernels place every fused multiply-add explicitly, so that
+                // each instruction set rounds exactly like the scalar code (see CKernels/README.md).
+                .unsafeFlags(["-O3", "-std=c11", "-ffp-contract=off"]),
+                .unsafeFlags(openMP?.compilerFlags ?? [], whenOpenMP),
+            ],
+            linkerSettings: [
+                .linkedLibrary("m", .when(platforms: [.linux])),
+                .unsafeFlags(openMP?.linkerFlags ?? [], whenOpenMP),
+            ]
+        ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "Backprop",
+            dependencies: [
+                "CKernels", "CZlib",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            path: "Sources/Backprop"
+        ),
+        .executableTarget(
+            name: "BackpropCLI",
+            dependencies: [
+                "Backprop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/BackpropCLI"
+        ),
+        .executableTarget(
+            name: "KernelBench",
+            dependencies: [
+                "Backprop", "CKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/KernelBench"
+        ),
+        .testTarget(
+            name: "CKernelsTests",
+            dependencies: [
+                "Backprop", "CKernels",
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "BackpropTests",
+            dependencies: [
+                "Backprop",
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
