@@ -1,2 +1,187 @@
+/*
+ * AVX2 + FMA3 kernels (x86-64). Compiled with target attributes rather than -mavx2, so the
+ * rest of the library stays baseline x86-64 and these run only when dispatch.c has checked
+ * the CPU. Every kernel reproduces microkernels/scalar.c bit for bit.
+ */
 #include "../ck_internal.h"
-const ck_config *ck_config_avx2(void) { return 0; }
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#include "../exp_poly.h"
+#include <immintrin.h>
+
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+
+#define AVX2_MR 6
+#define AVX2_NR 16
+
+/* 6 x 16 tile: 12 accumulators, 2 B vectors, 1 broadcast -> 15 of 16 ymm registers. */
+CK_AVX2 static void gemm_ukernel_avx2(ptrdiff_t k, const float *a, const float *b,
+                                      float *c, ptrdiff_t ldc, float alpha, float beta) {
+    __m256 acc[AVX2_MR][2];
+    for (int i = 0; i < AVX2_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (ptrdiff_t p = 0; p < k; ++p) {
+        __m256 b0 = _mm256_load_ps(b + p * AVX2_NR);
+        __m256 b1 = _mm256_load_ps(b + p * AVX2_NR + 8);
+        for (int i = 0; i < AVX2_MR; ++i) {
+            __m256 ai = _mm256_broadcast_ss(a + p * AVX2_MR + i);
+            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+        }
+    }
+    __m256 va = _mm256_set1_ps(alpha);
+    if (beta == 0.0f) {
+        for (int i = 0; i < AVX2_MR; ++i) {
+            _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[i][0]));
+            _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[i][1]));
+        }
+    } else {
+        __m256 vb = _mm256_set1_ps(beta);
+        for (int i = 0; i < AVX2_MR; ++i) {
+            float *row = c + i * ldc;
+            _mm256_storeu_ps(row, _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), _mm256_mul_ps(va, acc[i][0])));
+            _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), _mm256_mul_ps(va, acc[i][1])));
+        }
+    }
+}
+
+/* ck_exp_nonpositive (exp_poly.h), 8 lanes, same operations in the same order. */
+CK_AVX2 static inline __m256 exp_avx2(__m256 x) {
+    const __m256 lo = _mm256_set1_ps(CK_EXP_LO);
+    __m256 below = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+    __m256 xc = _mm256_max_ps(lo, x); /* max returns its second operand for NaN: NaN survives */
+    __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(xc, _mm256_set1_ps(CK_EXP_LOG2E), _mm256_set1_ps(0.5f)));
+    __m256 r = _mm256_fmadd_ps(fx, _mm256_set1_ps(-CK_EXP_C1), xc);
+    r = _mm256_fmadd_ps(fx, _mm256_set1_ps(-CK_EXP_C2), r);
+    __m256 p = _mm256_set1_ps(CK_EXP_P0);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_EXP_P1));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_EXP_P2));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_EXP_P3));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_EXP_P4));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_EXP_P5));
+    __m256 r2 = _mm256_mul_ps(r, r);
+    __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, r2, r), _mm256_set1_ps(1.0f));
+    __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+    y = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
+    return _mm256_andnot_ps(below, y);
+}
+
+CK_AVX2 static void relu_forward_avx2(ptrdiff_t n, const float *x, float *y, uint8_t *mask) {
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    ptrdiff_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i keep[4];
+        for (int q = 0; q < 4; ++q) {
+            __m256 v = _mm256_loadu_ps(x + i + 8 * q);
+            __m256 pass = _mm256_cmp_ps(v, zero, _CMP_NLE_UQ); /* !(v <= 0): NaN passes */
+            _mm256_storeu_ps(y + i + 8 * q, _mm256_and_ps(v, pass));
+            keep[q] = _mm256_castps_si256(pass);
+        }
+        /* Four 8 x int32 masks (0 / -1) to 32 bytes (0 / 1) in element order. */
+        __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(keep[0], keep[1]), _mm256_packs_epi32(keep[2], keep[3]));
+        bytes = _mm256_permutevar8x32_epi32(bytes, order);
+        _mm256_storeu_si256((__m256i *)(mask + i), _mm256_and_si256(bytes, _mm256_set1_epi8(1)));
+    }
+    for (; i < n; ++i) {
+        float v = x[i];
+        int passes = !(v <= 0.0f);
+        mask[i] = (uint8_t)passes;
+        y[i] = passes ? v : 0.0f;
+    }
+}
+
+CK_AVX2 static void relu_backward_avx2(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256i m = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(mask + i)));
+        __m256 blocked = _mm256_castsi256_ps(_mm256_cmpeq_epi32(m, _mm256_setzero_si256()));
+        _mm256_storeu_ps(dx + i, _mm256_andnot_ps(blocked, _mm256_loadu_ps(dy + i)));
+    }
+    for (; i < n; ++i) dx[i] = mask[i] ? dy[i] : 0.0f;
+}
+
+CK_AVX2 static void sigmoid_forward_avx2(ptrdiff_t n, const float *x, float *y) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 e = exp_avx2(_mm256_or_ps(v, sign)); /* exp(-|x|) */
+        __m256 r = _mm256_div_ps(one, _mm256_add_ps(one, e));
+        __m256 nonnegative = _mm256_cmp_ps(v, zero, _CMP_GE_OQ);
+        _mm256_storeu_ps(y + i, _mm256_blendv_ps(_mm256_mul_ps(e, r), r, nonnegative));
+    }
+    for (; i < n; ++i) y[i] = ck_sigmoid_scalar(x[i]);
+}
+
+/* Lanes [0, count) set, for masked loads of a tail. */
+CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+CK_AVX2 static float exp_shifted_sum_avx2(ptrdiff_t n, const float *x, float max, float *y) {
+    const __m256 vmax = _mm256_set1_ps(max);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()}; /* lanes 0-7 and 8-15 */
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        for (int h = 0; h < 2; ++h) {
+            __m256 e = exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + j + 8 * h), vmax));
+            _mm256_storeu_ps(y + j + 8 * h, e);
+            acc[h] = _mm256_add_ps(acc[h], e);
+        }
+    }
+    for (int h = 0; h < 2 && j + 8 * h < n; ++h) {
+        __m256i lanes = first_lanes(n - j - 8 * h);
+        __m256 e = exp_avx2(_mm256_sub_ps(_mm256_maskload_ps(x + j + 8 * h, lanes), vmax));
+        e = _mm256_and_ps(e, _mm256_castsi256_ps(lanes));
+        _mm256_maskstore_ps(y + j + 8 * h, lanes, e);
+        acc[h] = _mm256_add_ps(acc[h], e);
+    }
+    /* Fold 16 -> 8 -> 4 -> 2 -> 1 exactly as scalar.c does. */
+    __m256 s8 = _mm256_add_ps(acc[0], acc[1]);
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
+    return _mm_cvtss_f32(s1);
+}
+
+CK_AVX2 static float row_max_avx2(ptrdiff_t n, const float *x) {
+    __m256 m = _mm256_set1_ps(x[0]);
+    __m256 nan = _mm256_setzero_ps();
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 v = _mm256_loadu_ps(x + j);
+        nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        m = _mm256_max_ps(m, v);
+    }
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+    float result = _mm_cvtss_f32(m4);
+    int any_nan = _mm256_movemask_ps(nan) != 0;
+    for (; j < n; ++j) {
+        any_nan |= x[j] != x[j];
+        result = x[j] > result ? x[j] : result;
+    }
+    return any_nan ? NAN : result;
+}
+
+static const ck_config avx2_config = {
+    .isa = CK_ISA_AVX2,
+    .mr = AVX2_MR, .nr = AVX2_NR,
+    .mc = 168, .nc = 4080, /* BLIS Haswell sizes: A block in L2, B block in L3 */
+    .gemm_ukernel = gemm_ukernel_avx2,
+    .relu_forward = relu_forward_avx2,
+    .relu_backward = relu_backward_avx2,
+    .sigmoid_forward = sigmoid_forward_avx2,
+    .exp_shifted_sum = exp_shifted_sum_avx2,
+    .row_max = row_max_avx2,
+};
+
+const ck_config *ck_config_avx2(void) { return &avx2_config; }
+
+#else
+
+const ck_config *ck_config_avx2(void) { return NULL; }
+
+#endif
