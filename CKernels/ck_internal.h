@@ -21,6 +21,18 @@
 typedef void (*ck_gemm_ukernel_fn)(ptrdiff_t k, const float *a, const float *b,
                                    float *c, ptrdiff_t ldc, float alpha, float beta);
 
+/*
+ * Unpacked ("small/unpacked", BLIS's sup) microkernel for products too small to repay
+ * packing: the rows x cols tile (rows <= sup_mr, cols <= sup_nr) of
+ *     C := alpha * (A * B) + beta * C
+ * with A read in place, element (i, p) at a[i * rsa + p * csa] (so either transpose works),
+ * and B read in place row by row, element (p, j) at b[p * rsb + j] (unit column stride).
+ * Same accumulation order and epilogue as the packed microkernel: results are identical.
+ */
+typedef void (*ck_gemm_sup_fn)(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                               const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                               float alpha, float beta, int rows, int cols);
+
 /* Elementwise kernels over n contiguous elements (already validated). */
 typedef void (*ck_relu_forward_fn)(ptrdiff_t n, const float *x, float *y, uint8_t *mask);
 typedef void (*ck_relu_backward_fn)(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx);
@@ -40,6 +52,8 @@ typedef struct ck_config {
     int mr, nr;          /* microkernel tile */
     ptrdiff_t mc, nc;    /* cache blocking of M and N (multiples of mr and nr) */
     ck_gemm_ukernel_fn gemm_ukernel;
+    int sup_mr, sup_nr;  /* unpacked tile; 0 when gemm_sup is NULL */
+    ck_gemm_sup_fn gemm_sup;
     ck_relu_forward_fn relu_forward;
     ck_relu_backward_fn relu_backward;
     ck_sigmoid_forward_fn sigmoid_forward;

@@ -1,10 +1,10 @@
 /*
  * SGEMM driver, BLIS style: the five loops around a microkernel.
  *
- *   jc: N in blocks of NC            (B block lives in L3)
- *    pc: K in blocks of CK_KC        (pack the KC x NC block of op(B) into NR-wide panels)
- *     ic: M in blocks of MC          (pack the MC x KC block of op(A) into MR-tall panels: L2)
- *      jr, ir: NR x MR tiles         (microkernel, accumulators in registers)
+ *   jc: N in blocks of NC            (the packed KC x NC block of op(B) is sized for L2)
+ *    pc: K in blocks of CK_KC        (pack that block of op(B) into NR-wide panels)
+ *     ic: M in blocks of MC          (pack the MC x KC block of op(A) into MR-tall panels: L3)
+ *      ir, jr: MR x NR tiles         (A micro-panel in L1, accumulators in registers)
  *
  * Transposes are absorbed by the packing routines, so the microkernel only ever sees one
  * layout. Edge tiles are computed into a local MR x NR tile and the valid part copied out,
@@ -137,12 +137,14 @@ static void gemm_serial(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
                 const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
                 pack_a(ta, mc, kc, a_block, lda, mr, packed_a);
-                for (ptrdiff_t jr = 0; jr < nc; jr += nr) {
-                    ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
-                    const float *b_panel = packed_b + jr * kc;
-                    for (ptrdiff_t ir = 0; ir < mc; ir += mr) {
-                        ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
-                        const float *a_panel = packed_a + ir * kc;
+                /* Rows outer: the A micro-panel (MR x KC) stays in L1 while the B panels
+                 * stream from L2, where the packed KC x NC block of B lives. */
+                for (ptrdiff_t ir = 0; ir < mc; ir += mr) {
+                    ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
+                    const float *a_panel = packed_a + ir * kc;
+                    for (ptrdiff_t jr = 0; jr < nc; jr += nr) {
+                        ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
+                        const float *b_panel = packed_b + jr * kc;
                         float *c_tile = c + (ic + ir) * ldc + jc + jr;
                         if (rows == mr && cols == nr) {
                             cfg->gemm_ukernel(kc, a_panel, b_panel, c_tile, ldc, alpha, beta_block);
@@ -160,6 +162,59 @@ static void gemm_serial(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                 }
             }
         }
+    }
+}
+
+/*
+ * The unpacked path for small products: A and (non-transposed) B are read in place, a
+ * transposed B is packed once per K block. Same K blocking and epilogue as gemm_serial.
+ */
+static void gemm_small(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
+                       ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                       float beta, float *c, ptrdiff_t ldc) {
+    const int mr = cfg->sup_mr, nr = cfg->sup_nr;
+    const ptrdiff_t rsa = ta == CK_NO_TRANS ? lda : 1, csa = ta == CK_NO_TRANS ? 1 : lda;
+    float *packed_b = NULL;
+    if (tb == CK_TRANS) {
+        ptrdiff_t kc_alloc = k < CK_KC ? k : CK_KC;
+        packed_b = pack_buffer((size_t)((n + nr - 1) / nr * nr) * (size_t)kc_alloc);
+        if (packed_b == NULL) abort();
+    }
+    for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
+        ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
+        float beta_block = pc == 0 ? beta : 1.0f;
+        if (packed_b) pack_b(tb, kc, n, b + pc, ldb, nr, packed_b);
+        /* Rows outer: the A sliver (sup_mr x kc) stays in L1 while it meets every B panel,
+         * so A, the big operand of the skinny products a network makes, is read once. */
+        for (ptrdiff_t ir = 0; ir < m; ir += mr) {
+            int rows = (int)(m - ir < mr ? m - ir : mr);
+            for (ptrdiff_t jr = 0; jr < n; jr += nr) {
+                int cols = (int)(n - jr < nr ? n - jr : nr);
+                const float *b_panel = packed_b ? packed_b + jr * kc : b + pc * ldb + jr;
+                ptrdiff_t rsb = packed_b ? nr : ldb;
+                cfg->gemm_sup(kc, a + ir * rsa + pc * csa, rsa, csa, b_panel, rsb,
+                              c + ir * ldc + jr, ldc, alpha, beta_block, rows, cols);
+            }
+        }
+    }
+}
+
+/* The unpacked path wins below this many flops, and whenever C is narrow (N up to four
+ * unpacked tiles): then packing A costs more than the few B panels it would serve.
+ * Measured with kernel-bench on the training shapes and squares (Benchmarks/README.md). */
+#define CK_GEMM_SMALL_FLOPS 3.0e7
+#define CK_GEMM_NARROW_TILES 4
+
+static void gemm_thread(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
+                        ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                        const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                        float beta, float *c, ptrdiff_t ldc) {
+    if (cfg->gemm_sup != NULL && (n <= CK_GEMM_NARROW_TILES * cfg->sup_nr
+                                  || 2.0 * (double)m * (double)n * (double)k <= CK_GEMM_SMALL_FLOPS)) {
+        gemm_small(cfg, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else {
+        gemm_serial(cfg, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }
 
@@ -186,7 +241,7 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
     const ck_config *cfg = ck_config_active();
     int threads = ck_threads_for(2.0 * (double)m * (double)n * (double)k, CK_GEMM_SERIAL_FLOPS);
     if (threads <= 1) {
-        gemm_serial(cfg, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        gemm_thread(cfg, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return CK_OK;
     }
 
@@ -211,11 +266,11 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
         if (first < last) {
             if (split_columns) {
                 const float *b_part = trans_b == CK_NO_TRANS ? b + first : b + first * ldb;
-                gemm_serial(cfg, trans_a, trans_b, m, last - first, k, alpha, a, lda, b_part, ldb,
+                gemm_thread(cfg, trans_a, trans_b, m, last - first, k, alpha, a, lda, b_part, ldb,
                             beta, c + first, ldc);
             } else {
                 const float *a_part = trans_a == CK_NO_TRANS ? a + first * lda : a + first;
-                gemm_serial(cfg, trans_a, trans_b, last - first, n, k, alpha, a_part, lda, b, ldb,
+                gemm_thread(cfg, trans_a, trans_b, last - first, n, k, alpha, a_part, lda, b, ldb,
                             beta, c + first * ldc, ldc);
             }
         }

@@ -48,6 +48,43 @@ CK_AVX512 static void gemm_ukernel_avx512(ptrdiff_t k, const float *a, const flo
     }
 }
 
+#define AVX512_SUP_MR 10
+#define AVX512_SUP_NR 32
+
+CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count);
+
+/* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. Short tiles repeat
+ * their last row of A (in bounds, never stored) so the loop body stays fully unrolled. */
+CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                      const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                      float alpha, float beta, int rows, int cols) {
+    const __mmask16 live0 = tail_mask(cols), live1 = tail_mask(cols > 16 ? cols - 16 : 0);
+    const float *ar[AVX512_SUP_MR];
+    for (int i = 0; i < AVX512_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m512 acc[AVX512_SUP_MR][2];
+    for (int i = 0; i < AVX512_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (ptrdiff_t p = 0; p < k; ++p) {
+        __m512 b0 = _mm512_maskz_loadu_ps(live0, b + p * rsb);
+        __m512 b1 = _mm512_maskz_loadu_ps(live1, b + p * rsb + 16);
+        for (int i = 0; i < AVX512_SUP_MR; ++i) {
+            __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
+            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+        }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int i = 0; i < rows; ++i) {
+        float *row = c + i * ldc;
+        __m512 r0 = _mm512_mul_ps(va, acc[i][0]), r1 = _mm512_mul_ps(va, acc[i][1]);
+        if (beta != 0.0f) {
+            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(live0, row), r0);
+            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(live1, row + 16), r1);
+        }
+        _mm512_mask_storeu_ps(row, live0, r0);
+        _mm512_mask_storeu_ps(row + 16, live1, r1);
+    }
+}
+
 /* ck_exp_nonpositive (exp_poly.h), 16 lanes, same operations in the same order. */
 CK_AVX512 static inline __m512 exp_avx512(__m512 x) {
     const __m512 lo = _mm512_set1_ps(CK_EXP_LO);
@@ -139,8 +176,10 @@ CK_AVX512 static float row_max_avx512(ptrdiff_t n, const float *x) {
 static const ck_config avx512_config = {
     .isa = CK_ISA_AVX512,
     .mr = AVX512_MR, .nr = AVX512_NR,
-    .mc = 192, .nc = 3072,
+    .mc = 384, .nc = 512,
     .gemm_ukernel = gemm_ukernel_avx512,
+    .sup_mr = AVX512_SUP_MR, .sup_nr = AVX512_SUP_NR,
+    .gemm_sup = gemm_sup_avx512,
     .relu_forward = relu_forward_avx512,
     .relu_backward = relu_backward_avx512,
     .sigmoid_forward = sigmoid_forward_avx512,
