@@ -44,7 +44,8 @@ struct GzipTests {
     }
 
     @Test("damaged streams throw corruptGzip", arguments: [
-        ("wrong checksum", StoredGzip.member([1, 2, 3]).enumerated().map { $0.offset == 18 ? $0.element ^ 1 : $0.element }),
+        // Byte 18 is the first byte of the CRC-32 of this 3-byte member.
+        ("wrong checksum", StoredGzip.member([1, 2, 3]).enumerated().map { $0 == 18 ? $1 ^ 1 : $1 }),
         ("not gzip at all", Array("plain text, not compressed".utf8)),
         ("garbage after the member", StoredGzip.member([1, 2, 3]) + [0, 0, 0, 0]),
         ("empty input", []),

@@ -19,8 +19,9 @@ private struct TinyMNIST {
         directory = try temporary.makeDirectory(name)
         for split in MNIST.Split.allCases {
             let labels = split == .train ? Self.trainLabels : Self.testLabels
-            try write(idxFile(shape: [UInt32(labels.count), 2, 2], elements: Self.pixels(count: labels.count, rows: 2, columns: 2)),
-                      to: split.imagesFileName, compressed: compressed)
+            let pixels = Self.pixels(count: labels.count, rows: 2, columns: 2)
+            try write(idxFile(shape: [UInt32(labels.count), 2, 2], elements: pixels), to: split.imagesFileName,
+                      compressed: compressed)
             try write(idxFile(shape: [UInt32(labels.count)], elements: labels), to: split.labelsFileName,
                       compressed: compressed)
         }

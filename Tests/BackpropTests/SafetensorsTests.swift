@@ -58,8 +58,9 @@ struct SafetensorsFormatTests {
 
     @Test("the layout: 8-byte length, ordered JSON padded to 8 bytes, little-endian floats")
     func layout() {
-        let data = Safetensors.encode([("b", Tensor(shape: [2], scalars: [1, 2])), ("a", Tensor(shape: [1], scalars: [3]))],
-                                      metadata: ["k": "v"])
+        let data = Safetensors.encode(
+            [("b", Tensor(shape: [2], scalars: [1, 2])), ("a", Tensor(shape: [1], scalars: [3]))],
+            metadata: ["k": "v"])
         let bytes = [UInt8](data)
         let headerLength = Int(bytes[0 ..< 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         let header = String(decoding: bytes[8 ..< 8 + headerLength], as: UTF8.self)

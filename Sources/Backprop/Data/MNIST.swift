@@ -9,7 +9,9 @@ public enum MNIST {
 
     /// One of the two standard parts of the data set.
     public enum Split: String, Sendable, CaseIterable {
+        /// The 60,000 training samples (`train-*` files).
         case train
+        /// The 10,000 test samples (`t10k-*` files).
         case test
 
         /// The images file's name without the `.gz` extension.
@@ -78,9 +80,11 @@ public enum MNIST {
             }
         }
         let inputs = Tensor(shape: [images.shape[0], images.shape[1] * images.shape[2]], scalars: pixels)
-        return (Dataset(inputs: inputs, labels: labels, classCount: classCount), imagesURL, Array(images.shape.dropFirst()))
+        let dataset = Dataset(inputs: inputs, labels: labels, classCount: classCount)
+        return (dataset, imagesURL, Array(images.shape.dropFirst()))
     }
 
+    /// The labels of a split with the file they came from, each checked to be a digit.
     private static func readLabels(_ split: Split, from directory: URL) throws -> (url: URL, labels: [Int32]) {
         let url = try locate(split.labelsFileName, in: directory)
         let array = try IDXReader.read(url, dimensionCount: 1)

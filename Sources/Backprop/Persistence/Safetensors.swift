@@ -25,7 +25,8 @@ public enum Safetensors {
                 let start = 8 + json.count + entry.bytes.lowerBound
                 tensor.withUnsafeBufferPointer { elements in
                     for (i, element) in elements.enumerated() {
-                        file.storeBytes(of: element.bitPattern.littleEndian, toByteOffset: start + 4 * i, as: UInt32.self)
+                        file.storeBytes(of: element.bitPattern.littleEndian, toByteOffset: start + 4 * i,
+                                        as: UInt32.self)
                     }
                 }
             }
