@@ -1,0 +1,86 @@
+/// Why a data file (MNIST's IDX files, gzip-compressed or not) could not be loaded.
+///
+/// Every case carries the path of the offending file or directory, and `description` is a
+/// complete sentence naming it, so a command-line tool can print the error as it is.
+public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data directory does not exist or is not a directory.
+    case missingDirectory(path: String)
+    /// No data directory was given and none of the places searched holds the data.
+    case dataDirectoryNotFound(searched: [String])
+    /// The file does not exist.
+    case missingFile(path: String)
+    /// The path names a directory where a file was expected.
+    case notAFile(path: String)
+    /// The file exists but holds no bytes.
+    case emptyFile(path: String)
+    /// The operating system refused to read the file.
+    case unreadable(path: String, reason: String)
+    /// The gzip stream is damaged or cut short; `reason` is zlib's explanation.
+    case corruptGzip(path: String, reason: String)
+    /// The file is shorter than the IDX header it must start with.
+    case truncatedHeader(path: String, byteCount: Int, headerSize: Int)
+    /// The first two bytes of an IDX file must be zero; `magic` is the 32-bit word found.
+    case wrongMagic(path: String, magic: UInt32)
+    /// The IDX element type is not unsigned bytes (code 0x08), the only type MNIST uses.
+    case unsupportedTypeCode(path: String, typeCode: UInt8)
+    /// The IDX file has another number of dimensions than its role requires.
+    case wrongDimensionCount(path: String, found: Int, expected: Int)
+    /// The product of the header's dimension sizes does not fit in an `Int`.
+    case sizeOverflow(path: String, dimensions: [Int])
+    /// The header promises more data than the file holds.
+    case truncatedData(path: String, expectedBytes: Int, actualBytes: Int)
+    /// The file holds bytes after the data its header describes.
+    case trailingBytes(path: String, count: Int)
+    /// An images file and its labels file describe different numbers of samples.
+    case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
+    /// Two image files of one data set have different image sizes.
+    case imageShapeMismatch(path: String, shape: [Int], otherPath: String, otherShape: [Int])
+    /// A label is not a valid class index.
+    case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
+
+    /// One sentence naming the file and the problem.
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            return "\(path): data directory not found (set BACKPROP_DATA or pass the directory explicitly)"
+        case .dataDirectoryNotFound(let searched):
+            return "MNIST data directory not found; searched: \(searched.joined(separator: ", "))"
+        case .missingFile(let path):
+            return "\(path): file not found"
+        case .notAFile(let path):
+            return "\(path): is a directory, expected a file"
+        case .emptyFile(let path):
+            return "\(path): file is empty"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot be read: \(reason)"
+        case .corruptGzip(let path, let reason):
+            return "\(path): corrupt gzip stream: \(reason)"
+        case .truncatedHeader(let path, let byteCount, let headerSize):
+            return "\(path): truncated IDX header: the file has \(byteCount) bytes, the header needs \(headerSize)"
+        case .wrongMagic(let path, let magic):
+            return "\(path): not an IDX file: magic number \(hex(magic)) does not start with two zero bytes"
+        case .unsupportedTypeCode(let path, let typeCode):
+            return "\(path): unsupported IDX element type \(hex(typeCode)), expected 0x08 (unsigned byte)"
+        case .wrongDimensionCount(let path, let found, let expected):
+            return "\(path): IDX file has \(found) dimensions, expected \(expected)"
+        case .sizeOverflow(let path, let dimensions):
+            return "\(path): IDX dimensions \(dimensions) describe more elements than fit in memory"
+        case .truncatedData(let path, let expectedBytes, let actualBytes):
+            return "\(path): truncated data: the header describes \(expectedBytes) bytes, the file holds \(actualBytes)"
+        case .trailingBytes(let path, let count):
+            return "\(path): \(count) unexpected bytes after the data the header describes"
+        case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
+            return "\(imagesPath) holds \(images) images but \(labelsPath) holds \(labels) labels"
+        case .imageShapeMismatch(let path, let shape, let otherPath, let otherShape):
+            return "\(path) holds images of shape \(shape) but \(otherPath) holds images of shape \(otherShape)"
+        case .labelOutOfRange(let path, let index, let label, let classCount):
+            return "\(path): label \(label) at index \(index) is outside 0...\(classCount - 1)"
+        }
+    }
+}
+
+/// `0x` followed by the value in hexadecimal, zero-padded to the width of its type.
+private func hex<T: FixedWidthInteger>(_ value: T) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, T.bitWidth / 4 - digits.count)) + digits
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The JSON header of a safetensors file: each tensor's name, shape and byte range in the
+/// data section, plus free-form string metadata under `"__metadata__"`.
+///
+/// Only `F32` tensors are supported, the one element type Backprop stores. Decoding enforces
+/// the format's rules: the byte ranges match the shapes, do not overlap, and cover the data
+/// section exactly (no holes, nothing after the last tensor).
+struct SafetensorsHeader: Equatable {
+    /// One tensor's entry; `bytes` is relative to the start of the data section.
+    struct Entry: Equatable {
+        var name: String
+        var shape: [Int]
+        var bytes: Range<Int>
+    }
+
+    /// The entries in data order.
+    var entries: [Entry]
+    var metadata: [String: String]
+
+    static let metadataKey = "__metadata__"
+    static let elementSize = MemoryLayout<Float>.size
+
+    /// The header for tensors stored one after another in the given order.
+    init(layout tensors: [(name: String, shape: [Int])], metadata: [String: String]) {
+        var offset = 0
+        entries = tensors.map { tensor in
+            let size = tensor.shape.reduce(Self.elementSize, *)
+            defer { offset += size }
+            return Entry(name: tensor.name, shape: tensor.shape, bytes: offset ..< offset + size)
+        }
+        self.metadata = metadata
+    }
+
+    /// The number of bytes of the data section.
+    var dataSize: Int { entries.last?.bytes.upperBound ?? 0 }
+
+    /// The JSON text padded with spaces to a multiple of 8 bytes, so that the data section
+    /// that follows the 8-byte length and the header starts 8-byte aligned.
+    ///
+    /// Written by hand rather than with `JSONSerialization` so that tensors appear in data
+    /// order and the same model always produces the same bytes.
+    func encoded() -> [UInt8] {
+        var fields: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.sorted { $0.key < $1.key }
+                .map { jsonString($0.key) + ":" + jsonString($0.value) }
+            fields.append(jsonString(Self.metadataKey) + ":{" + pairs.joined(separator: ",") + "}")
+        }
+        for entry in entries {
+            fields.append(jsonString(entry.name) + ":{\"dtype\":\"F32\",\"shape\":["
+                + entry.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":["
+                + "\(entry.bytes.lowerBound),\(entry.bytes.upperBound)]}")
+        }
+        var bytes = Array(("{" + fields.joined(separator: ",") + "}").utf8)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - bytes.count % 8) % 8))
+        return bytes
+    }
+
+    /// Parses and validates a header whose data section holds `dataSize` bytes.
+    init(decoding json: some Collection<UInt8>, dataSize: Int, source: String) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(json))
+        } catch {
+            throw SafetensorsError.invalidJSON(path: source, reason: "\(error)")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw SafetensorsError.invalidHeader(path: source, reason: "the top level is not a JSON object")
+        }
+        metadata = [:]
+        entries = []
+        for (name, value) in fields {
+            if name == Self.metadataKey {
+                guard let metadata = value as? [String: String] else {
+                    throw SafetensorsError.invalidHeader(
+                        path: source, reason: "\(Self.metadataKey) is not an object of strings")
+                }
+                self.metadata = metadata
+            } else {
+                entries.append(try Self.entry(named: name, from: value, source: source))
+            }
+        }
+        entries.sort { ($0.bytes.lowerBound, $0.bytes.upperBound) < ($1.bytes.lowerBound, $1.bytes.upperBound) }
+        try checkLayout(dataSize: dataSize, source: source)
+    }
+
+    /// One tensor's entry, checked on its own: dtype, shape, and a byte range of the right size.
+    private static func entry(named name: String, from value: Any, source: String) throws -> Entry {
+        func invalid(_ problem: String) -> SafetensorsError {
+            .invalidHeader(path: source, reason: "tensor '\(name)': \(problem)")
+        }
+        guard let fields = value as? [String: Any] else { throw invalid("entry is not a JSON object") }
+        guard let dtype = fields["dtype"] as? String else { throw invalid("missing dtype") }
+        guard dtype == "F32" else {
+            throw SafetensorsError.unsupportedDType(path: source, tensor: name, dtype: dtype)
+        }
+        guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+            throw invalid("shape is not a list of non-negative integers")
+        }
+        guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
+            throw invalid("data_offsets is not a list of two integers")
+        }
+        let (begin, end) = (offsets[0], offsets[1])
+        guard begin >= 0, begin <= end else {
+            throw SafetensorsError.invalidOffsets(path: source, tensor: name, begin: begin, end: end)
+        }
+        var size = elementSize
+        for extent in shape {
+            let (product, overflow) = size.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw invalid("shape \(shape) is too large") }
+            size = product
+        }
+        guard end - begin == size else {
+            throw SafetensorsError.sizeMismatch(path: source, tensor: name, shape: shape,
+                                                expectedBytes: size, byteCount: end - begin)
+        }
+        return Entry(name: name, shape: shape, bytes: begin ..< end)
+    }
+
+    /// The entries (sorted by offset) must tile the data section exactly.
+    private func checkLayout(dataSize: Int, source: String) throws {
+        var covered = 0
+        for (index, entry) in entries.enumerated() {
+            if entry.bytes.lowerBound < covered {
+                throw SafetensorsError.overlappingTensors(path: source, first: entries[index - 1].name,
+                                                          second: entry.name)
+            }
+            if entry.bytes.lowerBound > covered {
+                throw SafetensorsError.unindexedBytes(path: source, offset: covered,
+                                                      count: entry.bytes.lowerBound - covered)
+            }
+            covered = entry.bytes.upperBound
+        }
+        if covered > dataSize {
+            throw SafetensorsError.truncatedBody(path: source, expectedBytes: covered, actualBytes: dataSize)
+        }
+        if covered < dataSize {
+            throw SafetensorsError.unindexedBytes(path: source, offset: covered, count: dataSize - covered)
+        }
+    }
+
+    /// A JSON array of integers as `[Int]`, nil for anything else (including 1.5 or "1").
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let array = value as? [Any] else { return nil }
+        let integers = array.compactMap { $0 as? Int }
+        return integers.count == array.count ? integers : nil
+    }
+}
+
+/// `string` as a JSON string literal.
+private func jsonString(_ string: String) -> String {
+    var literal = "\""
+    for scalar in string.unicodeScalars {
+        switch scalar {
+        case "\"": literal += "\\\""
+        case "\\": literal += "\\\\"
+        case "\n": literal += "\\n"
+        case "\r": literal += "\\r"
+        case "\t": literal += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: literal.unicodeScalars.append(scalar)
+        }
+    }
+    return literal + "\""
+}
