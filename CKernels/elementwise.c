@@ -23,6 +23,7 @@
         ptrdiff_t ck_n_ = (n);                                                            \
         ptrdiff_t ck_chunks_ = (ck_n_ + CK_CHUNK - 1) / CK_CHUNK;                         \
         int ck_threads_ = ck_threads_for((double)ck_n_, CK_ELEMENTWISE_SERIAL);           \
+        (void)ck_threads_; /* unused without OpenMP */                                    \
         CK_PARALLEL_FOR                                               \
         for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
             ptrdiff_t start = ck_c_ * CK_CHUNK;                                           \

@@ -1,0 +1,810 @@
+/*
+ * Self-test of the C core without Swift: for every instruction set this CPU and build can run,
+ * every public kernel must give bitwise the results of CK_ISA_SCALAR on one thread (NaN
+ * compares by NaN-ness only), on the shapes and special values of the cross-implementation
+ * tests. GEMM is also checked against a double-precision naive product, and the loss against
+ * a double-precision log-softmax. The SIMD microkernels for softmax are also called directly
+ * through their ck_config tables.
+ *
+ * Built and run by scripts/test-c-core.sh (x86: scalar, avx2, avx512; with and without
+ * OpenMP; under ASan + UBSan) and scripts/test-arm64.sh (arm64 under qemu: scalar, neon).
+ * Buffers are allocated to their exact size so that the sanitizers see any overrun.
+ * The last line printed is "N passed, N failed"; the exit status is 1 on any failure.
+ */
+#include "ckernels.h"
+#include "ck_internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------------
+ * Bookkeeping
+ * ------------------------------------------------------------------------------------- */
+
+static int passed_count, failed_count;
+
+/* Records one check; prints the first failures with their description. */
+static void record(int ok, const char *format, ...) {
+    if (ok) {
+        ++passed_count;
+        return;
+    }
+    if (++failed_count <= 40) {
+        va_list args;
+        va_start(args, format);
+        fputs("FAIL: ", stdout);
+        vprintf(format, args);
+        fputc('\n', stdout);
+        va_end(args);
+    }
+}
+
+static uint32_t bits_of(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* The comparison every ISA must pass: identical bits, or both NaN. */
+static int same_float(float a, float b) {
+    return (isnan(a) && isnan(b)) || bits_of(a) == bits_of(b);
+}
+
+/* Index of the first element where a and b differ, or -1. */
+static ptrdiff_t first_difference(const float *a, const float *b, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if (!same_float(a[i], b[i])) return (ptrdiff_t)i;
+    }
+    return -1;
+}
+
+static ptrdiff_t first_byte_difference(const uint8_t *a, const uint8_t *b, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if (a[i] != b[i]) return (ptrdiff_t)i;
+    }
+    return -1;
+}
+
+/* malloc that never returns NULL for a non-empty request and never returns a shared
+ * pointer for an empty one (kernels accept NULL only for empty operands). */
+static void *allocate(size_t bytes) {
+    void *p = malloc(bytes ? bytes : 1);
+    if (p == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+static float *allocate_floats(size_t n) { return allocate(n * sizeof(float)); }
+
+static float *copy_floats(const float *src, size_t n) {
+    float *p = allocate_floats(n);
+    if (n) memcpy(p, src, n * sizeof(float));
+    return p;
+}
+
+/* Floats a rows x cols matrix with leading dimension ld needs when its last row is not
+ * padded: exact, so an access past the last element is an overrun the sanitizers catch. */
+static size_t matrix_floats(ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld) {
+    return rows == 0 || cols == 0 ? 0 : (size_t)((rows - 1) * ld + cols);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Deterministic random numbers (xorshift64*)
+ * ------------------------------------------------------------------------------------- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t next_random(void) {
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+/* Uniform in [lo, hi). */
+static float uniform(float lo, float hi) {
+    float unit = (float)(next_random() >> 40) * (1.0f / 16777216.0f);
+    return lo + (hi - lo) * unit;
+}
+
+static ptrdiff_t random_index(ptrdiff_t n) { return (ptrdiff_t)(next_random() % (uint64_t)n); }
+
+static void fill_uniform(float *p, size_t n, float lo, float hi) {
+    for (size_t i = 0; i < n; ++i) p[i] = uniform(lo, hi);
+}
+
+/* Values that stress every branch of the elementwise kernels. */
+static const float special_values[] = {
+    0.0f, -0.0f, NAN, -NAN, 100.0f, -100.0f, INFINITY, -INFINITY, 1.0f, -1.0f,
+    1e-40f, -1e-40f, FLT_MIN, -FLT_MIN, FLT_MAX, -FLT_MAX, 87.0f, -87.0f, 87.5f, -87.5f,
+    88.0f, -88.0f, 0.5f, -0.5f, 20.0f, -20.0f, 1e-7f, -1e-7f,
+};
+#define SPECIAL_COUNT (sizeof special_values / sizeof special_values[0])
+
+/* Random values in [-4, 4) with the special values at positions that land in full vectors
+ * and in tails alike. */
+static void fill_with_specials(float *p, size_t n) {
+    fill_uniform(p, n, -4.0f, 4.0f);
+    for (size_t i = 0; i < n; ++i) {
+        if (i % 3 == 0 || i + 5 >= n) p[i] = special_values[(i * 7 + n) % SPECIAL_COUNT];
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Instruction sets under test
+ * ------------------------------------------------------------------------------------- */
+
+static ck_isa candidates[4];
+static int candidate_count;
+
+/* The reference every candidate is held to: the scalar kernels on one thread. */
+static void use_reference(void) {
+    ck_set_isa(CK_ISA_SCALAR);
+    ck_set_num_threads(1);
+}
+
+/* A candidate runs on the default thread count, so the parallel paths are compared too. */
+static void use_candidate(ck_isa isa) {
+    ck_set_isa(isa);
+    ck_set_num_threads(0);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * GEMM
+ * ------------------------------------------------------------------------------------- */
+
+static const ptrdiff_t gemm_sizes[] = {0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 127, 130, 257};
+#define GEMM_SIZE_COUNT (sizeof gemm_sizes / sizeof gemm_sizes[0])
+
+typedef struct gemm_case {
+    ck_transpose ta, tb;
+    ptrdiff_t m, n, k;
+    float alpha, beta;
+    ptrdiff_t pad;   /* extra columns in every leading dimension */
+    int specials;    /* put NaN and Inf into A and B */
+    int null_inputs; /* alpha == 0: A and B are documented as not read, pass NULL */
+} gemm_case;
+
+static float op_element(const float *x, ptrdiff_t ld, ck_transpose t, ptrdiff_t row, ptrdiff_t col) {
+    return t == CK_NO_TRANS ? x[row * ld + col] : x[col * ld + row];
+}
+
+/* Compares the reference result with a double-precision naive product: relative 1e-5 of
+ * |alpha| * sum |a * b| + |beta * c|. */
+static void check_gemm_against_double(const gemm_case *g, const char *label, const float *a, ptrdiff_t lda,
+                                      const float *b, ptrdiff_t ldb, const float *c0, const float *c,
+                                      ptrdiff_t ldc) {
+    ptrdiff_t worst_i = -1, worst_j = -1;
+    for (ptrdiff_t i = 0; i < g->m && worst_i < 0; ++i) {
+        for (ptrdiff_t j = 0; j < g->n; ++j) {
+            double sum = 0.0, magnitude = 0.0;
+            for (ptrdiff_t p = 0; p < g->k && g->alpha != 0.0f; ++p) {
+                double term = (double)op_element(a, lda, g->ta, i, p) * (double)op_element(b, ldb, g->tb, p, j);
+                sum += term;
+                magnitude += fabs(term);
+            }
+            double prior = g->beta == 0.0f ? 0.0 : (double)g->beta * (double)c0[i * ldc + j];
+            double expected = (double)g->alpha * sum + prior;
+            double tolerance = 1e-5 * (fabs((double)g->alpha) * magnitude + fabs(prior)) + 1e-30;
+            if (!(fabs((double)c[i * ldc + j] - expected) <= tolerance)) {
+                worst_i = i;
+                worst_j = j;
+                break;
+            }
+        }
+    }
+    record(worst_i < 0, "%s: C[%td, %td] differs from the double-precision product", label, worst_i, worst_j);
+}
+
+static void test_gemm_case(const gemm_case *g) {
+    ptrdiff_t a_rows = g->ta == CK_NO_TRANS ? g->m : g->k, a_cols = g->ta == CK_NO_TRANS ? g->k : g->m;
+    ptrdiff_t b_rows = g->tb == CK_NO_TRANS ? g->k : g->n, b_cols = g->tb == CK_NO_TRANS ? g->n : g->k;
+    ptrdiff_t lda = a_cols + g->pad, ldb = b_cols + g->pad, ldc = g->n + g->pad;
+    size_t a_size = matrix_floats(a_rows, a_cols, lda), b_size = matrix_floats(b_rows, b_cols, ldb);
+    size_t c_size = matrix_floats(g->m, g->n, ldc);
+    char label[160];
+    snprintf(label, sizeof label, "sgemm %c%c m=%td n=%td k=%td alpha=%g beta=%g ld+%td%s",
+             g->ta == CK_TRANS ? 'T' : 'N', g->tb == CK_TRANS ? 'T' : 'N', g->m, g->n, g->k,
+             (double)g->alpha, (double)g->beta, g->pad, g->specials ? " NaN/Inf" : "");
+
+    float *a = allocate_floats(a_size), *b = allocate_floats(b_size), *c0 = allocate_floats(c_size);
+    fill_uniform(a, a_size, -1.0f, 1.0f);
+    fill_uniform(b, b_size, -1.0f, 1.0f);
+    fill_uniform(c0, c_size, -1.0f, 1.0f);
+    /* beta == 0 must overwrite C without reading it: a NaN there must not survive. */
+    if (g->beta == 0.0f) {
+        for (size_t i = 0; i < c_size; ++i) c0[i] = NAN;
+    }
+    /* Padding between rows holds a marker no kernel may change. */
+    for (ptrdiff_t i = 0; i < g->m; ++i) {
+        for (ptrdiff_t j = g->n; j < ldc && (size_t)(i * ldc + j) < c_size; ++j) c0[i * ldc + j] = -12345.0f;
+    }
+    if (g->specials && a_size > 0 && b_size > 0) {
+        a[a_size / 2] = NAN;
+        b[b_size - 1] = INFINITY;
+        a[0] = -INFINITY;
+    }
+    const float *a_arg = g->null_inputs ? NULL : a, *b_arg = g->null_inputs ? NULL : b;
+
+    float *reference = copy_floats(c0, c_size);
+    use_reference();
+    ck_status status = ck_sgemm(g->ta, g->tb, g->m, g->n, g->k, g->alpha, a_arg, lda, b_arg, ldb,
+                                g->beta, reference, ldc);
+    record(status == CK_OK, "%s: scalar status %d", label, (int)status);
+    if (!g->specials) check_gemm_against_double(g, label, a, lda, b, ldb, c0, reference, ldc);
+    int padding_kept = 1;
+    for (ptrdiff_t i = 0; i < g->m; ++i) {
+        for (ptrdiff_t j = g->n; j < ldc && (size_t)(i * ldc + j) < c_size; ++j) {
+            padding_kept &= bits_of(reference[i * ldc + j]) == bits_of(-12345.0f);
+        }
+    }
+    record(padding_kept, "%s: scalar wrote into the padding of C", label);
+
+    float *c = allocate_floats(c_size);
+    for (int s = 0; s < candidate_count; ++s) {
+        if (c_size) memcpy(c, c0, c_size * sizeof(float));
+        use_candidate(candidates[s]);
+        status = ck_sgemm(g->ta, g->tb, g->m, g->n, g->k, g->alpha, a_arg, lda, b_arg, ldb, g->beta, c, ldc);
+        ptrdiff_t at = first_difference(reference, c, c_size);
+        record(status == CK_OK && at < 0, "%s [%s]: status %d, first difference at %td (%.9g vs scalar %.9g)",
+               label, ck_isa_name(candidates[s]), (int)status, at, at < 0 ? 0.0 : (double)c[at],
+               at < 0 ? 0.0 : (double)reference[at]);
+    }
+    free(a);
+    free(b);
+    free(c0);
+    free(c);
+    free(reference);
+}
+
+static void test_gemm(void) {
+    static const float alphas[] = {1.0f, 0.7f, -1.3f, 2.0f, 0.3f};
+    static const float betas[] = {0.0f, 0.3f, 1.0f, -0.7f, 0.0f};
+    int index = 0;
+    for (int t = 0; t < 4; ++t) {
+        ck_transpose ta = (t & 1) ? CK_TRANS : CK_NO_TRANS, tb = (t & 2) ? CK_TRANS : CK_NO_TRANS;
+        for (size_t im = 0; im < GEMM_SIZE_COUNT; ++im) {
+            for (size_t in = 0; in < GEMM_SIZE_COUNT; ++in) {
+                /* Every (m, n) pair per transpose; k walks through all sizes as well. A
+                 * representative half of the pairs keeps the emulated arm64 run short. */
+                if ((im + in + (size_t)t) % 2 != 0 && im != in) continue;
+                gemm_case g = {
+                    .ta = ta, .tb = tb,
+                    .m = gemm_sizes[im], .n = gemm_sizes[in],
+                    .k = gemm_sizes[(im * 5 + in * 3 + (size_t)t * 7) % GEMM_SIZE_COUNT],
+                    .alpha = alphas[index % 5], .beta = betas[index % 5],
+                    .pad = (ptrdiff_t)(index % 3) * 3,
+                };
+                test_gemm_case(&g);
+                ++index;
+            }
+        }
+    }
+    /* K blocks past CK_KC with beta applied once, N beyond every ISA's NC, alpha == 0 and
+     * k == 0 (C = beta * C without reading A or B), and NaN / Inf propagation. */
+    static const gemm_case extra[] = {
+        {CK_NO_TRANS, CK_NO_TRANS, 9, 3100, 300, 0.5f, -1.5f, 1, 0, 0},
+        {CK_TRANS, CK_TRANS, 5, 3075, 513, 1.0f, 0.0f, 0, 0, 0},
+        {CK_NO_TRANS, CK_TRANS, 200, 40, 600, -0.5f, 2.0f, 2, 0, 0},
+        {CK_NO_TRANS, CK_NO_TRANS, 33, 17, 64, 0.0f, 0.5f, 1, 0, 1},
+        {CK_TRANS, CK_NO_TRANS, 33, 17, 64, 0.0f, 0.0f, 1, 0, 1},
+        {CK_NO_TRANS, CK_NO_TRANS, 31, 17, 0, 1.0f, -2.0f, 3, 0, 1},
+        {CK_NO_TRANS, CK_NO_TRANS, 17, 33, 31, 1.0f, 0.5f, 1, 1, 0},
+        {CK_TRANS, CK_TRANS, 64, 64, 64, -1.0f, 0.0f, 0, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; ++i) test_gemm_case(&extra[i]);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Softmax and cross-entropy
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum row_kind {
+    ROW_RANDOM,       /* N(0, 3)-ish logits */
+    ROW_LARGE,        /* magnitude 1e4: exp(x) would overflow without the max shift */
+    ROW_WIDE,         /* x - max down to -120: crosses the exp cut-off CK_EXP_LO */
+    ROW_EQUAL,        /* every entry 1e4 */
+    ROW_SIGNED_ZERO,  /* +0 and -0 only: the maximum is a zero of either sign */
+    ROW_NEG_INF,      /* some -Inf entries among finite ones */
+    ROW_POS_INF,      /* one or two +Inf entries */
+    ROW_ALL_NEG_INF,  /* no meaningful distribution: NaN */
+    ROW_NAN,          /* a NaN somewhere: NaN row */
+    ROW_KIND_COUNT
+} row_kind;
+
+#define FINITE_KINDS 5 /* the kinds before ROW_NEG_INF have finite losses */
+
+static void fill_row(row_kind kind, ptrdiff_t n, float *row) {
+    for (ptrdiff_t j = 0; j < n; ++j) {
+        switch (kind) {
+        case ROW_RANDOM: row[j] = uniform(-3.0f, 3.0f) + uniform(-3.0f, 3.0f); break;
+        case ROW_LARGE: row[j] = uniform(-1e4f, 1e4f); break;
+        case ROW_WIDE: row[j] = uniform(-120.0f, 0.0f); break;
+        case ROW_EQUAL: row[j] = 1e4f; break;
+        case ROW_SIGNED_ZERO: row[j] = (next_random() & 1) ? 0.0f : -0.0f; break;
+        case ROW_NEG_INF: row[j] = (j % 3 == 1) ? -INFINITY : uniform(-5.0f, 5.0f); break;
+        case ROW_POS_INF: row[j] = uniform(-5.0f, 5.0f); break;
+        case ROW_ALL_NEG_INF: row[j] = -INFINITY; break;
+        case ROW_NAN: row[j] = uniform(-5.0f, 5.0f); break;
+        case ROW_KIND_COUNT: break;
+        }
+    }
+    if (kind == ROW_WIDE) row[random_index(n)] = 0.0f;
+    if (kind == ROW_POS_INF) {
+        row[random_index(n)] = INFINITY;
+        row[random_index(n)] = INFINITY;
+    }
+    if (kind == ROW_NAN) row[random_index(n)] = NAN;
+}
+
+/* log-softmax loss of one row in double, for the finite kinds. */
+static double double_row_loss(ptrdiff_t n, const float *x, const float *t) {
+    double max = -INFINITY, sum = 0.0, loss = 0.0;
+    for (ptrdiff_t j = 0; j < n; ++j) max = x[j] > max ? x[j] : max;
+    for (ptrdiff_t j = 0; j < n; ++j) sum += exp((double)x[j] - max);
+    for (ptrdiff_t j = 0; j < n; ++j) loss -= (double)t[j] * ((double)x[j] - max - log(sum));
+    return loss;
+}
+
+typedef struct softmax_case {
+    ptrdiff_t m, n;
+    int kinds; /* rows cycle through the first `kinds` row kinds */
+} softmax_case;
+
+static void test_softmax_case(const softmax_case *s) {
+    ptrdiff_t m = s->m, n = s->n;
+    ptrdiff_t ldx = n + 3, ldy = n + 1, ldt = n + 2;
+    size_t x_size = matrix_floats(m, n, ldx), y_size = matrix_floats(m, n, ldy), t_size = matrix_floats(m, n, ldt);
+    char label[96];
+    snprintf(label, sizeof label, "m=%td n=%td kinds=%d", m, n, s->kinds);
+
+    float *x = allocate_floats(x_size), *t = allocate_floats(t_size), *y0 = allocate_floats(y_size);
+    int32_t *labels = allocate((size_t)m * sizeof(int32_t));
+    fill_uniform(x, x_size, -1.0f, 1.0f); /* padding: values no kernel may use */
+    for (ptrdiff_t i = 0; i < m; ++i) fill_row((row_kind)(i % s->kinds), n, x + i * ldx);
+    for (size_t i = 0; i < t_size; ++i) t[i] = 0.0f;
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        labels[i] = (int32_t)random_index(n);
+        t[i * ldt + labels[i]] = 1.0f;
+    }
+    for (size_t i = 0; i < y_size; ++i) y0[i] = -777.0f;
+
+    /* Reference: scalar, one thread. */
+    float *y_ref = copy_floats(y0, y_size), *y_onehot_ref = copy_floats(y0, y_size);
+    float *y_labels_ref = copy_floats(y0, y_size), *dx_ref = copy_floats(y0, y_size);
+    float *dx_labels_ref = copy_floats(y0, y_size);
+    float loss_onehot_ref = -1.0f, loss_labels_ref = -1.0f;
+    use_reference();
+    ck_status statuses[5] = {
+        ck_softmax(m, n, x, ldx, y_ref, ldy),
+        ck_softmax_cross_entropy_forward(m, n, x, ldx, t, ldt, y_onehot_ref, ldy, &loss_onehot_ref),
+        ck_softmax_cross_entropy_forward_labels(m, n, x, ldx, labels, y_labels_ref, ldy, &loss_labels_ref),
+        ck_softmax_cross_entropy_backward(m, n, y_onehot_ref, ldy, t, ldt, dx_ref, ldy),
+        ck_softmax_cross_entropy_backward_labels(m, n, y_labels_ref, ldy, labels, dx_labels_ref, ldy),
+    };
+    int all_ok = 1;
+    for (int i = 0; i < 5; ++i) all_ok &= statuses[i] == CK_OK;
+    record(all_ok, "softmax %s: scalar status", label);
+
+    /* Laws of the scalar reference itself. */
+    record(first_difference(y_ref, y_onehot_ref, y_size) < 0 && first_difference(y_ref, y_labels_ref, y_size) < 0,
+           "softmax %s: the fused forward passes give another softmax than ck_softmax", label);
+    record(same_float(loss_onehot_ref, loss_labels_ref), "softmax %s: one-hot loss %.9g != labels loss %.9g",
+           label, (double)loss_onehot_ref, (double)loss_labels_ref);
+    record(first_difference(dx_ref, dx_labels_ref, y_size) < 0,
+           "softmax %s: one-hot and label backward differ", label);
+    if (s->kinds <= FINITE_KINDS && m > 0 && n > 0) {
+        double expected = 0.0;
+        int rows_ok = 1;
+        for (ptrdiff_t i = 0; i < m; ++i) {
+            expected += double_row_loss(n, x + i * ldx, t + i * ldt);
+            double row_sum = 0.0;
+            for (ptrdiff_t j = 0; j < n; ++j) row_sum += y_ref[i * ldy + j];
+            rows_ok &= fabs(row_sum - 1.0) <= 1e-5 * (double)n;
+        }
+        expected /= (double)m;
+        record(fabs((double)loss_onehot_ref - expected) <= 1e-5 * (fabs(expected) + 1.0),
+               "softmax %s: loss %.9g, double precision gives %.9g", label, (double)loss_onehot_ref, expected);
+        record(rows_ok, "softmax %s: a finite row does not sum to 1", label);
+    }
+
+    /* Candidates, and the in-place form (y aliasing x with ldy == ldx). */
+    float *y = allocate_floats(y_size), *dx = allocate_floats(y_size), *inplace = allocate_floats(x_size);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        ptrdiff_t at;
+        float loss = -1.0f;
+
+        if (y_size) memcpy(y, y0, y_size * sizeof(float));
+        ck_status status = ck_softmax(m, n, x, ldx, y, ldy);
+        at = first_difference(y_ref, y, y_size);
+        record(status == CK_OK && at < 0, "softmax %s [%s]: first difference at %td (%.9g vs scalar %.9g)",
+               label, isa, at, at < 0 ? 0.0 : (double)y[at], at < 0 ? 0.0 : (double)y_ref[at]);
+
+        if (x_size) memcpy(inplace, x, x_size * sizeof(float));
+        status = ck_softmax(m, n, inplace, ldx, inplace, ldx);
+        int inplace_ok = status == CK_OK;
+        for (ptrdiff_t i = 0; i < m; ++i) {
+            inplace_ok &= first_difference(y_ref + i * ldy, inplace + i * ldx, (size_t)n) < 0;
+        }
+        record(inplace_ok, "softmax in place %s [%s]", label, isa);
+
+        if (y_size) memcpy(y, y0, y_size * sizeof(float));
+        status = ck_softmax_cross_entropy_forward(m, n, x, ldx, t, ldt, y, ldy, &loss);
+        at = first_difference(y_onehot_ref, y, y_size);
+        record(status == CK_OK && at < 0 && same_float(loss, loss_onehot_ref),
+               "cross-entropy one-hot %s [%s]: loss %.9g vs scalar %.9g, first difference in y at %td",
+               label, isa, (double)loss, (double)loss_onehot_ref, at);
+
+        if (y_size) memcpy(y, y0, y_size * sizeof(float));
+        status = ck_softmax_cross_entropy_forward_labels(m, n, x, ldx, labels, y, ldy, &loss);
+        at = first_difference(y_labels_ref, y, y_size);
+        record(status == CK_OK && at < 0 && same_float(loss, loss_labels_ref),
+               "cross-entropy labels %s [%s]: loss %.9g vs scalar %.9g, first difference in y at %td",
+               label, isa, (double)loss, (double)loss_labels_ref, at);
+
+        /* Backward in place (dx aliasing y), as the fused layer uses it. */
+        status = ck_softmax_cross_entropy_backward_labels(m, n, y, ldy, labels, y, ldy);
+        at = first_difference(dx_labels_ref, y, y_size);
+        record(status == CK_OK && at < 0, "cross-entropy backward labels %s [%s]: first difference at %td",
+               label, isa, at);
+        if (y_size) memcpy(dx, y0, y_size * sizeof(float));
+        status = ck_softmax_cross_entropy_backward(m, n, y_onehot_ref, ldy, t, ldt, dx, ldy);
+        at = first_difference(dx_ref, dx, y_size);
+        record(status == CK_OK && at < 0, "cross-entropy backward one-hot %s [%s]: first difference at %td",
+               label, isa, at);
+    }
+    free(x);
+    free(t);
+    free(y0);
+    free(labels);
+    free(y_ref);
+    free(y_onehot_ref);
+    free(y_labels_ref);
+    free(dx_ref);
+    free(dx_labels_ref);
+    free(y);
+    free(dx);
+    free(inplace);
+}
+
+static void test_softmax(void) {
+    static const ptrdiff_t rows[] = {1, 3, 17, 70};
+    static const ptrdiff_t classes[] = {1, 2, 3, 5, 7, 10, 15, 16, 17, 31, 33, 100, 1001};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
+        for (size_t j = 0; j < sizeof classes / sizeof classes[0]; ++j) {
+            softmax_case finite = {rows[i], classes[j], FINITE_KINDS};
+            softmax_case every = {rows[i], classes[j], ROW_KIND_COUNT};
+            test_softmax_case(&finite);
+            test_softmax_case(&every);
+        }
+    }
+    /* Enough rows and elements for the parallel paths and several loss blocks. */
+    softmax_case large = {300, 501, ROW_KIND_COUNT};
+    softmax_case large_finite = {1100, 130, FINITE_KINDS};
+    softmax_case empty_rows = {0, 7, FINITE_KINDS};
+    test_softmax_case(&large);
+    test_softmax_case(&large_finite);
+    test_softmax_case(&empty_rows);
+}
+
+/* The two SIMD building blocks of softmax, called directly through their tables. */
+static void test_softmax_microkernels(void) {
+    const ck_config *scalar = ck_config_scalar();
+    float x[200], y_ref[200], y[200];
+    for (int c = 0; c < candidate_count; ++c) {
+        const ck_config *cfg = candidates[c] == CK_ISA_SCALAR ? NULL
+                             : candidates[c] == CK_ISA_AVX2   ? ck_config_avx2()
+                             : candidates[c] == CK_ISA_AVX512 ? ck_config_avx512()
+                                                              : ck_config_neon();
+        if (cfg == NULL) continue;
+        const char *isa = ck_isa_name(candidates[c]);
+        for (ptrdiff_t n = 1; n <= 200; n += (n < 40 ? 1 : 53)) {
+            for (int kind = 0; kind < ROW_KIND_COUNT; ++kind) {
+                fill_row((row_kind)kind, n, x);
+                float max_ref = scalar->row_max(n, x), max = cfg->row_max(n, x);
+                /* The contract is the maximum (NaN if any element is NaN); the sign of a
+                 * zero maximum is not observable through softmax (exp(x - (+0)) and
+                 * exp(x - (-0)) agree), so values are compared, not bits. */
+                record((isnan(max_ref) && isnan(max)) || max_ref == max,
+                       "row_max n=%td kind=%d [%s]: %.9g vs scalar %.9g", n, kind, isa, (double)max, (double)max_ref);
+                if (isnan(max_ref) || isinf(max_ref)) continue;
+                float sum_ref = scalar->exp_shifted_sum(n, x, max_ref, y_ref);
+                float sum = cfg->exp_shifted_sum(n, x, max_ref, y);
+                ptrdiff_t at = first_difference(y_ref, y, (size_t)n);
+                record(same_float(sum, sum_ref) && at < 0,
+                       "exp_shifted_sum n=%td kind=%d [%s]: sum %.9g vs scalar %.9g, first difference at %td",
+                       n, kind, isa, (double)sum, (double)sum_ref, at);
+            }
+        }
+        /* Every exp argument from 0 down past the cut-off, spaced by a few ulps. */
+        int exp_ok = 1;
+        float sweep[200];
+        for (float v = -0.0f; v > -90.0f && exp_ok;) {
+            for (int i = 0; i < 200; ++i) {
+                sweep[i] = v;
+                v = nextafterf(v, -INFINITY) - 0.0007f;
+            }
+            scalar->exp_shifted_sum(200, sweep, 0.0f, y_ref);
+            cfg->exp_shifted_sum(200, sweep, 0.0f, y);
+            exp_ok = first_difference(y_ref, y, 200) < 0;
+        }
+        record(exp_ok, "exp sweep over [-90, 0] [%s]", isa);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Activations, bias, column sums, optimizers
+ * ------------------------------------------------------------------------------------- */
+
+static const ptrdiff_t vector_lengths[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1001, 40000, 140001};
+
+static void test_activations_length(ptrdiff_t n) {
+    size_t size = (size_t)n;
+    float *x = allocate_floats(size), *dy = allocate_floats(size);
+    fill_with_specials(x, size);
+    fill_with_specials(dy, size);
+    uint8_t *mask_in = allocate(size); /* any non-zero byte lets the gradient pass */
+    for (size_t i = 0; i < size; ++i) mask_in[i] = (i % 4 == 0) ? 0 : (uint8_t)(next_random() | 1);
+
+    use_reference();
+    float *relu_ref = allocate_floats(size), *sig_ref = allocate_floats(size);
+    float *relu_back_ref = allocate_floats(size), *sig_back_ref = allocate_floats(size);
+    uint8_t *mask_ref = allocate(size);
+    ck_status status = ck_relu_forward(n, x, relu_ref, mask_ref);
+    status |= ck_relu_backward(n, dy, mask_in, relu_back_ref);
+    status |= ck_sigmoid_forward(n, x, sig_ref);
+    status |= ck_sigmoid_backward(n, dy, sig_ref, sig_back_ref);
+    record(status == CK_OK, "activations n=%td: scalar status", n);
+
+    /* The documented values of the scalar definition. */
+    int relu_ok = 1, sigmoid_ok = 1;
+    for (size_t i = 0; i < size; ++i) {
+        float v = x[i];
+        if (isnan(v)) {
+            relu_ok &= isnan(relu_ref[i]) && mask_ref[i] == 1;
+            sigmoid_ok &= isnan(sig_ref[i]) != 0;
+        } else {
+            relu_ok &= v > 0.0f ? bits_of(relu_ref[i]) == bits_of(v) && mask_ref[i] == 1
+                                : bits_of(relu_ref[i]) == 0 && mask_ref[i] == 0;
+            sigmoid_ok &= sig_ref[i] >= 0.0f && sig_ref[i] <= 1.0f;
+            if (v >= 100.0f) sigmoid_ok &= sig_ref[i] == 1.0f;
+            if (v <= -100.0f) sigmoid_ok &= sig_ref[i] < 1e-40f;
+            if (v == 0.0f) sigmoid_ok &= sig_ref[i] == 0.5f;
+            if (fabsf(v) < 80.0f) sigmoid_ok &= fabs((double)sig_ref[i] - 1.0 / (1.0 + exp(-(double)v))) <= 1e-6;
+        }
+    }
+    record(relu_ok, "relu n=%td: scalar values (x > 0 kept, else +0; NaN kept and passes)", n);
+    record(sigmoid_ok, "sigmoid n=%td: scalar values", n);
+
+    float *y = allocate_floats(size), *dx = allocate_floats(size), *inplace = allocate_floats(size);
+    uint8_t *mask = allocate(size);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        ptrdiff_t at, mask_at;
+
+        status = ck_relu_forward(n, x, y, mask);
+        at = first_difference(relu_ref, y, size);
+        mask_at = first_byte_difference(mask_ref, mask, size);
+        record(status == CK_OK && at < 0 && mask_at < 0, "relu forward n=%td [%s]: first difference y %td, mask %td",
+               n, isa, at, mask_at);
+
+        if (size) memcpy(inplace, x, size * sizeof(float));
+        status = ck_relu_forward(n, inplace, inplace, mask);
+        record(status == CK_OK && first_difference(relu_ref, inplace, size) < 0, "relu forward in place n=%td [%s]", n, isa);
+
+        status = ck_relu_backward(n, dy, mask_in, dx);
+        at = first_difference(relu_back_ref, dx, size);
+        record(status == CK_OK && at < 0, "relu backward n=%td [%s]: first difference %td", n, isa, at);
+
+        status = ck_sigmoid_forward(n, x, y);
+        at = first_difference(sig_ref, y, size);
+        record(status == CK_OK && at < 0, "sigmoid forward n=%td [%s]: first difference at %td (x = %.9g: %.9g vs scalar %.9g)",
+               n, isa, at, at < 0 ? 0.0 : (double)x[at], at < 0 ? 0.0 : (double)y[at], at < 0 ? 0.0 : (double)sig_ref[at]);
+
+        if (size) memcpy(inplace, x, size * sizeof(float));
+        status = ck_sigmoid_forward(n, inplace, inplace);
+        record(status == CK_OK && first_difference(sig_ref, inplace, size) < 0, "sigmoid forward in place n=%td [%s]", n, isa);
+
+        status = ck_sigmoid_backward(n, dy, sig_ref, dx);
+        at = first_difference(sig_back_ref, dx, size);
+        record(status == CK_OK && at < 0, "sigmoid backward n=%td [%s]: first difference %td", n, isa, at);
+    }
+    free(x);
+    free(dy);
+    free(mask_in);
+    free(relu_ref);
+    free(sig_ref);
+    free(relu_back_ref);
+    free(sig_back_ref);
+    free(mask_ref);
+    free(y);
+    free(dx);
+    free(inplace);
+    free(mask);
+}
+
+static void test_bias_and_sums(ptrdiff_t m, ptrdiff_t n) {
+    ptrdiff_t ldy = n + 3;
+    size_t y_size = matrix_floats(m, n, ldy), cells = (size_t)(m * n);
+    float *y0 = allocate_floats(y_size), *bias = allocate_floats((size_t)n);
+    fill_with_specials(y0, y_size);
+    fill_uniform(bias, (size_t)n, -2.0f, 2.0f);
+    if (n > 2) bias[n / 2] = -0.0f;
+
+    use_reference();
+    float *relu_ref = copy_floats(y0, y_size), *bias_ref = copy_floats(y0, y_size);
+    float *sums_ref = allocate_floats((size_t)n);
+    uint8_t *mask_ref = allocate(cells), *row_mask = allocate((size_t)n);
+    ck_status status = ck_add_row_bias_relu(m, n, bias, relu_ref, ldy, mask_ref);
+    status |= ck_add_row_bias(m, n, bias, bias_ref, ldy);
+    status |= ck_column_sums(m, n, y0, ldy, sums_ref);
+    record(status == CK_OK, "bias m=%td n=%td: scalar status", m, n);
+    /* Documented law: the fused epilogue equals the bias followed by ReLU, bit for bit. */
+    int fused_ok = 1;
+    for (ptrdiff_t i = 0; i < m; ++i) {
+        float *row = bias_ref + i * ldy;
+        float *composed = copy_floats(row, (size_t)n);
+        ck_relu_forward(n, composed, composed, row_mask);
+        fused_ok &= first_difference(composed, relu_ref + i * ldy, (size_t)n) < 0
+                 && first_byte_difference(row_mask, mask_ref + i * n, (size_t)n) < 0;
+        free(composed);
+    }
+    record(fused_ok, "bias+relu m=%td n=%td: differs from bias then relu", m, n);
+
+    float *y = allocate_floats(y_size), *sums = allocate_floats((size_t)n);
+    uint8_t *mask = allocate(cells);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        if (y_size) memcpy(y, y0, y_size * sizeof(float));
+        status = ck_add_row_bias_relu(m, n, bias, y, ldy, mask);
+        ptrdiff_t at = first_difference(relu_ref, y, y_size), mask_at = first_byte_difference(mask_ref, mask, cells);
+        record(status == CK_OK && at < 0 && mask_at < 0, "bias+relu m=%td n=%td [%s]: first difference y %td, mask %td",
+               m, n, isa, at, mask_at);
+        if (y_size) memcpy(y, y0, y_size * sizeof(float));
+        status = ck_add_row_bias(m, n, bias, y, ldy);
+        record(status == CK_OK && first_difference(bias_ref, y, y_size) < 0, "bias m=%td n=%td [%s]", m, n, isa);
+        status = ck_column_sums(m, n, y0, ldy, sums);
+        record(status == CK_OK && first_difference(sums_ref, sums, (size_t)n) < 0, "column sums m=%td n=%td [%s]", m, n, isa);
+    }
+    free(y0);
+    free(bias);
+    free(relu_ref);
+    free(bias_ref);
+    free(sums_ref);
+    free(mask_ref);
+    free(row_mask);
+    free(y);
+    free(sums);
+    free(mask);
+}
+
+static void test_optimizers(ptrdiff_t n) {
+    size_t size = (size_t)n;
+    float *g = allocate_floats(size), *p0 = allocate_floats(size), *v0 = allocate_floats(size);
+    float *m0 = allocate_floats(size), *s0 = allocate_floats(size);
+    fill_uniform(g, size, -1.0f, 1.0f);
+    fill_uniform(p0, size, -1.0f, 1.0f);
+    fill_uniform(v0, size, -0.1f, 0.1f);
+    fill_uniform(m0, size, -0.1f, 0.1f);
+    fill_uniform(s0, size, 0.0f, 0.01f);
+    if (n > 3) g[3] = NAN;
+
+    float *p_ref[3], *v_ref = copy_floats(v0, size), *m_ref = copy_floats(m0, size), *s_ref = copy_floats(s0, size);
+    for (int i = 0; i < 3; ++i) p_ref[i] = copy_floats(p0, size);
+    use_reference();
+    ck_status status = ck_sgd_update(n, 0.01f, g, p_ref[0]);
+    status |= ck_momentum_update(n, 0.01f, 0.9f, g, v_ref, p_ref[1]);
+    status |= ck_adam_update(n, 0.001f, 0.9f, 0.999f, 1e-8f, g, m_ref, s_ref, p_ref[2]);
+    record(status == CK_OK, "optimizers n=%td: scalar status", n);
+
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        float *p = copy_floats(p0, size), *v = copy_floats(v0, size), *m = copy_floats(m0, size), *s = copy_floats(s0, size);
+        status = ck_sgd_update(n, 0.01f, g, p);
+        record(status == CK_OK && first_difference(p_ref[0], p, size) < 0, "sgd n=%td [%s]", n, isa);
+        memcpy(p, p0, size * sizeof(float));
+        status = ck_momentum_update(n, 0.01f, 0.9f, g, v, p);
+        record(status == CK_OK && first_difference(p_ref[1], p, size) < 0 && first_difference(v_ref, v, size) < 0,
+               "momentum n=%td [%s]", n, isa);
+        memcpy(p, p0, size * sizeof(float));
+        status = ck_adam_update(n, 0.001f, 0.9f, 0.999f, 1e-8f, g, m, s, p);
+        record(status == CK_OK && first_difference(p_ref[2], p, size) < 0 && first_difference(m_ref, m, size) < 0
+                   && first_difference(s_ref, s, size) < 0,
+               "adam n=%td [%s]", n, isa);
+        free(p);
+        free(v);
+        free(m);
+        free(s);
+    }
+    free(g);
+    free(p0);
+    free(v0);
+    free(m0);
+    free(s0);
+    free(v_ref);
+    free(m_ref);
+    free(s_ref);
+    for (int i = 0; i < 3; ++i) free(p_ref[i]);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Argument checks: nothing is written on a bad call
+ * ------------------------------------------------------------------------------------- */
+
+static void test_argument_checks(void) {
+    float x[4] = {1, 2, 3, 4}, y[4] = {9, 9, 9, 9}, loss = 5.0f;
+    int32_t bad_labels[2] = {0, 4};
+    use_reference();
+    record(ck_sgemm(CK_NO_TRANS, CK_NO_TRANS, 2, 2, 2, 1.0f, x, 1, x, 2, 0.0f, y, 2) == CK_EINVAL, "sgemm lda < k");
+    record(ck_sgemm(CK_NO_TRANS, CK_NO_TRANS, -1, 2, 2, 1.0f, x, 2, x, 2, 0.0f, y, 2) == CK_EINVAL, "sgemm m < 0");
+    record(ck_softmax(2, 2, x, 2, y, 1) == CK_EINVAL, "softmax ldy < n");
+    record(ck_softmax_cross_entropy_forward_labels(2, 2, x, 2, bad_labels, y, 2, &loss) == CK_ERANGE,
+           "cross-entropy label out of range");
+    record(y[0] == 9.0f && y[3] == 9.0f && loss == 5.0f, "a rejected call wrote its outputs");
+    record(ck_relu_forward(4, NULL, y, (uint8_t *)bad_labels) == CK_EINVAL, "relu NULL input");
+    for (int isa = CK_ISA_SCALAR; isa <= CK_ISA_NEON; ++isa) {
+        if (!ck_isa_supported((ck_isa)isa)) {
+            record(ck_set_isa((ck_isa)isa) == CK_EUNSUPPORTED, "ck_set_isa(%s) on a CPU without it", ck_isa_name((ck_isa)isa));
+        }
+    }
+}
+
+static void test_activations(void) {
+    for (size_t i = 0; i < sizeof vector_lengths / sizeof vector_lengths[0]; ++i) test_activations_length(vector_lengths[i]);
+}
+
+static void test_bias(void) {
+    static const ptrdiff_t shapes[][2] = {{0, 5}, {1, 1}, {3, 17}, {7, 33}, {64, 100}, {300, 257}, {5, 0}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) test_bias_and_sums(shapes[i][0], shapes[i][1]);
+}
+
+static void test_all_optimizers(void) {
+    static const ptrdiff_t lengths[] = {0, 1, 7, 33, 1001, 70001};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_optimizers(lengths[i]);
+}
+
+/* Runs one group of tests and prints how many checks it made. */
+static void run_section(const char *name, void (*tests)(void)) {
+    int before = passed_count + failed_count, failed_before = failed_count;
+    tests();
+    printf("  %-26s %5d checks, %d failed\n", name, passed_count + failed_count - before, failed_count - failed_before);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (int isa = CK_ISA_SCALAR; isa <= CK_ISA_NEON; ++isa) {
+        if (ck_isa_supported((ck_isa)isa)) candidates[candidate_count++] = (ck_isa)isa;
+    }
+    printf("ckernels self-test: default ISA %s, OpenMP %s (%d threads), comparing:",
+           ck_isa_name(ck_active_isa()), ck_openmp_enabled() ? "on" : "off", ck_get_num_threads());
+    for (int c = 0; c < candidate_count; ++c) {
+        int mr, nr;
+        ck_gemm_tile(candidates[c], &mr, &nr);
+        printf(" %s (%dx%d)", ck_isa_name(candidates[c]), mr, nr);
+    }
+    printf(" against scalar on 1 thread\n");
+
+    run_section("argument checks", test_argument_checks);
+    run_section("gemm", test_gemm);
+    run_section("softmax / cross-entropy", test_softmax);
+    run_section("softmax microkernels", test_softmax_microkernels);
+    run_section("relu / sigmoid", test_activations);
+    run_section("bias / column sums", test_bias);
+    run_section("sgd / momentum / adam", test_all_optimizers);
+
+    ck_set_isa(candidates[candidate_count - 1]);
+    ck_set_num_threads(0);
+    printf("%d passed, %d failed\n", passed_count, failed_count);
+    return failed_count == 0 ? 0 : 1;
+}

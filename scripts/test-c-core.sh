@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the C core and its self-test natively (no Swift) in three configurations and runs
+# each: serial, OpenMP (gcc's libgomp: only the test driver, the package itself uses LLVM's
+# libomp), and serial under AddressSanitizer + UndefinedBehaviorSanitizer. On x86-64 the
+# self-test compares avx2 and avx512 (where the CPU has them) with the scalar kernels.
+#
+#   scripts/test-c-core.sh           uses gcc (CC=clang to use clang)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cc="${CC:-gcc}"
+out=.build/ckernels-native
+mkdir -p "$out"
+sources=(CKernels/*.c CKernels/microkernels/*.c Tests/CKernelsC/ckernels_selftest.c)
+# -ffp-contract=off as in Package.swift: every fused multiply-add is written out.
+flags=(-std=c11 -ffp-contract=off -Wall -Wextra -ICKernels/include -ICKernels)
+
+run() {
+    local name="$1"; shift
+    echo "test-c-core: $cc $* -o $out/$name"
+    "$cc" "$@" -o "$out/$name" "${sources[@]}" -lm
+    echo "test-c-core: $out/$name"
+    "$out/$name"
+}
+
+run selftest "${flags[@]}" -O2
+OMP_NUM_THREADS=2 run selftest-omp "${flags[@]}" -O2 -fopenmp
+# Sanitizers: halt on the first report, so a finding fails the script.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run selftest-asan "${flags[@]}" -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=address,undefined -fno-sanitize-recover=all
