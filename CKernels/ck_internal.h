@@ -43,7 +43,8 @@ typedef void (*ck_sigmoid_forward_fn)(ptrdiff_t n, const float *x, float *y);
  * the same bits. `max` is finite here: the caller handles NaN and infinite maxima.
  */
 typedef float (*ck_exp_shifted_sum_fn)(ptrdiff_t n, const float *x, float max, float *y);
-/* max of x[0..n), n > 0; NaN if any element is NaN. */
+/* max of x[0..n), n > 0; NaN if any element is NaN; +0 (never -0) when the maximum is zero,
+ * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
 
 /* Everything that differs between instruction sets: one table per ISA (BLIS's "context"). */

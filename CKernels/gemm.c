@@ -30,10 +30,6 @@
  * 2 threads stopped losing to 1 (fork/join costs a few microseconds). */
 #define CK_GEMM_SERIAL_FLOPS 2.0e6
 
-static inline float load_op(const float *x, ptrdiff_t ld, ck_transpose t, ptrdiff_t row, ptrdiff_t col) {
-    return t == CK_NO_TRANS ? x[row * ld + col] : x[col * ld + row];
-}
-
 /* Packs rows [0, mc) x columns [0, kc) of op(A) (already offset) into MR-tall panels. */
 static void pack_a(ck_transpose ta, ptrdiff_t mc, ptrdiff_t kc, const float *a, ptrdiff_t lda,
                    int mr, float *out) {

@@ -163,7 +163,8 @@ CK_AVX2 static float row_max_avx2(ptrdiff_t n, const float *x) {
         any_nan |= x[j] != x[j];
         result = x[j] > result ? x[j] : result;
     }
-    return any_nan ? NAN : result;
+    if (any_nan) return NAN;
+    return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
 static const ck_config avx2_config = {

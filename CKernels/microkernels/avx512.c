@@ -170,7 +170,9 @@ CK_AVX512 static float row_max_avx512(ptrdiff_t n, const float *x) {
         nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
         m = _mm512_max_ps(m, v);
     }
-    return nan ? NAN : _mm512_reduce_max_ps(m);
+    if (nan) return NAN;
+    float result = _mm512_reduce_max_ps(m);
+    return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
 static const ck_config avx512_config = {

@@ -217,13 +217,7 @@ static float row_max_neon(ptrdiff_t n, const float *x) {
         result = x[j] > result ? x[j] : result;
     }
     if (any_nan) return NAN;
-    /* scalar.c returns the first element equal to the maximum; the lanes only disagree with
-     * it about the sign of a zero maximum, so that case takes the first zero. */
-    if (result == 0.0f) {
-        for (j = 0; x[j] != 0.0f; ++j) {}
-        result = x[j];
-    }
-    return result;
+    return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
 static const ck_config neon_config = {

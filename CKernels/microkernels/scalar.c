@@ -66,7 +66,8 @@ static float row_max_scalar(ptrdiff_t n, const float *x) {
         nan |= x[j] != x[j];
         m = x[j] > m ? x[j] : m;
     }
-    return nan ? NAN : m;
+    if (nan) return NAN;
+    return m == 0.0f ? 0.0f : m; /* the sign of a zero maximum depends on lane order: use +0 */
 }
 
 static const ck_config scalar_config = {
