@@ -252,3 +252,23 @@ struct GEMMReference {
         scale = product(alpha: Double(abs(alpha)), denseA.map(abs), denseB.map(abs), beta: Double(abs(beta)), c0.map(abs))
     }
 }
+
+// MARK: - Reference softmax
+
+/// The row-wise softmax of `x` in Double (ReferenceBackend<Double>), dense m x n: the truth
+/// the float kernels are measured against.
+func referenceSoftmax(_ x: StridedMatrix) -> [Double] {
+    let dense = x.elements.map(Double.init)
+    var y = [Double](repeating: 0, count: dense.count)
+    dense.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+            ReferenceBackend<Double>().softmax(m: x.rows, n: x.columns, x: px, ldx: x.columns, y: py, ldy: x.columns)
+        }
+    }
+    return y
+}
+
+/// The sums of the rows of a dense `rows` x `columns` matrix, accumulated in Double.
+func rowSums(_ values: [Float], rows: Int, columns: Int) -> [Double] {
+    (0..<rows).map { i in values[(i * columns)..<((i + 1) * columns)].reduce(0.0) { $0 + Double($1) } }
+}
