@@ -212,7 +212,8 @@ extension SerializedCoreTests {
                     var y = Tensor<Float>(shape: []), dx = Tensor<Float>(shape: [])
                     let loss = FastBackend().softmaxCrossEntropy(x, targets: targets, into: &y)
                     FastBackend().softmaxCrossEntropyBackward(output: y, targets: targets, into: &dx)
-                    #expect(loss.isApproximatelyEqual(to: expectedLoss, relativeTolerance: 1e-5), "\(loss) vs \(expectedLoss) on \(isa.name)")
+                    #expect(loss.isApproximatelyEqual(to: expectedLoss, relativeTolerance: 1e-5),
+                            "loss \(loss) vs \(expectedLoss) on \(isa.name)")
                     expectClose(y.scalars, expectedY.scalars.map(Double.init), relative: 1e-5, absolute: 1e-37,
                                 "FastBackend y on \(isa.name)")
                     expectClose(dx.scalars, expectedDx.scalars.map(Double.init), relative: 1e-5, absolute: 1e-9,

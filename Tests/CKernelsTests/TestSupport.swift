@@ -81,9 +81,8 @@ struct StridedMatrix {
     /// A matrix of uniform random numbers in `range`.
     init(rows: Int, columns: Int, padding: Int = 0, range: ClosedRange<Float> = -1...1,
          using rng: inout SplitMix64) {
-        var values = rng.floats(rows * columns, in: range)
+        let values = rng.floats(rows * columns, in: range)
         self.init(rows: rows, columns: columns, ld: columns + padding) { i, j in values[i * columns + j] }
-        values.removeAll()
     }
 
     subscript(i: Int, j: Int) -> Float {
