@@ -1,0 +1,140 @@
+import CKernels
+import Testing
+
+/// Every kernel run once on inputs large enough to go parallel, with its outputs collected by
+/// name. `ckernels.h` promises that these bits depend neither on the thread count nor on the
+/// instruction set; the tests below run the workload under different settings and compare.
+struct DeterminismWorkload {
+    private let gemmA: [Float], gemmB: [Float], gemmC: [Float]
+    private let logits: [Float], labels: [Int32], oneHot: [Float]
+    private let vector: [Float], gradient: [Float], bias: [Float]
+    static let gemmSize = 300
+    static let (rows, classes) = (512, 1000)
+    static let vectorLength = 1 << 18
+
+    init() {
+        var rng = SplitMix64(seed: 71)
+        let s = Self.gemmSize
+        gemmA = rng.floats(s * s)
+        gemmB = rng.floats(s * s)
+        gemmC = rng.floats(s * s)
+        // Logits with a few rows holding +Inf or NaN, so the special paths run in parallel too.
+        var logits = rng.floats(Self.rows * Self.classes, in: -30...30)
+        logits[7 * Self.classes + 3] = .infinity
+        logits[300 * Self.classes + 999] = .nan
+        self.logits = logits
+        labels = (0..<Self.rows).map { _ in Int32(rng.int(in: 0...(Self.classes - 1))) }
+        oneHot = (0..<(Self.rows * Self.classes)).map { [labels] in
+            $0 % Self.classes == Int(labels[$0 / Self.classes]) ? 1 : 0
+        }
+        vector = activationInputs(Self.vectorLength, using: &rng)
+        gradient = rng.floats(Self.vectorLength)
+        bias = rng.floats(Self.classes)
+    }
+
+    /// Runs every kernel with the current ISA and thread bound, expecting each to succeed.
+    func run() -> [(name: String, values: [Float])] {
+        var outputs: [(name: String, values: [Float])] = []
+        func succeeded(_ status: ck_status, _ kernel: String) {
+            #expect(status == CK_OK, "\(kernel): \(String(cString: ck_status_string(status)))")
+        }
+        let s = Self.gemmSize
+        // Each transpose pair once, half of them accumulating into C (the scalar kernel is slow
+        // in a test run, so not the full 4 x 2 grid).
+        let products: [(ck_transpose, ck_transpose, Float)] = [
+            (CK_NO_TRANS, CK_NO_TRANS, 0), (CK_NO_TRANS, CK_TRANS, -1.5), (CK_TRANS, CK_NO_TRANS, -1.5), (CK_TRANS, CK_TRANS, 0),
+        ]
+        for (ta, tb, beta) in products {
+            var c = gemmC
+            succeeded(ck_sgemm(ta, tb, s, s, s, 0.75, gemmA, s, gemmB, s, beta, &c, s), "ck_sgemm")
+            outputs.append(("sgemm transposes \(ta.rawValue)\(tb.rawValue) beta \(beta)", c))
+        }
+        // An odd shape whose edge tiles fall inside each thread's range.
+        var odd = [Float](repeating: 0, count: 257 * 299)
+        succeeded(ck_sgemm(CK_NO_TRANS, CK_TRANS, 257, 299, 281, 1, gemmA, 281, gemmB, 281, 0, &odd, 299), "ck_sgemm")
+        outputs.append(("sgemm 257x299x281", odd))
+
+        let (m, n) = (Self.rows, Self.classes)
+        var y = [Float](repeating: 0, count: m * n)
+        succeeded(ck_softmax(m, n, logits, n, &y, n), "ck_softmax")
+        outputs.append(("softmax", y))
+        var loss: Float = 0
+        succeeded(ck_softmax_cross_entropy_forward_labels(m, n, logits, n, labels, &y, n, &loss),
+                  "ck_softmax_cross_entropy_forward_labels")
+        outputs.append(("softmax-CE labels y", y))
+        outputs.append(("softmax-CE labels loss", [loss]))
+        succeeded(ck_softmax_cross_entropy_forward(m, n, logits, n, oneHot, n, &y, n, &loss), "ck_softmax_cross_entropy_forward")
+        outputs.append(("softmax-CE one-hot loss", [loss]))
+        var dx = [Float](repeating: 0, count: m * n)
+        succeeded(ck_softmax_cross_entropy_backward_labels(m, n, y, n, labels, &dx, n),
+                  "ck_softmax_cross_entropy_backward_labels")
+        outputs.append(("softmax-CE backward", dx))
+
+        var biased = logits
+        var biasMask = [UInt8](repeating: 0, count: m * n)
+        succeeded(ck_add_row_bias_relu(m, n, bias, &biased, n, &biasMask), "ck_add_row_bias_relu")
+        outputs.append(("bias + relu", biased))
+        outputs.append(("bias + relu mask", biasMask.map(Float.init)))
+        var sums = [Float](repeating: 0, count: n)
+        succeeded(ck_column_sums(m, n, logits, n, &sums), "ck_column_sums")
+        outputs.append(("column sums", sums))
+
+        let count = Self.vectorLength
+        var out = [Float](repeating: 0, count: count), back = out
+        var mask = [UInt8](repeating: 0, count: count)
+        succeeded(ck_relu_forward(count, vector, &out, &mask), "ck_relu_forward")
+        outputs.append(("relu", out))
+        outputs.append(("relu mask", mask.map(Float.init)))
+        succeeded(ck_relu_backward(count, gradient, mask, &back), "ck_relu_backward")
+        outputs.append(("relu backward", back))
+        succeeded(ck_sigmoid_forward(count, vector, &out), "ck_sigmoid_forward")
+        outputs.append(("sigmoid", out))
+        succeeded(ck_sigmoid_backward(count, gradient, out, &back), "ck_sigmoid_backward")
+        outputs.append(("sigmoid backward", back))
+
+        var (p, velocity, first, second) = (vector, gradient, [Float](repeating: 0, count: count), gradient.map { $0 * $0 })
+        succeeded(ck_sgd_update(count, 0.1, gradient, &p), "ck_sgd_update")
+        succeeded(ck_momentum_update(count, 0.1, 0.9, gradient, &velocity, &p), "ck_momentum_update")
+        succeeded(ck_adam_update(count, 0.01, 0.9, 0.999, 1e-7, gradient, &first, &second, &p), "ck_adam_update")
+        outputs.append(("optimizers", p + velocity + first + second))
+        return outputs
+    }
+}
+
+/// Expects two runs of the workload to agree bit for bit (NaN-ness only, for NaN results).
+func expectSameOutputs(_ actual: [(name: String, values: [Float])], _ expected: [(name: String, values: [Float])],
+                       _ setting: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.map(\.name) == expected.map(\.name), sourceLocation: sourceLocation)
+    for (a, e) in zip(actual, expected) {
+        expectSameBits(a.values, e.values, "\(a.name): \(setting)", sourceLocation: sourceLocation)
+    }
+}
+
+extension SerializedCoreTests {
+    @Suite("Bitwise determinism across thread counts and instruction sets")
+    struct DeterminismTests {
+        static let workload = DeterminismWorkload()
+
+        @Test("Every kernel gives the same bits with 1 and 2 threads")
+        func threadCounts() throws {
+            try forEachSupportedISA { isa in
+                let serial = withThreadCount(1) { Self.workload.run() }
+                let parallel = withThreadCount(2) { Self.workload.run() }
+                expectSameOutputs(parallel, serial, "2 threads vs 1 on \(isa.name)")
+            }
+        }
+
+        @Test("Every kernel gives the same bits on every supported instruction set")
+        func instructionSets() throws {
+            var baseline: (isa: ck_isa, outputs: [(name: String, values: [Float])])?
+            try forEachSupportedISA { isa in
+                let outputs = Self.workload.run()
+                if let baseline {
+                    expectSameOutputs(outputs, baseline.outputs, "\(isa.name) vs \(baseline.isa.name)")
+                } else {
+                    baseline = (isa, outputs)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Backprop
+import CKernels
+import Numerics
+import Testing
+
+extension SerializedCoreTests {
+    /// SGD, Momentum and Adam. `ckernels.h` spells out each update expression and the core is
+    /// compiled with -ffp-contract=off, so every operation rounds once, exactly as in
+    /// ReferenceBackend<Float>: the two must agree bit for bit.
+    @Suite("Optimizer updates")
+    struct OptimizerTests {
+        /// The last length runs on several threads.
+        static let lengths = [0, 1, 17, 1000, 70_001]
+
+        @Test("SGD matches ReferenceBackend<Float>", arguments: lengths)
+        func sgd(length: Int) throws {
+            var rng = SplitMix64(seed: 61)
+            let p0 = rng.floats(length), g = rng.floats(length, in: -3...3)
+            var expected = p0
+            g.withUnsafeBufferPointer { pg in
+                expected.withUnsafeMutableBufferPointer {
+                    ReferenceBackend<Float>().sgdUpdate(learningRate: 0.01, gradient: pg, parameter: $0)
+                }
+            }
+            try forEachSupportedISA { isa in
+                var p = p0
+                #expect(ck_sgd_update(length, 0.01, g, &p) == CK_OK)
+                expectSameBits(p, expected, "SGD, n \(length) on \(isa.name)")
+            }
+        }
+
+        @Test("Three Momentum steps match ReferenceBackend<Float>", arguments: lengths)
+        func momentum(length: Int) throws {
+            var rng = SplitMix64(seed: 62)
+            let p0 = rng.floats(length)
+            let gradients = (0..<3).map { _ in rng.floats(length, in: -3...3) }
+            var (expectedP, expectedV) = (p0, [Float](repeating: 0, count: length))
+            for g in gradients {
+                g.withUnsafeBufferPointer { pg in
+                    expectedV.withUnsafeMutableBufferPointer { pv in
+                        expectedP.withUnsafeMutableBufferPointer {
+                            ReferenceBackend<Float>().momentumUpdate(learningRate: 0.01, momentum: 0.9, gradient: pg,
+                                                                     velocity: pv, parameter: $0)
+                        }
+                    }
+                }
+            }
+            try forEachSupportedISA { isa in
+                var (p, v) = (p0, [Float](repeating: 0, count: length))
+                for g in gradients {
+                    #expect(ck_momentum_update(length, 0.01, 0.9, g, &v, &p) == CK_OK)
+                }
+                expectSameBits(v, expectedV, "Momentum velocity, n \(length) on \(isa.name)")
+                expectSameBits(p, expectedP, "Momentum parameter, n \(length) on \(isa.name)")
+            }
+        }
+
+        @Test("Five Adam steps with the book's bias correction match ReferenceBackend<Float>", arguments: lengths)
+        func adam(length: Int) throws {
+            var rng = SplitMix64(seed: 63)
+            let (learningRate, beta1, beta2, epsilon): (Float, Float, Float, Float) = (0.001, 0.9, 0.999, 1e-7)
+            let p0 = rng.floats(length)
+            // Zero gradients in places: m and v stay 0 there and the step must be exactly 0.
+            let gradients = (0..<5).map { step in
+                (0..<length).map { i in (i + step).isMultiple(of: 5) ? 0 : rng.float(in: -3...3) }
+            }
+            let correctedRates = (1...5).map { t in
+                learningRate * (1 - Float.pow(beta2, t)).squareRoot() / (1 - Float.pow(beta1, t))
+            }
+            let zeros = [Float](repeating: 0, count: length)
+            var (expectedP, expectedM, expectedV) = (p0, zeros, zeros)
+            for (g, rate) in zip(gradients, correctedRates) {
+                g.withUnsafeBufferPointer { pg in
+                    expectedM.withUnsafeMutableBufferPointer { pm in
+                        expectedV.withUnsafeMutableBufferPointer { pv in
+                            expectedP.withUnsafeMutableBufferPointer {
+                                ReferenceBackend<Float>().adamUpdate(correctedLearningRate: rate, beta1: beta1, beta2: beta2,
+                                                                     epsilon: epsilon, gradient: pg, firstMoment: pm,
+                                                                     secondMoment: pv, parameter: $0)
+                            }
+                        }
+                    }
+                }
+            }
+            try forEachSupportedISA { isa in
+                var (p, m, v) = (p0, zeros, zeros)
+                for (g, rate) in zip(gradients, correctedRates) {
+                    #expect(ck_adam_update(length, rate, beta1, beta2, epsilon, g, &m, &v, &p) == CK_OK)
+                }
+                expectSameBits(m, expectedM, "Adam first moment, n \(length) on \(isa.name)")
+                expectSameBits(v, expectedV, "Adam second moment, n \(length) on \(isa.name)")
+                expectSameBits(p, expectedP, "Adam parameter, n \(length) on \(isa.name)")
+            }
+        }
+
+        @Test("FastBackend optimizer updates match ReferenceBackend<Float> through the Tensor API")
+        func fastMatchesReferenceBackend() throws {
+            var rng = SplitMix64(seed: 64)
+            let p0 = Tensor(shape: [8, 9], scalars: rng.floats(72))
+            let g = Tensor(shape: [8, 9], scalars: rng.floats(72, in: -2...2))
+            let zeros = Tensor<Float>(shape: [8, 9])
+            func steps<Backend: KernelBackend>(_ backend: Backend) -> [Tensor<Float>] where Backend.Scalar == Float {
+                var (sgd, momentum, adam) = (p0, p0, p0)
+                var (velocity, first, second) = (zeros, zeros, zeros)
+                for _ in 0..<2 {
+                    backend.sgdUpdate(&sgd, gradient: g, learningRate: 0.1)
+                    backend.momentumUpdate(&momentum, gradient: g, velocity: &velocity, learningRate: 0.1, momentum: 0.9)
+                    backend.adamUpdate(&adam, gradient: g, firstMoment: &first, secondMoment: &second,
+                                       correctedLearningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
+                }
+                return [sgd, momentum, velocity, adam, first, second]
+            }
+            let expected = steps(ReferenceBackend<Float>())
+            try forEachSupportedISA { isa in
+                let actual = steps(FastBackend())
+                for (name, (a, e)) in zip(["sgd", "momentum", "velocity", "adam", "first moment", "second moment"],
+                                          zip(actual, expected)) {
+                    expectSameBits(a.scalars, e.scalars, "FastBackend \(name) on \(isa.name)")
+                }
+            }
+        }
+    }
+}
