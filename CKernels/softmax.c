@@ -42,10 +42,40 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
     return logf(sum);
 }
 
-/* log_softmax(x)[j] from the row's max and log-sum, with the +Inf convention above. */
-static double log_softmax(float v, float max, float log_sum) {
-    if (max == INFINITY) return v == INFINITY ? -(double)log_sum : -INFINITY;
-    return (double)v - (double)max - (double)log_sum;
+/*
+ * What the loss needs from one row's logits, gathered before softmax_row may overwrite them
+ * (y may alias x): the target-weighted logits, split into +Inf entries and the rest, so that
+ * -sum_j t_j * log_softmax(x)_j can be formed from the row's max and log-sum afterwards.
+ */
+typedef struct row_targets {
+    double weighted_logits; /* sum of t_j * x_j over targets on finite or -Inf logits */
+    double weight;          /* sum of t_j over those targets */
+    double weight_on_inf;   /* sum of t_j over targets on +Inf logits */
+} row_targets;
+
+static row_targets gather_targets(ptrdiff_t n, const float *x, const float *t, const int32_t *label) {
+    row_targets r = {0.0, 0.0, 0.0};
+    for (ptrdiff_t j = label ? *label : 0; j < (label ? *label + 1 : n); ++j) {
+        double tj = label ? 1.0 : (double)t[j];
+        if (tj == 0.0) continue;
+        if (x[j] == INFINITY) {
+            r.weight_on_inf += tj;
+        } else {
+            r.weighted_logits += tj * (double)x[j];
+            r.weight += tj;
+        }
+    }
+    return r;
+}
+
+/* -sum_j t_j * log_softmax(x)_j, with log_softmax = x - max - log_sum; for a row whose max is
+ * +Inf, the +Inf entries have log-probability -log_sum and every other entry -Inf. */
+static double row_loss(row_targets r, float max, float log_sum) {
+    if (max == INFINITY) {
+        double rest = r.weight != 0.0 ? r.weight * INFINITY : 0.0;
+        return r.weight_on_inf * (double)log_sum + rest;
+    }
+    return -(r.weighted_logits - r.weight * ((double)max + (double)log_sum));
 }
 
 ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy) {
@@ -90,16 +120,10 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
         double partial = 0.0;
         for (ptrdiff_t i = first; i < last; ++i) {
             const float *xi = x + i * ldx;
+            row_targets targets = gather_targets(n, xi, labels ? NULL : t + i * ldt, labels ? labels + i : NULL);
             float max;
             float log_sum = softmax_row(cfg, n, xi, y + i * ldy, &max);
-            if (labels != NULL) {
-                partial -= log_softmax(xi[labels[i]], max, log_sum);
-            } else {
-                const float *ti = t + i * ldt;
-                for (ptrdiff_t j = 0; j < n; ++j) {
-                    if (ti[j] != 0.0f) partial -= (double)ti[j] * log_softmax(xi[j], max, log_sum);
-                }
-            }
+            partial += row_loss(targets, max, log_sum);
         }
         partials[block] = partial;
     }
