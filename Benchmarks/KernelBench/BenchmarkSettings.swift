@@ -29,7 +29,7 @@ struct BenchmarkSettings {
                                    minimumSamples: repetitions ?? 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.15)
             referencePlan = MeasurementPlan(minimumWarmupSeconds: 0, samples: min(repetitions ?? 3, 3),
                                             minimumSamples: 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.1)
-            referenceGEMMFlopLimit = 2e7
+            referenceGEMMFlopLimit = 1e7
             referenceElementLimit = 1 << 20
         } else {
             plan = MeasurementPlan(minimumWarmupSeconds: 0.1, samples: repetitions ?? 11,

@@ -47,6 +47,9 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
 /// This one function times every kernel, baseline and reference in every suite.
 func measure(_ plan: MeasurementPlan, _ call: () -> Float) -> Timing {
     var witness: Float = 0
+    var perCall: [Double] = []
+    perCall.reserveCapacity(max(plan.samples, 1))
+
     let warmupStart = ContinuousClock.now
     var fastestWarmup = Double.infinity
     repeat {
@@ -54,26 +57,29 @@ func measure(_ plan: MeasurementPlan, _ call: () -> Float) -> Timing {
         witness += call()
         fastestWarmup = min(fastestWarmup, seconds(since: start))
     } while seconds(since: warmupStart) < plan.minimumWarmupSeconds
-
-    let callsPerSample: Int
-    if fastestWarmup.isFinite, fastestWarmup > 0 {
-        callsPerSample = max(1, Int((plan.minimumSampleSeconds / fastestWarmup).rounded(.up)))
-    } else {
-        callsPerSample = 1
+    // A single call longer than the whole budget has nothing left to warm up (its operands
+    // were touched when they were filled): it counts as the first sample, which halves the
+    // cost of slow kernels in a quick run.
+    var measuredSeconds = 0.0
+    if fastestWarmup >= plan.budgetSeconds {
+        perCall.append(fastestWarmup)
+        measuredSeconds = fastestWarmup
     }
 
-    var perCall: [Double] = []
-    perCall.reserveCapacity(plan.samples)
-    let measuringStart = ContinuousClock.now
+    let callsPerSample = fastestWarmup > 0
+        ? max(1, Int((plan.minimumSampleSeconds / fastestWarmup).rounded(.up)))
+        : 1
     while perCall.count < max(plan.samples, 1) {
-        if perCall.count >= max(plan.minimumSamples, 1), seconds(since: measuringStart) >= plan.budgetSeconds {
+        if perCall.count >= max(plan.minimumSamples, 1), measuredSeconds >= plan.budgetSeconds {
             break
         }
         let start = ContinuousClock.now
         for _ in 0..<callsPerSample {
             witness += call()
         }
-        perCall.append(seconds(since: start) / Double(callsPerSample))
+        let elapsed = seconds(since: start)
+        measuredSeconds += elapsed
+        perCall.append(elapsed / Double(callsPerSample))
     }
     consume(witness)
     return Timing(secondsPerCall: median(perCall), samples: perCall.count, callsPerSample: callsPerSample)
