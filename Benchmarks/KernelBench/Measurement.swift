@@ -105,8 +105,9 @@ private func consume(_ witness: Float) {
 /// Waits until thread pools that spin after a parallel region have gone to sleep.
 ///
 /// LLVM's OpenMP runtime keeps idle workers spinning for 200 ms (KMP_BLOCKTIME) and
-/// OpenBLAS's pthread pool spins for a similar time. On a two-core machine a spinning pool
-/// steals a core from the other library, so suites call this when they switch libraries.
+/// OpenBLAS's pthread pool for 2^28 time-stamp-counter ticks (about 0.1 s). On a two-core
+/// machine a spinning pool steals a core from the other library, so suites call this when
+/// they switch libraries.
 func letIdleThreadPoolsSleep() {
     usleep(300_000)
 }
