@@ -1,0 +1,49 @@
+/// Everything a suite needs to know about the run: what to measure and how thoroughly.
+struct BenchmarkSettings {
+    /// Thread bounds to measure, each a separate row.
+    var threadCounts: [Int]
+    /// The `--quick` mode: fewer repetitions, no 2048 GEMM, smaller reference runs.
+    var isQuick: Bool
+    /// Only kernels whose name contains this (case-insensitive) run.
+    var filter: String?
+    /// Timing of our kernels and of the baselines.
+    var plan: MeasurementPlan
+    /// Timing of the slow reference backend: fewer, budgeted repetitions.
+    var referencePlan: MeasurementPlan
+    /// The most FLOPs one reference GEMM call may do; larger products run on a band of rows
+    /// and are extrapolated.
+    var referenceGEMMFlopLimit: Double
+    /// The most elements one reference call of a memory-bound kernel may touch; larger
+    /// workspaces run on a prefix and are extrapolated.
+    var referenceElementLimit: Int
+
+    /// The settings for a full or a quick run. `repetitions`, when given, is the exact number
+    /// of samples of our kernels and baselines (the time budget no longer cuts it short) and
+    /// caps the reference's samples.
+    init(threadCounts: [Int], isQuick: Bool, filter: String?, repetitions: Int?) {
+        self.threadCounts = threadCounts
+        self.isQuick = isQuick
+        self.filter = filter
+        if isQuick {
+            plan = MeasurementPlan(minimumWarmupSeconds: 0.01, samples: repetitions ?? 5,
+                                   minimumSamples: repetitions ?? 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.15)
+            referencePlan = MeasurementPlan(minimumWarmupSeconds: 0, samples: min(repetitions ?? 3, 3),
+                                            minimumSamples: 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.1)
+            referenceGEMMFlopLimit = 1e7
+            referenceElementLimit = 1 << 20
+        } else {
+            plan = MeasurementPlan(minimumWarmupSeconds: 0.1, samples: repetitions ?? 11,
+                                   minimumSamples: repetitions ?? 3, minimumSampleSeconds: 0.01, budgetSeconds: 2)
+            referencePlan = MeasurementPlan(minimumWarmupSeconds: 0, samples: min(repetitions ?? 5, 5),
+                                            minimumSamples: 1, minimumSampleSeconds: 0.01, budgetSeconds: 1)
+            referenceGEMMFlopLimit = 2e8
+            referenceElementLimit = 1 << 24
+        }
+    }
+
+    /// Whether `kernel` passes `--filter`.
+    func includes(_ kernel: String) -> Bool {
+        guard let filter, !filter.isEmpty else { return true }
+        return kernel.lowercased().contains(filter.lowercased())
+    }
+}

@@ -1,0 +1,112 @@
+import Backprop
+import Foundation
+
+/// GEMM throughput of `FastBackend` against `ReferenceBackend<Float>` and, when installed,
+/// OpenBLAS at the same thread count.
+struct GEMMSuite: BenchmarkSuite {
+    /// The system OpenBLAS, or nil (its columns then show "-").
+    var openBLAS: OpenBLAS?
+
+    var key: String { "gemm" }
+    var title: String { "GEMM  C = op(A)·op(B), shape M x K x N, 2·M·N·K FLOPs per call" }
+    var unit: RateUnit { .gigaflops }
+    var baselines: [BaselineColumn] { [BaselineColumn(key: "openblas", title: "OpenBLAS")] }
+    var kernelNames: [String] { GEMMProblem.standardSet(includingLargest: true).map(\.kernel) }
+
+    func run(settings: BenchmarkSettings, report: (BenchmarkResult) -> Void) {
+        let problems = GEMMProblem.standardSet(includingLargest: !settings.isQuick)
+            .filter { settings.includes($0.kernel) }
+        let operands = problems.enumerated().map { GEMMOperands(for: $1, seed: UInt64($0) &* 2) }
+
+        // The reference is single-threaded: one measurement per shape serves every row.
+        let references = zip(problems, operands).map { referenceTiming($0, $1, settings: settings) }
+
+        for threads in settings.threadCounts {
+            FastBackend.threadCount = threads
+            let fast = FastBackend()
+            let ours = zip(problems, operands).map { problem, operands in
+                measure(settings.plan) {
+                    fast.gemm(problem, a: operands.a, b: operands.b, c: operands.ours.buffer)
+                    return operands.ours.buffer[0]
+                }
+            }
+            for (problem, operands) in zip(problems, operands) {
+                warnIfDifferent(problem, operands, settings: settings)
+            }
+
+            var openBLASRates = [Double?](repeating: nil, count: problems.count)
+            if let openBLAS {
+                // Measured in one block, not interleaved with ours, so neither library's
+                // spinning idle threads slow the other down.
+                letIdleThreadPoolsSleep()
+                openBLAS.setThreadCount(threads)
+                for (index, (problem, operands)) in zip(problems, operands).enumerated() {
+                    let timing = measure(settings.plan) {
+                        openBLAS.multiply(problem, a: operands.a.buffer.baseAddress!,
+                                          b: operands.b.buffer.baseAddress!, c: operands.baseline.buffer.baseAddress!)
+                        return operands.baseline.buffer[0]
+                    }
+                    openBLASRates[index] = problem.flops / timing.secondsPerCall / 1e9
+                }
+                letIdleThreadPoolsSleep()
+            }
+
+            for index in problems.indices {
+                report(BenchmarkResult(
+                    kernel: problems[index].kernel, shape: problems[index].shape, note: problems[index].note,
+                    threads: threads, unit: unit, workPerCall: problems[index].flops, timing: ours[index],
+                    reference: references[index], baselineRates: [openBLASRates[index]]))
+            }
+        }
+    }
+
+    /// Rows of C the reference computes: all of them, or a band small enough for the limit.
+    private func referenceRows(_ problem: GEMMProblem, settings: BenchmarkSettings) -> Int {
+        let flopsPerRow = 2 * Double(problem.k) * Double(problem.n)
+        return min(problem.m, max(1, Int(settings.referenceGEMMFlopLimit / flopsPerRow)))
+    }
+
+    /// Times the reference on the first rows of C and scales to all M rows: every row of
+    /// the naive loop nest does the same work in the same access pattern.
+    private func referenceTiming(_ problem: GEMMProblem, _ operands: GEMMOperands,
+                                 settings: BenchmarkSettings) -> ReferenceTiming {
+        let rows = referenceRows(problem, settings: settings)
+        var band = problem
+        band.m = rows
+        let reference = ReferenceBackend<Float>()
+        let timing = measure(settings.referencePlan) {
+            // lda stays problem.lda: a transposed A band is the first `rows` columns of A.
+            reference.gemm(band, lda: problem.lda, a: operands.a, b: operands.b, c: operands.reference.buffer)
+            return operands.reference.buffer[0]
+        }
+        return ReferenceTiming(secondsPerCall: timing.secondsPerCall * Double(problem.m) / Double(rows),
+                               isExtrapolated: rows < problem.m)
+    }
+
+    /// A fast kernel that is wrong is not fast: compare our C with the reference band and
+    /// say so on stderr (the microkernels are under active development).
+    private func warnIfDifferent(_ problem: GEMMProblem, _ operands: GEMMOperands, settings: BenchmarkSettings) {
+        let count = referenceRows(problem, settings: settings) * problem.n
+        // Entries are sums of k products of numbers in [-1, 1]; rounding differences grow with k.
+        let tolerance = Float(problem.k) * 1e-5
+        var worst: Float = 0
+        for i in 0..<count {
+            worst = max(worst, abs(operands.ours.buffer[i] - operands.reference.buffer[i]))
+        }
+        if !(worst <= tolerance) {
+            printToStandardError("warning: \(problem.kernel) \(problem.shape) differs from the reference by \(worst)")
+        }
+    }
+}
+
+extension KernelBackend where Scalar == Float {
+    /// C = op(A)·op(B) for `problem`, with A's leading dimension overridable for row bands.
+    fileprivate func gemm(_ problem: GEMMProblem, lda: Int? = nil, a: AlignedBuffer<Float>, b: AlignedBuffer<Float>,
+                          c: UnsafeMutableBufferPointer<Float>) {
+        gemm(transposeA: problem.transposesA ? .transposed : .none,
+             transposeB: problem.transposesB ? .transposed : .none,
+             m: problem.m, n: problem.n, k: problem.k,
+             alpha: 1, a: a.readOnly, lda: lda ?? problem.lda, b: b.readOnly, ldb: problem.ldb,
+             beta: 0, c: c, ldc: problem.n)
+    }
+}

@@ -1,0 +1,59 @@
+/// A JSON value as the benchmark writes it.
+enum JSONValue {
+    case string(String)
+    case number(Double)
+    case integer(Int)
+    case bool(Bool)
+    case strings([String])
+    case integers([Int])
+    case null
+
+    /// A number, or null when there is none (a missing baseline).
+    static func number(_ value: Double?) -> JSONValue {
+        value.map { .number($0) } ?? .null
+    }
+
+    var encoded: String {
+        switch self {
+        case .string(let text): return Self.quoted(text)
+        case .number(let value): return value.isFinite ? "\(value)" : "null"
+        case .integer(let value): return "\(value)"
+        case .bool(let value): return value ? "true" : "false"
+        case .strings(let texts): return "[" + texts.map(Self.quoted).joined(separator: ",") + "]"
+        case .integers(let values): return "[" + values.map(String.init).joined(separator: ",") + "]"
+        case .null: return "null"
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// One JSON object on one line, keys in the order given (JSONEncoder does not keep order,
+/// and ordered keys make the lines readable).
+struct JSONLine {
+    var fields: [(key: String, value: JSONValue)]
+
+    init(_ fields: [(String, JSONValue)]) {
+        self.fields = fields.map { (key: $0.0, value: $0.1) }
+    }
+
+    var encoded: String {
+        "{" + fields.map { JSONValue.string($0.key).encoded + ":" + $0.value.encoded }.joined(separator: ",") + "}"
+    }
+}
