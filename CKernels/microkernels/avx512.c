@@ -111,45 +111,69 @@ CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count) {
     return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1u);
 }
 
+/* Full-width loads and stores in the loops, masks only for the tail: masked stores are
+ * slow on some cores (Zen 4 among them). */
+CK_AVX512 static inline void relu_forward_16(const float *x, float *y, uint8_t *mask, __mmask16 live) {
+    __m512 v = _mm512_maskz_loadu_ps(live, x);
+    __mmask16 pass = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ); /* !(v <= 0): NaN passes */
+    _mm512_mask_storeu_ps(y, live, _mm512_maskz_mov_ps(pass, v));
+    _mm_mask_storeu_epi8(mask, live, _mm_maskz_set1_epi8(pass, 1));
+}
+
 CK_AVX512 static void relu_forward_avx512(ptrdiff_t n, const float *x, float *y, uint8_t *mask) {
     const __m512 zero = _mm512_setzero_ps();
-    for (ptrdiff_t i = 0; i < n; i += 16) {
-        __mmask16 live = tail_mask(n - i);
-        __m512 v = _mm512_maskz_loadu_ps(live, x + i);
-        __mmask16 pass = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ); /* !(v <= 0): NaN passes */
-        _mm512_mask_storeu_ps(y + i, live, _mm512_maskz_mov_ps(pass, v));
-        _mm_mask_storeu_epi8(mask + i, live, _mm_maskz_set1_epi8(pass, 1));
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        __mmask16 pass = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ);
+        _mm512_storeu_ps(y + i, _mm512_maskz_mov_ps(pass, v));
+        _mm_storeu_si128((__m128i *)(mask + i), _mm_maskz_set1_epi8(pass, 1));
     }
+    if (i < n) relu_forward_16(x + i, y + i, mask + i, tail_mask(n - i));
 }
 
 CK_AVX512 static void relu_backward_avx512(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx) {
-    for (ptrdiff_t i = 0; i < n; i += 16) {
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m128i m = _mm_loadu_si128((const __m128i *)(mask + i));
+        _mm512_storeu_ps(dx + i, _mm512_maskz_loadu_ps(_mm_test_epi8_mask(m, m), dy + i));
+    }
+    if (i < n) {
         __mmask16 live = tail_mask(n - i);
         __m128i m = _mm_maskz_loadu_epi8(live, mask + i);
-        __mmask16 pass = _mm_test_epi8_mask(m, m);
-        _mm512_mask_storeu_ps(dx + i, live, _mm512_maskz_loadu_ps(pass, dy + i));
+        _mm512_mask_storeu_ps(dx + i, live, _mm512_maskz_loadu_ps(_mm_test_epi8_mask(m, m), dy + i));
     }
 }
 
+CK_AVX512 static inline __m512 sigmoid_16(__m512 v) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 e = exp_avx512(_mm512_or_ps(v, _mm512_set1_ps(-0.0f))); /* exp(-|x|) */
+    __m512 r = _mm512_div_ps(one, _mm512_add_ps(one, e));
+    __mmask16 nonnegative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GE_OQ);
+    return _mm512_mask_mov_ps(_mm512_mul_ps(e, r), nonnegative, r);
+}
+
 CK_AVX512 static void sigmoid_forward_avx512(ptrdiff_t n, const float *x, float *y) {
-    const __m512 sign = _mm512_set1_ps(-0.0f), one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
-    for (ptrdiff_t i = 0; i < n; i += 16) {
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, sigmoid_16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
         __mmask16 live = tail_mask(n - i);
-        __m512 v = _mm512_maskz_loadu_ps(live, x + i);
-        __m512 e = exp_avx512(_mm512_or_ps(v, sign)); /* exp(-|x|) */
-        __m512 r = _mm512_div_ps(one, _mm512_add_ps(one, e));
-        __mmask16 nonnegative = _mm512_cmp_ps_mask(v, zero, _CMP_GE_OQ);
-        _mm512_mask_storeu_ps(y + i, live, _mm512_mask_mov_ps(_mm512_mul_ps(e, r), nonnegative, r));
+        _mm512_mask_storeu_ps(y + i, live, sigmoid_16(_mm512_maskz_loadu_ps(live, x + i)));
     }
 }
 
 CK_AVX512 static float exp_shifted_sum_avx512(ptrdiff_t n, const float *x, float max, float *y) {
     const __m512 vmax = _mm512_set1_ps(max);
     __m512 acc = _mm512_setzero_ps(); /* lane l sums the elements j with j % 16 == l */
-    for (ptrdiff_t j = 0; j < n; j += 16) {
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        __m512 e = exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(x + j), vmax));
+        _mm512_storeu_ps(y + j, e);
+        acc = _mm512_add_ps(acc, e);
+    }
+    if (j < n) {
         __mmask16 live = tail_mask(n - j);
-        __m512 e = exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(live, x + j), vmax));
-        e = _mm512_maskz_mov_ps(live, e);
+        __m512 e = _mm512_maskz_mov_ps(live, exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(live, x + j), vmax)));
         _mm512_mask_storeu_ps(y + j, live, e);
         acc = _mm512_add_ps(acc, e);
     }
