@@ -30,6 +30,15 @@ func blobsDataset(count: Int, features: Int, classes: Int, seed: UInt64) -> Data
     return Dataset(inputs: inputs, labels: labels, classCount: classes)
 }
 
+/// Samples with features uniform in [0, 1), like normalized MNIST pixels, and labels cycling
+/// through the classes.
+func unitIntervalDataset(count: Int, features: Int, classes: Int, seed: UInt64) -> Dataset {
+    var generator = SeededGenerator(seed: seed)
+    let inputs = (0..<count * features).map { _ in Float.random(in: 0..<1, using: &generator) }
+    return Dataset(inputs: Tensor(shape: [count, features], scalars: inputs),
+                   labels: (0..<count).map { Int32($0 % classes) }, classCount: classes)
+}
+
 /// max |a - b| over the elements, in Double.
 func maxAbsoluteDifference<A, B>(_ a: Tensor<A>, _ b: Tensor<B>) -> Double {
     precondition(a.count == b.count, "maxAbsoluteDifference: \(a.count) vs \(b.count) elements")
