@@ -30,6 +30,31 @@ func blobsDataset(count: Int, features: Int, classes: Int, seed: UInt64) -> Data
     return Dataset(inputs: inputs, labels: labels, classCount: classes)
 }
 
+/// The XOR problem in the plane: points uniform in [-1, 1]², class 1 where x·y > 0. No line
+/// separates the classes, so a network must learn a hidden representation to pass 75%;
+/// points within 0.1 of an axis are left out, so that 100% is reachable.
+func xorDataset(count: Int, seed: UInt64) -> Dataset {
+    var generator = SeededGenerator(seed: seed)
+    var inputs: [Float] = []
+    var labels: [Int32] = []
+    while labels.count < count {
+        let x = Float.random(in: -1...1, using: &generator)
+        let y = Float.random(in: -1...1, using: &generator)
+        guard abs(x) > 0.1 && abs(y) > 0.1 else { continue }
+        inputs += [x, y]
+        labels.append(x * y > 0 ? 1 : 0)
+    }
+    return Dataset(inputs: Tensor(shape: [count, 2], scalars: inputs), labels: labels, classCount: 2)
+}
+
+/// The first `count` samples and the rest, as two datasets.
+func split(_ dataset: Dataset, at count: Int) -> (Dataset, Dataset) {
+    var rest = Tensor<Float>(shape: [0])
+    rest.copyRows(of: dataset.inputs, in: count..<dataset.count)
+    return (dataset.prefix(count),
+            Dataset(inputs: rest, labels: Array(dataset.labels[count...]), classCount: dataset.classCount))
+}
+
 /// Samples with features uniform in [0, 1), like normalized MNIST pixels, and labels cycling
 /// through the classes.
 func unitIntervalDataset(count: Int, features: Int, classes: Int, seed: UInt64) -> Dataset {

@@ -104,7 +104,6 @@ public final class Affine<Backend: KernelBackend>: Layer {
 
 extension Affine: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        [weights, bias, weightGradient, biasGradient, inputGradient].map(\.storageAddress)
-            + outputs.storageAddresses { [$0.storageAddress] }
+        [weights, bias, weightGradient, biasGradient, inputGradient, outputs.training].map(\.storageAddress)
     }
 }

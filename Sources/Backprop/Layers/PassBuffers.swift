@@ -23,10 +23,3 @@ struct PassBuffers<Workspace> {
         isTraining ? body(&training) : body(&inference)
     }
 }
-
-extension PassBuffers {
-    /// The addresses `addresses` finds in the training set, then in the inference set.
-    func storageAddresses(_ addresses: (Workspace) -> [UnsafeRawPointer?]) -> [UnsafeRawPointer?] {
-        addresses(training) + addresses(inference)
-    }
-}

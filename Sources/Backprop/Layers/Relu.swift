@@ -51,6 +51,6 @@ public final class Relu<Backend: KernelBackend>: Layer {
 
 extension Relu: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        passes.storageAddresses { [$0.output.storageAddress, $0.mask.storageAddress] } + [inputGradient.storageAddress]
+        [passes.training.output.storageAddress, passes.training.mask.storageAddress, inputGradient.storageAddress]
     }
 }

@@ -35,6 +35,6 @@ public final class Sigmoid<Backend: KernelBackend>: Layer {
 
 extension Sigmoid: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        outputs.storageAddresses { [$0.storageAddress] } + [inputGradient.storageAddress]
+        [outputs.training.storageAddress, inputGradient.storageAddress]
     }
 }

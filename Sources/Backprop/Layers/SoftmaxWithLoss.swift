@@ -52,6 +52,6 @@ public final class SoftmaxWithLoss<Backend: KernelBackend> {
 
 extension SoftmaxWithLoss: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        outputs.storageAddresses { [$0.storageAddress] } + [inputGradient.storageAddress]
+        [outputs.training.storageAddress, inputGradient.storageAddress]
     }
 }

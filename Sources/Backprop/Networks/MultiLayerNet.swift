@@ -196,6 +196,6 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 extension MultiLayerNet: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         layers.flatMap { ($0 as? any StorageInspectable)?.storageAddresses ?? [] }
-            + lastLayer.storageAddresses + [evaluationChunk.storageAddress]
+            + lastLayer.storageAddresses
     }
 }
