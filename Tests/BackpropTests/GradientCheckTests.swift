@@ -9,7 +9,7 @@ struct GradientCheckTests {
     /// He-initialized network.)
     let data = unitIntervalDataset(count: 3, features: 12, classes: 4, seed: 11)
 
-    @Test("In Double every mean difference is below 1e-8, for ReLU and sigmoid networks of several depths")
+    @Test("In Double every mean difference is below 1e-8, for ReLU and sigmoid networks of depth 1 to 3")
     func referenceDouble() {
         let backend = ReferenceBackend<Double>()
         let networks = [
@@ -19,6 +19,8 @@ struct GradientCheckTests {
                           weightInitialization: .he, backend: backend, seed: 3),
             MultiLayerNet(inputSize: 12, hiddenSizes: [8, 6], outputSize: 4, activation: .sigmoid,
                           weightInitialization: .xavier, backend: backend, seed: 4),
+            // No hidden layer: softmax regression, where the first affine layer is also the last.
+            MultiLayerNet(inputSize: 12, hiddenSizes: [], outputSize: 4, backend: backend, seed: 5),
         ]
         for network in networks {
             let check = GradientCheck(network: network, dataset: data)

@@ -10,6 +10,7 @@
 /// the next batch; to keep that rewrite from copying the buffer, ``backward(_:)`` consumes
 /// the cache and releases the reference.
 public final class Affine<Backend: KernelBackend>: Layer {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The kernels this layer runs on.

@@ -4,6 +4,7 @@
 /// lets the upstream gradient through exactly there. The mask is a byte per element, the
 /// form the C kernels write.
 public final class Relu<Backend: KernelBackend>: Layer {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     private struct Workspace {

@@ -3,6 +3,7 @@
 /// Its derivative is y * (1 - y), so the forward pass keeps its own output and the backward
 /// pass needs nothing else.
 public final class Sigmoid<Backend: KernelBackend>: Layer {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The kernels this layer runs on.

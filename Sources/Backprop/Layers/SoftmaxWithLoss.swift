@@ -10,6 +10,7 @@
 /// to them, typically the trainer's reused label buffer; ``backward()`` consumes it so that
 /// the trainer's next write into that buffer does not copy it.
 public final class SoftmaxWithLoss<Backend: KernelBackend> {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The kernels this layer runs on.

@@ -54,7 +54,8 @@ extension MultiLayerNet {
     /// state by the parameter's position (0 = W1, 1 = b1, …), which never changes.
     public func update<Method: Optimizer>(using optimizer: inout Method) where Method.Scalar == Scalar {
         optimizer.beginStep()
-        for (index, affine) in affineLayers.enumerated() {
+        for index in 0..<affineLayers.count {
+            let affine = affineLayers[index]
             optimizer.update(&affine.weights, gradient: affine.weightGradient, slot: 2 * index, backend: backend)
             optimizer.update(&affine.bias, gradient: affine.biasGradient, slot: 2 * index + 1, backend: backend)
         }

@@ -18,6 +18,7 @@
 /// the ReLU in a single pass); ``layers`` still lists the two layers separately, and running
 /// them one by one gives bitwise the same result.
 public final class MultiLayerNet<Backend: KernelBackend> {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The kernels every layer runs on.
@@ -161,8 +162,11 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     public func backpropagate(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> Scalar {
         let loss = lastLayer.forward(scores(x, training: true), targets: targets, training: true)
         var dout = lastLayer.backward()
-        for layer in layers.dropFirst().reversed() {
-            dout = layer.backward(dout)
+        // Index loops, here and in the other per-step code: the library's generic code runs
+        // unspecialized for client modules, and there the stdlib's generic iterators over
+        // these element types (`reversed()`, `enumerated()`) allocate on every step.
+        for index in stride(from: layers.count - 1, to: 0, by: -1) {
+            dout = layers[index].backward(dout)
         }
         // The first layer's dx would be the gradient with respect to the data: unused.
         affineLayers[0].backwardParameters(dout)

@@ -5,13 +5,16 @@ extension Tensor {
     /// Makes this tensor hold the rows of `source` at `indices`, in that order (indices may
     /// repeat), keeping `source`'s trailing dimensions. The storage is reused when the
     /// element count is unchanged.
-    public mutating func gatherRows(of source: Tensor, at indices: some Collection<Int>) {
+    public mutating func gatherRows(of source: Tensor, at indices: [Int]) {
         let width = source.columns
         let sourceRows = source.rows
         resizeRows(to: indices.count, like: source)
         source.withUnsafeBufferPointer { from in
             withUnsafeMutableBufferPointer { to in
-                for (row, index) in indices.enumerated() {
+                // Index loops over concrete types: the generic iterators of `enumerated()`
+                // allocate when this code runs unspecialized (called through a generic backend).
+                for row in 0..<indices.count {
+                    let index = indices[row]
                     precondition(index >= 0 && index < sourceRows,
                                  "gatherRows: row index \(index) is outside 0..<\(sourceRows) of \(source.shapeDescription)")
                     (to.baseAddress! + row * width).update(from: from.baseAddress! + index * width, count: width)

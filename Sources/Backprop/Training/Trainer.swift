@@ -13,6 +13,7 @@
 /// After the first iteration a step allocates nothing: the batch buffers, the layers'
 /// buffers and the optimizer's state are all reused.
 public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Method.Scalar == Backend.Scalar {
+    /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The network being trained (updated in place).
@@ -71,8 +72,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             batchIndices[i] = Int.random(in: 0..<trainingLabels.count, using: &generator)
         }
         batchInputs.gatherRows(of: trainingInputs, at: batchIndices)
-        for (i, index) in batchIndices.enumerated() {
-            batchLabels[i] = trainingLabels[index]
+        for i in 0..<batchIndices.count {
+            batchLabels[i] = trainingLabels[batchIndices[i]]
         }
         let loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
         guard loss.isFinite else {
