@@ -61,16 +61,17 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         var affineLayers: [Affine<Backend>] = []
         var layers: [any Layer<Backend>] = []
         var stages: [Stage] = []
-        for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
+        for (index, (inputs, outputs)) in zip(sizes, sizes.dropFirst()).enumerated() {
             var distribution = NormalDistribution(
                 standardDeviation: weightInitialization.standardDeviation(inputCount: inputs))
             let affine = Affine(weights: distribution.tensor(shape: [inputs, outputs], using: &generator),
                                 bias: Tensor(shape: [outputs]), backend: backend)
             affineLayers.append(affine)
             layers.append(affine)
-            guard affineLayers.count < sizes.count - 1 else {
+            let isOutputLayer = index == sizes.count - 2
+            if isOutputLayer {
                 stages.append(.layer(affine))
-                break
+                continue
             }
             let activationLayer = activation.makeLayer(backend: backend)
             layers.append(activationLayer)
