@@ -20,7 +20,8 @@ extension KernelBackend {
             (b \(b.shapeDescription)\(transposeB == .none ? "" : " transposed"))
             """)
         if beta == 0 {
-            c.reshape(to: [m, n])
+            // Compared first: the literal [m, n] is itself a heap allocation, on every call.
+            if c.rank != 2 || c.shape[0] != m || c.shape[1] != n { c.reshape(to: [m, n]) }
         } else {
             precondition(c.rows == m && c.columns == n,
                          "matmul: c is \(c.shapeDescription) but op(a)*op(b) is \(m)x\(n)")
@@ -177,7 +178,7 @@ extension KernelBackend {
     /// sums = the column sums of the matrix view of x, shaped `[x.columns]`.
     public func columnSums(_ x: Tensor<Scalar>, into sums: inout Tensor<Scalar>) {
         let (m, n) = (x.rows, x.columns)
-        sums.reshape(to: [n])
+        if sums.rank != 1 || sums.shape[0] != n { sums.reshape(to: [n]) }
         x.withUnsafeBufferPointer { px in
             sums.withUnsafeMutableBufferPointer { columnSums(m: m, n: n, x: px, ldx: n, sums: $0) }
         }

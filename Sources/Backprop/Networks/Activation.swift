@@ -1,0 +1,15 @@
+/// The activation function of a network's hidden layers.
+public enum Activation: String, Sendable, CaseIterable, Codable {
+    /// max(x, 0); pairs with He initialization.
+    case relu
+    /// 1 / (1 + exp(-x)); pairs with Xavier initialization.
+    case sigmoid
+
+    /// A new layer computing this activation.
+    func makeLayer<Backend: KernelBackend>(backend: Backend) -> any Layer<Backend> {
+        switch self {
+        case .relu: return Relu(backend: backend)
+        case .sigmoid: return Sigmoid(backend: backend)
+        }
+    }
+}

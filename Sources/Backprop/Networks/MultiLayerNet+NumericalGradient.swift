@@ -1,0 +1,33 @@
+extension MultiLayerNet {
+    /// The gradients of the loss on (x, targets) by central differences, named like
+    /// ``parameters`` (the book's `numerical_gradient`, section 4.4.1):
+    /// dL/dp ≈ (L(p + h) - L(p - h)) / 2h with h = 1e-4, one parameter element at a time.
+    ///
+    /// Two loss evaluations per parameter element make this far too slow for training; it
+    /// exists to check ``gradient(_:targets:)``. In Float, the rounding of the loss limits its
+    /// accuracy to roughly ulp(loss) / 2h ≈ 1e-3; use Double for a tight check.
+    public func numericalGradient(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> [(name: String, tensor: Tensor<Scalar>)] {
+        affineLayers.enumerated().flatMap { index, affine in
+            [(Self.weightName(layer: index), numericalGradient(of: \.weights, in: affine, x, targets)),
+             (Self.biasName(layer: index), numericalGradient(of: \.bias, in: affine, x, targets))]
+        }
+    }
+
+    private func numericalGradient(
+        of parameter: ReferenceWritableKeyPath<Affine<Backend>, Tensor<Scalar>>, in layer: Affine<Backend>,
+        _ x: Tensor<Scalar>, _ targets: Targets<Scalar>
+    ) -> Tensor<Scalar> {
+        let h = Scalar(1e-4)
+        var gradient = Tensor<Scalar>(shape: layer[keyPath: parameter].shape)
+        for i in 0..<gradient.count {
+            let original = layer[keyPath: parameter][flat: i]
+            layer[keyPath: parameter][flat: i] = original + h
+            let lossPlus = loss(x, targets: targets)
+            layer[keyPath: parameter][flat: i] = original - h
+            let lossMinus = loss(x, targets: targets)
+            layer[keyPath: parameter][flat: i] = original
+            gradient[flat: i] = (lossPlus - lossMinus) / (2 * h)
+        }
+        return gradient
+    }
+}

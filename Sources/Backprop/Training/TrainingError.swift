@@ -1,0 +1,15 @@
+/// Why training stopped early.
+public enum TrainingError: Error, Equatable, CustomStringConvertible {
+    /// The loss of an iteration was NaN or infinite, usually from a learning rate too large
+    /// or from bad input; continuing would only spread NaN through every weight. The
+    /// parameters are left as they were before that iteration.
+    case nonFiniteLoss(iteration: Int, loss: Double)
+
+    /// A sentence naming the iteration (0-based, like ``TrainingHistory/losses``).
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let iteration, let loss):
+            return "the loss became \(loss) at iteration \(iteration); try a smaller learning rate"
+        }
+    }
+}

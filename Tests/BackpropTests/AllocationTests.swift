@@ -1,0 +1,60 @@
+@testable import Backprop
+import Testing
+
+@Suite("A training step does not allocate after the first iteration")
+struct AllocationTests {
+    /// Trains a few steps and checks that every buffer a step uses (batch, layer outputs and
+    /// gradients, parameters, optimizer state) still lives at the address it had after the
+    /// second step. Copy-on-write would move a buffer that is still referenced from outside
+    /// when it is written, and a resize would move it too. An evaluation in between must not
+    /// disturb the training buffers either.
+    func checkSteadyState<Backend: KernelBackend, Method: Optimizer>(
+        _ backend: Backend, activation: Activation, optimizer: Method
+    ) throws where Method.Scalar == Backend.Scalar {
+        let data = blobsDataset(count: 120, features: 6, classes: 3, seed: 41)
+        let network = MultiLayerNet(inputSize: 6, hiddenSizes: [8, 5], outputSize: 3, activation: activation,
+                                    backend: backend, seed: 42)
+        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: data, testSet: data.prefix(50),
+                              configuration: TrainingConfiguration(batchSize: 16, evaluationChunkSize: 32, seed: 43))
+        try trainer.step()
+        _ = trainer.evaluate()
+        try trainer.step()
+        let settled = trainer.storageAddresses
+        // Layers 3 affine (6 each) + 2 activations + loss (2) + batch (3) + optimizer state.
+        #expect(settled.count >= 3 * 6 + 2 * 2 + 2 + 3)
+        _ = trainer.evaluate()
+        for _ in 0..<3 { try trainer.step() }
+        let now = trainer.storageAddresses
+        #expect(now.count == settled.count)
+        let moved = settled.indices.filter { $0 < now.count && now[$0] != settled[$0] }
+        #expect(moved.isEmpty, "buffers \(moved) of \(settled.count) were reallocated")
+    }
+
+    @Test("Fast backend, ReLU (fused path) with Adam, sigmoid with momentum")
+    func fastBackend() throws {
+        try checkSteadyState(FastBackend(), activation: .relu, optimizer: Adam())
+        try checkSteadyState(FastBackend(), activation: .sigmoid, optimizer: Momentum())
+    }
+
+    @Test("Reference backend in Float and Double")
+    func referenceBackend() throws {
+        try checkSteadyState(ReferenceBackend<Float>(), activation: .relu, optimizer: Momentum())
+        try checkSteadyState(ReferenceBackend<Double>(), activation: .sigmoid, optimizer: Adam())
+        try checkSteadyState(ReferenceBackend<Double>(), activation: .relu, optimizer: SGD())
+    }
+
+    @Test("The check is not vacuous: holding on to the gradients makes the next step copy them")
+    func detectsCopyOnWrite() throws {
+        let data = blobsDataset(count: 40, features: 4, classes: 2, seed: 44)
+        let network = MultiLayerNet(inputSize: 4, hiddenSizes: [5], outputSize: 2, backend: FastBackend(), seed: 45)
+        let trainer = Trainer(network: network, optimizer: SGD(), trainingSet: data,
+                              configuration: TrainingConfiguration(batchSize: 8))
+        try trainer.step()
+        try trainer.step()
+        let settled = trainer.storageAddresses
+        let heldGradients = network.gradients
+        try trainer.step()
+        #expect(trainer.storageAddresses != settled)
+        #expect(heldGradients.count == 4)
+    }
+}
