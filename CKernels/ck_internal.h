@@ -74,6 +74,26 @@ const ck_config *ck_config_avx2(void);
 const ck_config *ck_config_avx512(void);
 const ck_config *ck_config_neon(void);
 
+/*
+ * Runs the `for` statement given as the variadic argument on `threads` threads (OpenMP,
+ * static schedule) when threads > 1, and as a plain loop otherwise. A plain loop rather than
+ * OpenMP's `if` clause: a serialized parallel region still costs libomp a malloc per call,
+ * and the training step must not allocate.
+ */
+#ifdef _OPENMP
+#define CK_PARALLEL_FOR(threads, ...)                                                       \
+    do {                                                                                    \
+        int ck_team_ = (threads);                                                           \
+        if (ck_team_ > 1) {                                                                 \
+            _Pragma("omp parallel for schedule(static) num_threads(ck_team_)") __VA_ARGS__  \
+        } else {                                                                            \
+            __VA_ARGS__                                                                     \
+        }                                                                                   \
+    } while (0)
+#else
+#define CK_PARALLEL_FOR(threads, ...) do { (void)(threads); __VA_ARGS__ } while (0)
+#endif
+
 /* Threads to use for a job of `work` units (flops or bytes): 1 below `serial_below`. */
 int ck_threads_for(double work, double serial_below);
 

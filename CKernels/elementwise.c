@@ -17,27 +17,19 @@
 #define CK_ELEMENTWISE_SERIAL 65536.0
 #define CK_CHUNK 16384
 
-/* Runs `body(start, count)` over [0, n) in CK_CHUNK pieces, in parallel when n is large. */
+/* Runs `body` with `start` and `count` set for each CK_CHUNK piece of [0, n), in parallel
+ * when n is large. */
 #define CK_FOR_CHUNKS(n, body)                                                            \
     do {                                                                                  \
         ptrdiff_t ck_n_ = (n);                                                            \
         ptrdiff_t ck_chunks_ = (ck_n_ + CK_CHUNK - 1) / CK_CHUNK;                         \
-        int ck_threads_ = ck_threads_for((double)ck_n_, CK_ELEMENTWISE_SERIAL);           \
-        (void)ck_threads_; /* unused without OpenMP */                                    \
-        CK_PARALLEL_FOR                                               \
+        CK_PARALLEL_FOR(ck_threads_for((double)ck_n_, CK_ELEMENTWISE_SERIAL),             \
         for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
             ptrdiff_t start = ck_c_ * CK_CHUNK;                                           \
             ptrdiff_t count = ck_n_ - start < CK_CHUNK ? ck_n_ - start : CK_CHUNK;        \
             body;                                                                         \
-        }                                                                                 \
+        });                                                                               \
     } while (0)
-
-#ifdef _OPENMP
-/* Parallel loop over the thread count held in the local variable ck_threads_. */
-#define CK_PARALLEL_FOR _Pragma("omp parallel for schedule(static) num_threads(ck_threads_) if (ck_threads_ > 1)")
-#else
-#define CK_PARALLEL_FOR
-#endif
 
 /* A vector of n elements needs a pointer unless it is empty. */
 #define CK_NEED(n, p) ((n) > 0 && (p) == NULL)
@@ -80,13 +72,11 @@ static int bad_matrix(ptrdiff_t m, ptrdiff_t n, const void *p, ptrdiff_t ld) {
 
 ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y, ptrdiff_t ldy) {
     if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)) return CK_EINVAL;
-    int ck_threads_ = ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL);
-    (void)ck_threads_;
-    CK_PARALLEL_FOR
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
-    }
+    });
     return CK_OK;
 }
 
@@ -95,14 +85,12 @@ ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
     if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)
         || CK_NEED(m * n, mask)) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
-    int ck_threads_ = ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL);
-    (void)ck_threads_;
-    CK_PARALLEL_FOR
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
         cfg->relu_forward(n, row, row, mask + i * n);
-    }
+    });
     return CK_OK;
 }
 

@@ -83,15 +83,11 @@ ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, fl
     if (m == 0 || n == 0) return CK_OK;
     if (x == NULL || y == NULL) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
-    int threads = ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL);
-    (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float max;
         softmax_row(cfg, n, x + i * ldx, y + i * ldy, &max);
-    }
+    });
     return CK_OK;
 }
 
@@ -109,11 +105,7 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
     if (block_rows < 64) block_rows = 64;
     ptrdiff_t blocks = (m + block_rows - 1) / block_rows;
     double partials[CK_LOSS_BLOCKS];
-    int threads = ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL);
-    (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
     for (ptrdiff_t block = 0; block < blocks; ++block) {
         ptrdiff_t first = block * block_rows;
         ptrdiff_t last = first + block_rows < m ? first + block_rows : m;
@@ -126,7 +118,7 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
             partial += row_loss(targets, max, log_sum);
         }
         partials[block] = partial;
-    }
+    });
     double total = 0.0;
     for (ptrdiff_t block = 0; block < blocks; ++block) total += partials[block];
     *loss = (float)(total / (double)m);
