@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `backprop`: chapter 5 of *Deep Learning from Scratch* on the command line.
+struct BackpropCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop",
+        abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapter 5).",
+        subcommands: [TrainCommand.self, EvaluateCommand.self, GradcheckCommand.self, ApplesCommand.self],
+        defaultSubcommand: TrainCommand.self
+    )
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+/// Entry point: runs the parsed subcommand and turns every failure into one line on stderr
+/// and a non-zero exit, so scripts and people both get a clear answer.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try BackpropCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = BackpropCommand.exitCode(for: error)
+            if code == .success {
+                // --help and --version print their text and exit cleanly.
+                BackpropCommand.exit(withError: error)
+            }
+            let message = BackpropCommand.message(for: error)
+                .split(whereSeparator: \.isNewline).joined(separator: " ")
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data("backprop: error: \(message)\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
