@@ -7,6 +7,7 @@
 #include "ck_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -102,6 +103,31 @@ ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx
         const float *row = x + i * ldx;
         for (ptrdiff_t j = 0; j < n; ++j) sums[j] += row[j];
     }
+    return CK_OK;
+}
+
+/* How many rows ahead the gather prefetches: enough to cover DRAM latency. */
+#define CK_GATHER_AHEAD 4
+
+ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrdiff_t src_rows, ptrdiff_t ld_src,
+                         const ptrdiff_t *indices, float *dst, ptrdiff_t ld_dst) {
+    if (rows < 0 || width < 0 || src_rows < 0 || ld_src < width || ld_dst < width) return CK_EINVAL;
+    if (rows == 0) return CK_OK;
+    if (indices == NULL || (width > 0 && (src == NULL || dst == NULL))) return CK_EINVAL;
+    for (ptrdiff_t r = 0; r < rows; ++r) {
+        if (indices[r] < 0 || indices[r] >= src_rows) return CK_ERANGE;
+    }
+    if (width == 0) return CK_OK;
+    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, CK_ELEMENTWISE_SERIAL),
+    for (ptrdiff_t r = 0; r < rows; ++r) {
+        if (r + CK_GATHER_AHEAD < rows) {
+            const char *ahead = (const char *)(src + indices[r + CK_GATHER_AHEAD] * ld_src);
+            for (ptrdiff_t byte = 0; byte < width * (ptrdiff_t)sizeof(float); byte += 64) {
+                __builtin_prefetch(ahead + byte, 0, 0);
+            }
+        }
+        memcpy(dst + r * ld_dst, src + indices[r] * ld_src, (size_t)width * sizeof(float));
+    });
     return CK_OK;
 }
 

@@ -202,6 +202,15 @@ ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y,
 ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
                                float *y, ptrdiff_t ldy, uint8_t *mask);
 
+/**
+ * Minibatch gather: row r of dst (rows x width, ld_dst >= width) becomes row indices[r] of src
+ * (src_rows x width, ld_src >= width); indices may repeat. An index outside 0 ..< src_rows
+ * returns CK_ERANGE before anything is written. Upcoming rows are prefetched, so the random
+ * reads of a minibatch overlap instead of waiting on memory one row at a time.
+ */
+ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrdiff_t src_rows, ptrdiff_t ld_src,
+                         const ptrdiff_t *indices, float *dst, ptrdiff_t ld_dst);
+
 /** sums[j] = sum over i of x[i, j] (overwrites sums; rows added in ascending order). The db
  *  of an affine layer. m == 0 sets sums to 0. */
 ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *sums);

@@ -115,6 +115,13 @@ public struct FastBackend: KernelBackend {
               "ck_add_row_bias_relu", "m \(m) n \(n)")
     }
 
+    public func gatherRows(source: UnsafeBufferPointer<Float>, sourceRows: Int, width: Int,
+                           indices: UnsafeBufferPointer<Int>, destination: UnsafeMutableBufferPointer<Float>) {
+        check(ck_gather_rows(indices.count, width, source.baseAddress, sourceRows, width, indices.baseAddress,
+                             destination.baseAddress, width),
+              "ck_gather_rows", "\(indices.count) rows of width \(width) from \(sourceRows)")
+    }
+
     public func columnSums(m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,
                            sums: UnsafeMutableBufferPointer<Float>) {
         check(ck_column_sums(m, n, x.baseAddress, ldx, sums.baseAddress), "ck_column_sums", "m \(m) n \(n)")

@@ -175,6 +175,24 @@ extension KernelBackend {
         }
     }
 
+    /// Makes `destination` hold the rows of `source` at `indices` (which may repeat), with
+    /// `source`'s trailing dimensions: how a minibatch is drawn. The storage of `destination`
+    /// is reused when its element count does not change.
+    public func gatherRows(of source: Tensor<Scalar>, at indices: [Int], into destination: inout Tensor<Scalar>) {
+        let (sourceRows, width) = (source.rows, source.columns)
+        if let bad = indices.first(where: { $0 < 0 || $0 >= sourceRows }) {
+            preconditionFailure("gatherRows: row index \(bad) is outside 0..<\(sourceRows) of \(source.shapeDescription)")
+        }
+        destination.reshapeRows(to: indices.count, like: source)
+        source.withUnsafeBufferPointer { from in
+            indices.withUnsafeBufferPointer { rows in
+                destination.withUnsafeMutableBufferPointer {
+                    gatherRows(source: from, sourceRows: sourceRows, width: width, indices: rows, destination: $0)
+                }
+            }
+        }
+    }
+
     /// sums = the column sums of the matrix view of x, shaped `[x.columns]`.
     public func columnSums(_ x: Tensor<Scalar>, into sums: inout Tensor<Scalar>) {
         let (m, n) = (x.rows, x.columns)

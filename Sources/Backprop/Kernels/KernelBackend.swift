@@ -83,6 +83,10 @@ public protocol KernelBackend: Sendable {
     func addRowBiasRelu(m: Int, n: Int, bias: UnsafeBufferPointer<Scalar>,
                         y: UnsafeMutableBufferPointer<Scalar>, ldy: Int,
                         mask: UnsafeMutableBufferPointer<UInt8>)
+    /// Row r of `destination` (indices.count x width) = row indices[r] of `source`
+    /// (sourceRows x width); every index is in 0 ..< sourceRows.
+    func gatherRows(source: UnsafeBufferPointer<Scalar>, sourceRows: Int, width: Int,
+                    indices: UnsafeBufferPointer<Int>, destination: UnsafeMutableBufferPointer<Scalar>)
     /// sums[j] = sum over rows of x[i, j].
     func columnSums(m: Int, n: Int, x: UnsafeBufferPointer<Scalar>, ldx: Int,
                     sums: UnsafeMutableBufferPointer<Scalar>)

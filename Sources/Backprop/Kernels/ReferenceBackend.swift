@@ -179,6 +179,15 @@ public struct ReferenceBackend<Scalar: BinaryFloatingPoint & Real & Sendable>: K
         }
     }
 
+    public func gatherRows(source: UnsafeBufferPointer<Scalar>, sourceRows: Int, width: Int,
+                           indices: UnsafeBufferPointer<Int>, destination: UnsafeMutableBufferPointer<Scalar>) {
+        for (row, index) in indices.enumerated() {
+            for j in 0..<width {
+                destination[row * width + j] = source[index * width + j]
+            }
+        }
+    }
+
     public func columnSums(m: Int, n: Int, x: UnsafeBufferPointer<Scalar>, ldx: Int,
                            sums: UnsafeMutableBufferPointer<Scalar>) {
         for j in 0..<n {

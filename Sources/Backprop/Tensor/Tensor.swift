@@ -20,7 +20,19 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     public init(shape: [Int], repeating value: Scalar = 0) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
         self.shape = shape
-        self.scalars = Array(repeating: value, count: shape.reduce(1, *))
+        let count = shape.reduce(1, *)
+        self.scalars = value == 0 && value.sign == .plus ? Self.zeros(count: count) : Array(repeating: value, count: count)
+    }
+
+    /// `count` zeros, written as bytes: generic code that runs unspecialized (a network of a
+    /// client's backend type) would otherwise copy each element through a value witness.
+    /// All-zero bits are +0 in every IEEE binary format; other scalar types take the slow path.
+    private static func zeros(count: Int) -> [Scalar] {
+        guard _isPOD(Scalar.self) else { return Array(repeating: 0, count: count) }
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            initialized = count
+        }
     }
 
     /// A tensor of the given shape holding `scalars` in row-major order.
@@ -96,7 +108,7 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         if newShape == shape { return }
         let newCount = newShape.reduce(1, *)
         if newCount != scalars.count {
-            scalars = Array(repeating: 0, count: newCount)
+            scalars = Self.zeros(count: newCount)
         }
         shape = newShape
     }

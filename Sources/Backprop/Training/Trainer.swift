@@ -71,7 +71,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         for i in batchIndices.indices {
             batchIndices[i] = Int.random(in: 0..<trainingLabels.count, using: &generator)
         }
-        batchInputs.gatherRows(of: trainingInputs, at: batchIndices)
+        network.backend.gatherRows(of: trainingInputs, at: batchIndices, into: &batchInputs)
         for i in 0..<batchIndices.count {
             batchLabels[i] = trainingLabels[batchIndices[i]]
         }
