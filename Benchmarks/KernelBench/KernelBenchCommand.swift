@@ -35,6 +35,9 @@ struct KernelBenchCommand: ParsableCommand {
     @Option(help: "Timed samples per measurement (the median is reported).")
     var repetitions: Int?
 
+    @Flag(help: "Time the book's full training run (as 'backprop train') against numpy float32 instead of the kernels.")
+    var train = false
+
     /// The suites in the order they run. A new suite is one file plus one entry here.
     static func suites(openBLAS: OpenBLAS?) -> [any BenchmarkSuite] {
         [GEMMSuite(openBLAS: openBLAS), MemorySuite()]
@@ -68,6 +71,13 @@ struct KernelBenchCommand: ParsableCommand {
         if !FastBackend.isParallel, threadCounts.contains(where: { $0 > 1 }) {
             printToStandardError("kernel-bench: the C core was built without OpenMP; measuring 1 thread only.")
             threadCounts = [1]
+        }
+
+        if train {
+            let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
+            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick))
+            try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json).run()
+            return
         }
 
         let openBLAS = OpenBLAS.load()

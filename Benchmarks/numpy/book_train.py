@@ -87,7 +87,16 @@ def main():
         if i % iter_per_epoch == 0:
             train_acc, test_acc = accuracy(x_train, t_train), accuracy(x_test, t_test)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "iterations": iterations,
+    blas = "numpy " + np.__version__
+    try:
+        from threadpoolctl import threadpool_info
+        libs = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} {i['num_threads']} threads"
+                for i in threadpool_info() if i.get("user_api") == "blas"]
+        if libs:
+            blas += ", " + "; ".join(libs)
+    except ImportError:
+        pass
+    print(json.dumps({"seconds": seconds, "iterations": iterations, "blas": blas,
                       "train_accuracy": train_acc, "test_accuracy": test_acc}))
 
 

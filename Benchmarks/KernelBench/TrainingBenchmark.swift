@@ -1,0 +1,94 @@
+import Backprop
+import Foundation
+
+/// `kernel-bench --train`: the book's whole training run (the settings of `backprop train`:
+/// 784-50-10 ReLU, weight std 0.01, batch 100, SGD 0.1, 10,000 iterations, train and test
+/// accuracy every epoch) timed for each thread count, next to the same loop in numpy float32
+/// (Benchmarks/numpy/book_train.py) when python3 with numpy is installed — both in one run.
+struct TrainingBenchmark {
+    var iterations: Int
+    var threadCounts: [Int]
+    var json: Bool
+
+    func run() throws {
+        let directory = try MNIST.defaultDirectory()
+        let (trainingSet, testSet) = try MNIST.load(from: directory)
+        let numpy = NumpyBaseline.run(mnist: directory, iterations: iterations)
+        if !json {
+            print("")
+            print("Book training run: 784-50-10 ReLU, batch 100, SGD 0.1, \(iterations) iterations, accuracy every epoch")
+            if let numpy {
+                print(String(format: "numpy float32 (%@): %.2f s, %.0f it/s, test accuracy %.4f",
+                             numpy.blas, numpy.seconds, Double(iterations) / numpy.seconds, numpy.testAccuracy))
+            } else {
+                print("numpy float32: not available (python3 with numpy not found)")
+            }
+            print("threads   seconds     it/s  test-acc  vs numpy")
+        }
+        for threads in threadCounts {
+            FastBackend.threadCount = threads
+            let network = TwoLayerNet(inputSize: 784, hiddenSize: 50, outputSize: 10, weightInitStd: 0.01,
+                                      backend: FastBackend(), seed: 42)
+            let trainer = Trainer(network: network, optimizer: SGD<Float>(learningRate: 0.1), trainingSet: trainingSet,
+                                  testSet: testSet,
+                                  configuration: TrainingConfiguration(iterations: iterations, batchSize: 100, seed: 42))
+            let start = ContinuousClock.now
+            let history = try trainer.train()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let testAccuracy = history.epochs.last?.testAccuracy ?? 0
+            let ratio = numpy.map { $0.seconds / seconds }
+            if json {
+                print(JSONLine([
+                    ("type", .string("result")), ("suite", .string("train")), ("kernel", .string("train")),
+                    ("shape", .string("784-50-10")), ("threads", .integer(threads)), ("iterations", .integer(iterations)),
+                    ("seconds", .number(seconds)), ("iterations_per_second", .number(Double(iterations) / seconds)),
+                    ("test_accuracy", .number(testAccuracy)), ("numpy_seconds", .number(numpy?.seconds)),
+                    ("numpy_ratio", .number(ratio)),
+                ]).encoded)
+            } else {
+                print(String(format: "%7d  %8.2f  %7.0f  %8.4f  %@", threads, seconds, Double(iterations) / seconds,
+                             testAccuracy, ratio.map { String(format: "%7.2fx", $0) } ?? "      -"))
+            }
+        }
+        FastBackend.threadCount = 0
+    }
+}
+
+/// The numpy float32 version of the book's loop, run as a child process.
+struct NumpyBaseline {
+    var seconds: Double
+    var testAccuracy: Double
+    var blas: String
+
+    /// Runs Benchmarks/numpy/book_train.py; nil when python3 or numpy is missing or it fails.
+    /// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the child's environment: set on
+    /// some machines to work around old OpenBLAS bugs, they slow a current numpy down.
+    static func run(mnist directory: URL, iterations: Int) -> NumpyBaseline? {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("numpy/book_train.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, directory.path, String(iterations)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        environment["OPENBLAS_L2_SIZE"] = nil
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let seconds = object["seconds"] as? Double, let accuracy = object["test_accuracy"] as? Double
+        else { return nil }
+        return NumpyBaseline(seconds: seconds, testAccuracy: accuracy, blas: object["blas"] as? String ?? "numpy")
+    }
+}
