@@ -19,7 +19,9 @@ cd "$(dirname "$0")/.."
 
 root="$(pwd)"
 temporary="$(mktemp -d "${TMPDIR:-/tmp}/backprop-example.XXXXXX")"
-trap 'echo "check-example: removing $temporary"; rm -rf "$temporary"' EXIT
+# SwiftPM also leaves lock files named after the scratch path in the temporary directory.
+locks="${TMPDIR:-/tmp}/$(printf '%s' "$temporary" | tr / _)_"
+trap 'echo "check-example: removing $temporary"; rm -rf "$temporary" "$locks"*.lock' EXIT
 
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
     echo "check-example: note: the work tree has uncommitted changes; testing HEAD without them"
@@ -40,7 +42,12 @@ rm -rf "$example/.build" "$example/Package.resolved"
 echo "check-example: BACKPROP_PACKAGE_URL=$BACKPROP_PACKAGE_URL"
 echo "check-example: swift build --package-path $example --scratch-path $temporary/build"
 swift build --package-path "$example" --scratch-path "$temporary/build"
-echo "check-example: resolved: $(grep -E '"(location|version)"' "$example/Package.resolved" | tr -s ' \n' ' ')"
+resolved="$(grep -A4 "\"location\" : \"$repository\"" "$example/Package.resolved" | sed -n 's/.*"version" : "\(.*\)".*/\1/p')"
+if [ "$resolved" != "0.1.0" ]; then
+    echo "check-example: FAILED: Backprop resolved to '${resolved:-no version}', expected the tag 0.1.0"
+    exit 1
+fi
+echo "check-example: Backprop resolved by version: $resolved"
 
 echo "check-example: swift run --skip-build --package-path $example --scratch-path $temporary/build XORConsumer"
 swift run --skip-build --package-path "$example" --scratch-path "$temporary/build" XORConsumer

@@ -11,6 +11,9 @@ import PackageDescription
 let backpropURL = ProcessInfo.processInfo.environment["BACKPROP_PACKAGE_URL"]
     ?? "https://github.com/OWNER/Backprop"
 
+// Backprop's C core is built with `unsafeFlags` (-O3, -ffp-contract=off, and OpenMP's flags).
+// SwiftPM 6.2 and later accept them in a versioned dependency because Backprop's manifest declares
+// tools version 6.2; this manifest's own tools version does not matter for that (6.0 works too).
 let package = Package(
     name: "XORConsumer",
     dependencies: [
