@@ -11,7 +11,9 @@ public enum Gzip {
     /// bytes after the last member that do not start another member, throw
     /// ``DataError/corruptGzip(path:reason:)`` naming `source`.
     ///
-    /// - Parameter source: the file the bytes came from, for error messages.
+    /// - Parameters:
+    ///   - compressed: one or more gzip members, as read from a `.gz` file.
+    ///   - source: the file the bytes came from, for error messages.
     public static func decompress(_ compressed: some ContiguousBytes,
                                   source: String = "in-memory gzip data") throws -> [UInt8] {
         try compressed.withUnsafeBytes { input in
