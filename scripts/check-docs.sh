@@ -2,7 +2,7 @@
 # Checks the documentation in two steps, and fails if either fails:
 #
 #  1. The Swift snippets of the DocC articles (Sources/Backprop/Backprop.docc/*.md) and of
-#     docs/README-sections.md compile against the current API. The ```swift blocks of each
+#     README.md compile against the current API. The ```swift blocks of each
 #     file are joined, in order, into the main.swift of one executable target of a scratch
 #     package (.build/doc-snippets) that depends on this package by path. Blocks that contain
 #     `.package(` are manifest excerpts, not program code, and are skipped.
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 identity="$(basename "$root")"  # SwiftPM names a path dependency after its directory
 snippets="$root/.build/doc-snippets"
-documents=(Sources/Backprop/Backprop.docc/*.md docs/README-sections.md)
+documents=(Sources/Backprop/Backprop.docc/*.md README.md)
 
 echo "check-docs: extracting the Swift snippets of ${documents[*]} into $snippets"
 rm -rf "$snippets/Sources"
