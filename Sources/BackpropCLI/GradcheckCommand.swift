@@ -26,8 +26,16 @@ struct GradcheckCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
 
-    @Option(help: "double (reference backend only) or float.")
-    var precision: Precision = .double
+    @Option(name: .customLong("precision"), help: ArgumentHelp(
+        "double (reference backend only) or float.",
+        discussion: "Default: double on the reference backend, float on the fast one.", valueName: "precision"))
+    var requestedPrecision: Precision?
+
+    /// The precision asked for, or the one the backend computes in best: a bare
+    /// `backprop gradcheck` (fast backend) must not be refused for its own defaults.
+    var precision: Precision {
+        requestedPrecision ?? (kernels.backend == .fast ? .float : .double)
+    }
 
     @Option(help: "Number of training samples in the batch.")
     var samples = 3
