@@ -56,6 +56,9 @@ struct NumericalEdgeCaseTests {
                         tolerance: tolerance, "\(backend.name) probabilities")
             expectClose(pass.gradient, [[0, 0, 0], [1.0 / 3, -1.0 / 3, 0], [1.0 / 9, 1.0 / 9, -2.0 / 9]],
                         tolerance: tolerance, "\(backend.name) gradient")
+            let farther = softmaxPass(backend, [[1e30, -1e30]], labels: [1])
+            #expect(farther.loss.isApproximatelyEqual(to: 2e30, relativeTolerance: tolerance), "\(backend.name)")
+            #expect(farther.probabilities == [[1, 0]], "\(backend.name)")
         }
     }
 
@@ -189,6 +192,15 @@ struct NumericalEdgeCaseTests {
             }
             #expect(network.loss(poisoned, targets: .labels([0, 1, 2, 0])).isNaN)
             #expect(!network.loss(clean, targets: .labels([0, 1, 2, 0])).isNaN)
+            // Like np.argmax, a row of NaN scores predicts class 0.
+            let labels: [Int32] = (0..<4).map { row in
+                Int32((0..<3).max { expected[row, $0] < expected[row, $1] }!)
+            }
+            var asZero = labels, asOne = labels
+            asZero[2] = 0
+            asOne[2] = 1
+            #expect(network.accuracy(poisoned, labels: asZero) == 1)
+            #expect(network.accuracy(poisoned, labels: asOne) == 0.75)
         }
         check(FastBackend())
         check(ReferenceBackend<Float>())
