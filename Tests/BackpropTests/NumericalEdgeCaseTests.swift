@@ -1,5 +1,6 @@
 import Backprop
 import Numerics
+import PropertyBased
 import Testing
 
 /// Extreme and non-finite values through the public layers and networks, on every backend:
@@ -23,6 +24,11 @@ struct NumericalEdgeCaseTests {
             (0..<t.rows).map { i in (0..<t.columns).map { Double(t[i, $0]) } }
         }
         return SoftmaxPass(loss: Double(loss), probabilities: rows(layer.output), gradient: rows(dx))
+    }
+
+    /// `value` rounded to the backend's precision, and back.
+    func roundedToScalar<Backend: KernelBackend>(of backend: Backend, _ value: Double) -> Double {
+        Double(Backend.Scalar(value))
     }
 
     /// Calls `check` once per backend, with a relative tolerance suited to its precision.
@@ -59,6 +65,29 @@ struct NumericalEdgeCaseTests {
             let farther = softmaxPass(backend, [[1e30, -1e30]], labels: [1])
             #expect(farther.loss.isApproximatelyEqual(to: 2e30, relativeTolerance: tolerance), "\(backend.name)")
             #expect(farther.probabilities == [[1, 0]], "\(backend.name)")
+        }
+    }
+
+    @Test("At any scale up to 1e30, the loss lies between 0 and mean(max - target) + log n, probabilities sum to 1")
+    func lossBoundsAtAnyScale() async {
+        await propertyCheck(input: Gen.int(in: 1...6), Gen.int(in: 1...12), Gen.int(in: 0...30), Gen.int(in: 0...1000)) {
+            rows, classes, exponent, seed in
+            let unit: Tensor<Double> = randomTensor(shape: [rows, classes], seed: UInt64(seed))
+            let logits = (0..<rows).map { i in (0..<classes).map { j in unit[i, j] * Double.pow(10, exponent) } }
+            let labels = (0..<rows).map { Int32(($0 * 5 + seed) % classes) }
+            forEachBackend { backend, tolerance in
+                let pass = softmaxPass(backend, logits, labels: labels)
+                // Each backend sees the logits rounded to its precision: bound with those.
+                let seen = logits.map { $0.map { roundedToScalar(of: backend, $0) } }
+                let gap = seen.indices.reduce(0.0) { $0 + seen[$1].max()! - seen[$1][Int(labels[$1])] } / Double(rows)
+                let upper = gap + Double.log(Double(classes))
+                #expect(pass.loss.isFinite && pass.loss >= 0, "\(backend.name): loss \(pass.loss)")
+                #expect(pass.loss <= upper * (1 + tolerance) + tolerance, "\(backend.name): \(pass.loss) > \(upper)")
+                for row in pass.probabilities {
+                    #expect(row.allSatisfy { $0 >= 0 && $0 <= 1 }, "\(backend.name): \(row)")
+                    #expect(abs(row.reduce(0, +) - 1) < 1e-5, "\(backend.name): \(row)")
+                }
+            }
         }
     }
 
