@@ -147,5 +147,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
+        // Runs the built `backprop` executable as a separate process (swift test builds every product).
+        .testTarget(name: "CLITests", dependencies: ["Backprop"]),
     ]
 )

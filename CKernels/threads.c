@@ -1,12 +1,16 @@
 /* Thread count and OpenMP guards: the only process-wide state of the core. */
 #include "ck_internal.h"
 
+#include <stdatomic.h>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-/* 0 means "OpenMP's default". Written rarely, read at every kernel call. */
-static int requested_threads = 0;
+/* 0 means "OpenMP's default". Written rarely, read at every kernel call, possibly on another
+ * thread than the writer's (a program may change the bound while kernels run elsewhere):
+ * atomic, so that this is not a data race; relaxed, because a kernel needs only some value. */
+static _Atomic int requested_threads = 0;
 
 int ck_openmp_enabled(void) {
 #ifdef _OPENMP
@@ -17,12 +21,13 @@ int ck_openmp_enabled(void) {
 }
 
 void ck_set_num_threads(int n) {
-    requested_threads = n < 1 ? 0 : n;
+    atomic_store_explicit(&requested_threads, n < 1 ? 0 : n, memory_order_relaxed);
 }
 
 int ck_get_num_threads(void) {
 #ifdef _OPENMP
-    return requested_threads > 0 ? requested_threads : omp_get_max_threads();
+    int requested = atomic_load_explicit(&requested_threads, memory_order_relaxed);
+    return requested > 0 ? requested : omp_get_max_threads();
 #else
     return 1;
 #endif

@@ -5,10 +5,13 @@ import Foundation
 /// `backprop gradcheck`: the book's gradient check (section 5.7.3) — backpropagation against
 /// the central-difference numerical gradient (h = 1e-4) of a TwoLayerNet on the first
 /// training samples, as the mean absolute difference per parameter.
+///
+/// The numerical gradient costs two forward passes per parameter, about 40,000 of them for
+/// the book's 784-50-10 network; `--hidden` makes the check of a smaller network quick.
 struct GradcheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
-        abstract: "Compare backpropagation with the numerical gradient of a 784-50-10 TwoLayerNet.")
+        abstract: "Compare backpropagation with the numerical gradient of a TwoLayerNet (784-50-10 by default).")
 
     /// The precision the check runs in.
     enum Precision: String, ExpressibleByArgument, CaseIterable {
@@ -23,11 +26,22 @@ struct GradcheckCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
 
-    @Option(help: "double (reference backend only) or float.")
-    var precision: Precision = .double
+    @Option(name: .customLong("precision"), help: ArgumentHelp(
+        "double (reference backend only) or float.",
+        discussion: "Default: double on the reference backend, float on the fast one.", valueName: "precision"))
+    var requestedPrecision: Precision?
+
+    /// The precision asked for, or the one the backend computes in best: a bare
+    /// `backprop gradcheck` (fast backend) must not be refused for its own defaults.
+    var precision: Precision {
+        requestedPrecision ?? (kernels.backend == .fast ? .float : .double)
+    }
 
     @Option(help: "Number of training samples in the batch.")
     var samples = 3
+
+    @Option(help: ArgumentHelp("Size of the hidden layer (the book's 50).", valueName: "size"))
+    var hidden = 50
 
     @Option(help: "Seed of the weight initialization.")
     var seed: UInt64 = 0
@@ -37,6 +51,7 @@ struct GradcheckCommand: ParsableCommand {
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        guard hidden >= 1 else { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
         if kernels.backend == .fast && precision == .double {
             throw ValidationError("the fast backend computes in float only: use --precision float, or --backend reference")
         }
@@ -44,24 +59,29 @@ struct GradcheckCommand: ParsableCommand {
 
     func run() throws {
         kernels.apply()
-        let batch = try MNIST.load(.train, from: try dataOptions.directory()).prefix(samples)
+        let directory = try dataOptions.directory()
+        let batch = try MNIST.load(.train, from: directory).prefix(samples)
+        try requireSamples(batch, split: .train, in: directory)
         let check: GradientCheck
         switch (kernels.backend, precision) {
         case (.fast, _):
-            check = GradientCheck(network: makeNetwork(FastBackend()), dataset: batch, sampleCount: samples)
+            check = GradientCheck(network: makeNetwork(FastBackend(), for: batch), dataset: batch, sampleCount: samples)
         case (.reference, .float):
-            check = GradientCheck(network: makeNetwork(ReferenceBackend<Float>()), dataset: batch, sampleCount: samples)
+            check = GradientCheck(network: makeNetwork(ReferenceBackend<Float>(), for: batch), dataset: batch,
+                                  sampleCount: samples)
         case (.reference, .double):
-            check = GradientCheck(network: makeNetwork(ReferenceBackend<Double>()), dataset: batch, sampleCount: samples)
+            check = GradientCheck(network: makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
+                                  sampleCount: samples)
         }
+        let sizes = "\(batch.featureCount)-\(hidden)-\(batch.classCount)"
         let passed = check.largestDifference < precision.bound
         if json {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
-                                         "backend": kernels.backend.rawValue, "samples": samples]
+                                         "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
             print(try jsonLine(object))
         } else {
-            print("gradient check: TwoLayerNet 784-50-10, \(samples) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            print("gradient check: TwoLayerNet \(sizes), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
                 print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
             }
@@ -71,7 +91,10 @@ struct GradcheckCommand: ParsableCommand {
         if !passed { throw ExitCode.failure }
     }
 
-    private func makeNetwork<Backend: KernelBackend>(_ backend: Backend) -> MultiLayerNet<Backend> {
-        TwoLayerNet(inputSize: 784, hiddenSize: 50, outputSize: 10, weightInitStd: 0.01, backend: backend, seed: seed)
+    /// The network sized for the data: an image size other than MNIST's 28 x 28 must not
+    /// reach the network's shape precondition.
+    private func makeNetwork<Backend: KernelBackend>(_ backend: Backend, for batch: Dataset) -> MultiLayerNet<Backend> {
+        TwoLayerNet(inputSize: batch.featureCount, hiddenSize: hidden, outputSize: batch.classCount,
+                    weightInitStd: 0.01, backend: backend, seed: seed)
     }
 }

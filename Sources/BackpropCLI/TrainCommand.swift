@@ -71,7 +71,9 @@ struct TrainCommand: ParsableCommand {
         let saveURL = try save.map(validatedSaveURL)
         let curvesURL = try curves.map(validatedCurvesDirectory)
         let loadStart = ContinuousClock.now
-        let (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
+        let directory = try dataOptions.directory()
+        let (trainingSet, testSet) = try MNIST.load(from: directory)
+        try requireSamples(trainingSet, split: .train, in: directory)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
         switch kernels.backend {

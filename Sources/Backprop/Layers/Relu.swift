@@ -3,6 +3,9 @@
 /// The forward pass keeps the mask of the elements that were positive; the backward pass
 /// lets the upstream gradient through exactly there. The mask is a byte per element, the
 /// form the C kernels write.
+///
+/// NaN propagates: relu(NaN) is NaN (not 0, which would hide bad input), and its gradient
+/// passes backward like a positive element's. -0 and 0 both give +0.
 public final class Relu<Backend: KernelBackend>: Layer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar

@@ -2,6 +2,10 @@
 ///
 /// Its derivative is y * (1 - y), so the forward pass keeps its own output and the backward
 /// pass needs nothing else.
+///
+/// Saturation is exact and never overflows: sigmoid(100) and sigmoid(+Inf) are exactly 1,
+/// sigmoid(-100) is a tiny non-negative number (3.7e-44, a subnormal Float, or 0), and
+/// sigmoid(-Inf) is 0; the gradient there is 0 or tiny, never NaN. NaN stays NaN.
 public final class Sigmoid<Backend: KernelBackend>: Layer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar

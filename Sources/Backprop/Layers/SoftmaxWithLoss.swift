@@ -9,6 +9,21 @@
 /// Targets may be one-hot rows or class indices. A training forward pass keeps a reference
 /// to them, typically the trainer's reused label buffer; ``backward()`` consumes it so that
 /// the trainer's next write into that buffer does not copy it.
+///
+/// Extreme scores, row by row, on every backend:
+/// - Finite scores of any magnitude give finite probabilities summing to 1, and scores such
+///   as ±1e4 or ±1e30 a finite loss: the row maximum is subtracted before exponentiating and
+///   the loss is taken from log-softmax, so no exp overflows and no log(0) is taken (no 1e-7
+///   fudge term). Only a loss beyond the largest `Scalar` (a target score some 3e38 below the
+///   row's maximum, in Float) is +Inf. Equal scores give the uniform distribution and the
+///   loss log(n), whatever their level.
+/// - +Inf scores share the probability evenly (k of them: 1/k each, 0 elsewhere); the loss is
+///   log(k) if the target is one of them, +Inf otherwise. -Inf scores get probability 0, and
+///   cost +Inf when they are the target.
+/// - A row with a NaN, or of nothing but -Inf, has no distribution: its probabilities and its
+///   gradient are NaN, and so is the batch's mean loss. Other rows are computed as without it.
+/// - One class (n == 1): the probability is 1 and the loss and gradient are 0 for any score
+///   but NaN or -Inf: there is nothing to learn.
 public final class SoftmaxWithLoss<Backend: KernelBackend> {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar

@@ -8,8 +8,8 @@ extension MultiLayerNet {
     /// accuracy to roughly ulp(loss) / 2h ≈ 1e-3; use Double for a tight check.
     public func numericalGradient(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> [(name: String, tensor: Tensor<Scalar>)] {
         affineLayers.enumerated().flatMap { index, affine in
-            [(Self.weightName(layer: index), numericalGradient(of: \.weights, in: affine, x, targets)),
-             (Self.biasName(layer: index), numericalGradient(of: \.bias, in: affine, x, targets))]
+            [(ParameterNames.weight(layer: index), numericalGradient(of: \.weights, in: affine, x, targets)),
+             (ParameterNames.bias(layer: index), numericalGradient(of: \.bias, in: affine, x, targets))]
         }
     }
 

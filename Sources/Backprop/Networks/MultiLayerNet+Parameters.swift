@@ -1,26 +1,39 @@
 // Parameter access by name: what a model file stores, what an optimizer updates, and the
 // gradients that go with them. The order is always W1 b1 W2 b2 … Wn bn.
 
-extension MultiLayerNet {
-    /// The book's name of layer `index`'s weights (0-based index, 1-based name): "W1", "W2", …
-    static func weightName(layer index: Int) -> String { "W\(index + 1)" }
+/// The book's parameter names, and the shapes they have in a network of given layer widths:
+/// what a network's parameter list and a model file share, whatever the backend.
+enum ParameterNames {
+    /// The name of layer `index`'s weights (0-based index, 1-based name): "W1", "W2", …
+    static func weight(layer index: Int) -> String { "W\(index + 1)" }
 
-    /// The book's name of layer `index`'s bias: "b1", "b2", …
-    static func biasName(layer index: Int) -> String { "b\(index + 1)" }
+    /// The name of layer `index`'s bias: "b1", "b2", …
+    static func bias(layer index: Int) -> String { "b\(index + 1)" }
+
+    /// The name and shape of every parameter of a network whose layers have the widths
+    /// `sizes` (input, hidden…, output), in the order of ``MultiLayerNet/parameters``.
+    static func shapes(sizes: [Int]) -> [(name: String, shape: [Int])] {
+        (0..<max(sizes.count - 1, 0)).flatMap { layer in
+            [(weight(layer: layer), [sizes[layer], sizes[layer + 1]]), (bias(layer: layer), [sizes[layer + 1]])]
+        }
+    }
+}
+
+extension MultiLayerNet {
 
     /// Every parameter with its name, in order W1 b1 … Wn bn. The tensors share storage with
     /// the layers until either side changes them (copy-on-write); hold them only briefly
     /// during training, or the next update has to copy them.
     public var parameters: [(name: String, tensor: Tensor<Scalar>)] {
         affineLayers.enumerated().flatMap { index, affine in
-            [(Self.weightName(layer: index), affine.weights), (Self.biasName(layer: index), affine.bias)]
+            [(ParameterNames.weight(layer: index), affine.weights), (ParameterNames.bias(layer: index), affine.bias)]
         }
     }
 
     /// dL/dparameter from the last backward pass, named and ordered like ``parameters``.
     public var gradients: [(name: String, tensor: Tensor<Scalar>)] {
         affineLayers.enumerated().flatMap { index, affine in
-            [(Self.weightName(layer: index), affine.weightGradient), (Self.biasName(layer: index), affine.biasGradient)]
+            [(ParameterNames.weight(layer: index), affine.weightGradient), (ParameterNames.bias(layer: index), affine.biasGradient)]
         }
     }
 
@@ -44,8 +57,8 @@ extension MultiLayerNet {
             }
         }
         for (index, affine) in affineLayers.enumerated() {
-            affine.weights = byName[Self.weightName(layer: index)]!
-            affine.bias = byName[Self.biasName(layer: index)]!
+            affine.weights = byName[ParameterNames.weight(layer: index)]!
+            affine.bias = byName[ParameterNames.bias(layer: index)]!
         }
     }
 

@@ -110,6 +110,9 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     // MARK: Inference
 
     /// The class scores (before softmax) for each row of x, `[rows, outputSize]`.
+    ///
+    /// Rows are independent: a NaN feature makes its row's scores NaN (through either
+    /// activation) and leaves every other row bitwise as it would be without it.
     public func predict(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         scores(x, training: false)
     }
@@ -121,7 +124,8 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 
     /// The fraction of rows of x whose highest score is at their label. Large inputs are
     /// evaluated `chunkSize` rows at a time, so memory stays bounded and the buffers of
-    /// one chunk are reused for the next.
+    /// one chunk are reused for the next; the result does not depend on `chunkSize`.
+    /// A row whose scores are all NaN counts as predicting class 0, like `np.argmax`.
     public func accuracy(_ x: Tensor<Scalar>, labels: [Int32], chunkSize: Int = 1000) -> Double {
         precondition(x.rows == labels.count, "accuracy: x is \(x.shapeDescription) but there are \(labels.count) labels")
         precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")

@@ -16,7 +16,11 @@ enum AtomicFile {
     /// there. On failure the old file is untouched and no temporary file is left behind.
     static func replaceContents(of url: URL, with data: Data) throws(Failure) {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        // At most 32 scalars of the name (128 bytes): with the 46 bytes around it, a name near
+        // the file system's 255-byte limit would otherwise give a temporary name beyond it,
+        // and a valid target could never be saved.
+        let stem = String(String.UnicodeScalarView(url.lastPathComponent.unicodeScalars.prefix(32)))
+        let temporary = directory.appendingPathComponent(".\(stem).\(UUID().uuidString).partial")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw Failure(reason: "cannot create \(temporary.path): \(systemError())")

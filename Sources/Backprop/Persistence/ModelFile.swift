@@ -36,17 +36,20 @@ public enum ModelFile {
         guard let activation = Activation(rawValue: file.metadata["activation"] ?? "") else {
             throw ModelFileError.invalidMetadata(path: url.path, key: "activation", value: file.metadata["activation"] ?? "")
         }
-        let network = MultiLayerNet(inputSize: sizes[0], hiddenSizes: Array(sizes.dropFirst().dropLast()),
-                                    outputSize: sizes[sizes.count - 1], activation: activation,
-                                    weightInitialization: .standardDeviation(0), backend: backend, seed: 0)
-        let expected = network.parameters
+        // Every tensor is checked against the sizes before the network exists: the network
+        // allocates its weights from the metadata alone, and sizes such as "784,2000000000,10"
+        // must be refused by the tensors actually present, not by an allocation of terabytes.
+        let expected = ParameterNames.shapes(sizes: sizes)
         let expectedNames = Set(expected.map(\.name))
         if let extra = file.names.first(where: { !expectedNames.contains($0) }) {
             throw ModelFileError.unexpectedTensor(path: url.path, name: extra, expected: expected.map(\.name))
         }
-        let loaded = try expected.map { name, tensor in
-            (name: name, tensor: Tensor<Backend.Scalar>.converting(try file.tensor(named: name, shape: tensor.shape)))
+        let loaded = try expected.map { name, shape in
+            (name: name, tensor: Tensor<Backend.Scalar>.converting(try file.tensor(named: name, shape: shape)))
         }
+        let network = MultiLayerNet(inputSize: sizes[0], hiddenSizes: Array(sizes.dropFirst().dropLast()),
+                                    outputSize: sizes[sizes.count - 1], activation: activation,
+                                    weightInitialization: .standardDeviation(0), backend: backend, seed: 0)
         try network.load(parameters: loaded)
         return network
     }

@@ -98,6 +98,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// and returns what was measured. Throws ``TrainingError/nonFiniteLoss(iteration:loss:)``
     /// when a loss is not finite; the history up to then is lost with it, so a caller that
     /// wants it should collect it in the callbacks.
+    ///
+    /// Each iteration's loss is measured before its update, so the loop alone would never see
+    /// an update that diverges in the last iteration. When the loop ends, the loss of the final
+    /// parameters on the last minibatch is therefore checked too (one inference pass); if it is
+    /// not finite, the error names iteration ``completedIterations``, the one that would have
+    /// measured it, and the run does not pass as finished with parameters that only produce NaN.
     public func train(
         onIteration: (_ iteration: Int, _ loss: Double) -> Void = { _, _ in },
         onEpoch: (TrainingHistory.EpochRecord) -> Void = { _ in }
@@ -120,6 +126,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                     elapsedSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
                 history.epochs.append(record)
                 onEpoch(record)
+            }
+        }
+        if !history.losses.isEmpty {
+            let finalLoss = network.loss(batchInputs, targets: .labels(batchLabels))
+            guard finalLoss.isFinite else {
+                throw .nonFiniteLoss(iteration: completedIterations, loss: Double(finalLoss))
             }
         }
         return history
