@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+import PropertyBased
 import Testing
 
 @Suite("IDXReader")
@@ -75,6 +76,35 @@ struct IDXReaderTests {
         let max = Int(UInt32.max)
         expectError(DataError.sizeOverflow(path: source, dimensions: [max, max, max]), mentioning: source) {
             try IDXReader.parse(huge, dimensionCount: 3, source: source)
+        }
+    }
+
+    @Test("a zero size does not excuse sizes whose product overflows", arguments: [
+        [0, UInt32.max, UInt32.max], [UInt32.max, 0, UInt32.max], [UInt32.max, UInt32.max, 0],
+    ])
+    func sizeOverflowBesideZero(shape: [UInt32]) {
+        // Found by Fuzz/IDXFuzzer: [0, max, max] used to be accepted as an empty array, and the
+        // MNIST loader then trapped multiplying the image's rows by its columns.
+        expectError(DataError.sizeOverflow(path: source, dimensions: shape.map { Int($0) }), mentioning: source) {
+            try IDXReader.parse(idxFile(shape: shape, elements: []), dimensionCount: 3, source: source)
+        }
+    }
+
+    @Test("sizes overflow exactly when the product of the nonzero ones exceeds Int.max")
+    func sizeOverflowLaw() async {
+        let sizes: [UInt32] = [0, 1, 3, 1 << 16, 1 << 31, .max]
+        await propertyCheck(input: Gen.element(of: sizes).compactMap { $0 }.array(of: 3)) { shape in
+            // Int.max is 2^63 - 1, so a product overflows when it reaches 2^63. In Double,
+            // every product of these sizes is exact or far from 2^63.
+            let nonzeroProduct = shape.filter { $0 != 0 }.map(Double.init).reduce(1, *)
+            var refusedAsOverflow = false
+            do {
+                _ = try IDXReader.parse(idxFile(shape: shape, elements: []), dimensionCount: 3, source: source)
+            } catch {
+                let overflow = DataError.sizeOverflow(path: source, dimensions: shape.map { Int($0) })
+                refusedAsOverflow = error as? DataError == overflow
+            }
+            #expect(refusedAsOverflow == (nonzeroProduct >= 0x1p63), "shape \(shape)")
         }
     }
 

@@ -159,6 +159,19 @@ struct MNISTLoaderTests {
         }
     }
 
+    @Test("an empty split whose image size overflows is refused, not a trap")
+    func emptySplitWithHugeImages() throws {
+        let temporary = try TemporaryDirectory()
+        let mnist = try TinyMNIST(in: temporary)
+        try mnist.write(idxFile(shape: [0], elements: []), to: MNIST.Split.train.labelsFileName)
+        let images = try mnist.write(idxFile(shape: [0, .max, .max], elements: []),
+                                     to: MNIST.Split.train.imagesFileName)
+        let max = Int(UInt32.max)
+        expectError(DataError.sizeOverflow(path: images.path, dimensions: [0, max, max]), mentioning: images.path) {
+            try MNIST.load(from: mnist.directory)
+        }
+    }
+
     @Test("a damaged header reaches the caller with the file's path")
     func damagedHeader() throws {
         let temporary = try TemporaryDirectory()

@@ -142,6 +142,10 @@ struct SafetensorsFormatTests {
          "tensor 'x': data_offsets is not a list of two integers"),
         (#"{"x": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 4]}}"#,
          "tensor 'x': shape [4611686018427387904, 4] is too large"),
+        // The bug Fuzz/IDXFuzzer found in the IDX reader, here too: a leading 0 used to hide
+        // the overflow, and the accepted tensor trapped when asked for its columns.
+        (#"{"x": {"dtype": "F32", "shape": [0, 4294967296, 4294967296], "data_offsets": [0, 0]}}"#,
+         "tensor 'x': shape [0, 4294967296, 4294967296] is too large"),
         (#"{"__metadata__": {"epochs": 17}}"#, "__metadata__ is not an object of strings"),
     ])
     func invalidHeader(header: String, reason: String) {

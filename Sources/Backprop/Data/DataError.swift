@@ -25,7 +25,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedTypeCode(path: String, typeCode: UInt8)
     /// The IDX file has another number of dimensions than its role requires.
     case wrongDimensionCount(path: String, found: Int, expected: Int)
-    /// The product of the header's dimension sizes does not fit in an `Int`.
+    /// The product of the header's nonzero dimension sizes does not fit in an `Int` (a zero
+    /// size does not excuse the others: the loader multiplies the trailing sizes on their own).
     case sizeOverflow(path: String, dimensions: [Int])
     /// The header promises more data than the file holds.
     case truncatedData(path: String, expectedBytes: Int, actualBytes: Int)
@@ -64,7 +65,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongDimensionCount(let path, let found, let expected):
             return "\(path): IDX file has \(found) dimensions, expected \(expected)"
         case .sizeOverflow(let path, let dimensions):
-            return "\(path): IDX dimensions \(dimensions) describe more elements than fit in memory"
+            return "\(path): IDX dimensions \(dimensions) are too large: their product does not fit in an Int"
         case .truncatedData(let path, let expectedBytes, let actualBytes):
             return "\(path): truncated data: the header describes \(expectedBytes) bytes, the file holds \(actualBytes)"
         case .trailingBytes(let path, let count):

@@ -19,7 +19,8 @@ public enum IDXReader {
     /// Parses the bytes of an uncompressed IDX file; `source` names it in errors.
     ///
     /// Rejects a wrong magic number, element type or dimension count, a header whose sizes
-    /// overflow or promise more data than present, and bytes after the data.
+    /// overflow (even when another size is zero) or promise more data than present, and bytes
+    /// after the data.
     public static func parse(_ file: [UInt8], dimensionCount: Int, source: String) throws -> IDXArray {
         guard file.count >= 4 else {
             throw DataError.truncatedHeader(path: source, byteCount: file.count, headerSize: 4)
@@ -38,11 +39,8 @@ public enum IDXReader {
             throw DataError.truncatedHeader(path: source, byteCount: file.count, headerSize: headerSize)
         }
         let shape = (0 ..< dimensionCount).map { Int(bigEndianWord(file, at: 4 + 4 * $0)) }
-        var elementCount = 1
-        for size in shape {
-            let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw DataError.sizeOverflow(path: source, dimensions: shape) }
-            elementCount = product
+        guard let elementCount = checkedElementCount(of: shape) else {
+            throw DataError.sizeOverflow(path: source, dimensions: shape)
         }
         let available = file.count - headerSize
         guard elementCount <= available else {

@@ -105,12 +105,9 @@ struct SafetensorsHeader: Equatable {
         guard begin >= 0, begin <= end else {
             throw SafetensorsError.invalidOffsets(path: source, tensor: name, begin: begin, end: end)
         }
-        var size = elementSize
-        for extent in shape {
-            let (product, overflow) = size.multipliedReportingOverflow(by: extent)
-            guard !overflow else { throw invalid("shape \(shape) is too large") }
-            size = product
-        }
+        guard let count = checkedElementCount(of: shape),
+              case let (size, false) = count.multipliedReportingOverflow(by: elementSize)
+        else { throw invalid("shape \(shape) is too large") }
         guard end - begin == size else {
             throw SafetensorsError.sizeMismatch(path: source, tensor: name, shape: shape,
                                                 expectedBytes: size, byteCount: end - begin)
