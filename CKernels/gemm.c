@@ -15,6 +15,7 @@
 #include "ck_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,16 +83,34 @@ static void pack_b(ck_transpose tb, ptrdiff_t kc, ptrdiff_t nc, const float *b, 
     }
 }
 
-/* Per-thread packing memory, grown on demand and kept: no allocation in steady state. */
+/* Per-thread packing memory, grown on demand and kept: no allocation in steady state.
+ * The thread-local pointer is the fast path. A pthread key holds the same block only so that
+ * its destructor frees it when the thread exits: worker threads of a pool (libdispatch, Swift
+ * concurrency) come and go, and each would otherwise leak up to (NC + MC) x KC floats. */
 static _Thread_local float *pack_memory = NULL;
 static _Thread_local size_t pack_capacity = 0;
+static pthread_key_t pack_key;
+static pthread_once_t pack_key_once = PTHREAD_ONCE_INIT;
+
+static void free_pack_memory(void *memory) {
+    free(memory);
+    /* Thread-local storage outlives key destructors: a later call on this thread allocates anew. */
+    pack_memory = NULL;
+    pack_capacity = 0;
+}
+
+static void create_pack_key(void) {
+    if (pthread_key_create(&pack_key, free_pack_memory) != 0) abort();
+}
 
 static float *pack_buffer(size_t floats) {
     if (floats > pack_capacity) {
+        pthread_once(&pack_key_once, create_pack_key);
         free(pack_memory);
         size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
         pack_memory = aligned_alloc(64, bytes);
         pack_capacity = pack_memory ? floats : 0;
+        pthread_setspecific(pack_key, pack_memory);
     }
     return pack_memory;
 }
