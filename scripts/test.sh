@@ -4,7 +4,7 @@
 #   1. swift test                 the Swift suites: C core vs reference, layers, training, CLI
 #   2. scripts/test-c-core.sh     the C self-test natively, with OpenMP, and under ASan + UBSan
 #   3. scripts/test-arm64.sh      the NEON kernels cross-compiled and run under qemu-aarch64
-#   4. scripts/sanitize.sh        the cross-implementation Swift tests under ASan and UBSan
+#   4. scripts/sanitize.sh        the whole Swift test suite under ASan and UBSan
 #   5. scripts/fuzz.sh            the IDX, gzip and safetensors parsers under libFuzzer
 #   6. scripts/check-docs.sh      documentation snippets compile, DocC builds without warnings
 #   7. scripts/check-example.sh   a consumer package builds against a local version tag
@@ -28,8 +28,8 @@ bash scripts/test-c-core.sh
 step "arm64 NEON kernels under qemu"
 bash scripts/test-arm64.sh
 
-step "sanitizers on the cross-implementation tests"
-SANITIZERS="address undefined" bash scripts/sanitize.sh CKernelsTests
+step "sanitizers on the whole test suite"
+SANITIZERS="address undefined" bash scripts/sanitize.sh
 
 step "fuzzing the data parsers"
 bash scripts/fuzz.sh
