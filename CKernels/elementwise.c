@@ -107,6 +107,9 @@ ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx
 }
 
 /* How many rows ahead the gather prefetches: enough to cover DRAM latency. */
+/* Elements below which a gather stays on one thread: lower than for arithmetic kernels,
+ * because random rows wait on memory latency, which two threads overlap. */
+#define CK_GATHER_SERIAL 16384.0
 #define CK_GATHER_AHEAD 4
 
 ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrdiff_t src_rows, ptrdiff_t ld_src,
@@ -118,7 +121,7 @@ ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrd
         if (indices[r] < 0 || indices[r] >= src_rows) return CK_ERANGE;
     }
     if (width == 0) return CK_OK;
-    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, CK_ELEMENTWISE_SERIAL),
+    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, CK_GATHER_SERIAL),
     for (ptrdiff_t r = 0; r < rows; ++r) {
         if (r + CK_GATHER_AHEAD < rows) {
             const char *ahead = (const char *)(src + indices[r + CK_GATHER_AHEAD] * ld_src);

@@ -181,8 +181,14 @@ static void gemm_serial(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
 }
 
 /*
- * The unpacked path for small products: A and (non-transposed) B are read in place, a
- * transposed B is packed once per K block. Same K blocking and epilogue as gemm_serial.
+ * The unpacked path for small and narrow products: A and a non-transposed B are read in
+ * place; a transposed B is packed once, all of K. Same K blocking and epilogue as
+ * gemm_serial, so both paths give the same bits.
+ *
+ * Row tiles outermost: one tile's rows of A are read start to end (long streams the hardware
+ * prefetcher follows) while its C tile stays in L1 across the K blocks, and B — small
+ * whenever this path is taken — stays in L2 for every tile. A, the big operand of the
+ * tall, skinny products a network makes, is read exactly once.
  */
 static void gemm_small(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                        ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
@@ -190,23 +196,25 @@ static void gemm_small(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                        float beta, float *c, ptrdiff_t ldc) {
     const int mr = cfg->sup_mr, nr = cfg->sup_nr;
     const ptrdiff_t rsa = ta == CK_NO_TRANS ? lda : 1, csa = ta == CK_NO_TRANS ? 1 : lda;
+    const ptrdiff_t n_padded = (n + nr - 1) / nr * nr;
     float *packed_b = NULL;
     if (tb == CK_TRANS) {
-        ptrdiff_t kc_alloc = k < CK_KC ? k : CK_KC;
-        packed_b = pack_buffer((size_t)((n + nr - 1) / nr * nr) * (size_t)kc_alloc);
+        packed_b = pack_buffer((size_t)n_padded * (size_t)k);
         if (packed_b == NULL) abort();
+        /* K block pc occupies kc x n_padded floats at offset pc * n_padded. */
+        for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
+            ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
+            pack_b(tb, kc, n, b + pc, ldb, nr, packed_b + pc * n_padded);
+        }
     }
-    for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
-        ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
-        float beta_block = pc == 0 ? beta : 1.0f;
-        if (packed_b) pack_b(tb, kc, n, b + pc, ldb, nr, packed_b);
-        /* Rows outer: the A sliver (sup_mr x kc) stays in L1 while it meets every B panel,
-         * so A, the big operand of the skinny products a network makes, is read once. */
-        for (ptrdiff_t ir = 0; ir < m; ir += mr) {
-            int rows = (int)(m - ir < mr ? m - ir : mr);
+    for (ptrdiff_t ir = 0; ir < m; ir += mr) {
+        int rows = (int)(m - ir < mr ? m - ir : mr);
+        for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
+            ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
+            float beta_block = pc == 0 ? beta : 1.0f;
             for (ptrdiff_t jr = 0; jr < n; jr += nr) {
                 int cols = (int)(n - jr < nr ? n - jr : nr);
-                const float *b_panel = packed_b ? packed_b + jr * kc : b + pc * ldb + jr;
+                const float *b_panel = packed_b ? packed_b + pc * n_padded + jr * kc : b + pc * ldb + jr;
                 ptrdiff_t rsb = packed_b ? nr : ldb;
                 cfg->gemm_sup(kc, a + ir * rsa + pc * csa, rsa, csa, b_panel, rsb,
                               c + ir * ldc + jr, ldc, alpha, beta_block, rows, cols);
@@ -221,12 +229,17 @@ static void gemm_small(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
 #define CK_GEMM_SMALL_FLOPS 3.0e7
 #define CK_GEMM_NARROW_TILES 4
 
-static void gemm_thread(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
-                        ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                        const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
-                        float beta, float *c, ptrdiff_t ldc) {
-    if (cfg->gemm_sup != NULL && (n <= CK_GEMM_NARROW_TILES * cfg->sup_nr
-                                  || 2.0 * (double)m * (double)n * (double)k <= CK_GEMM_SMALL_FLOPS)) {
+static int takes_small_path(const ck_config *cfg, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k) {
+    return cfg->gemm_sup != NULL && (n <= CK_GEMM_NARROW_TILES * cfg->sup_nr
+                                     || 2.0 * (double)m * (double)n * (double)k <= CK_GEMM_SMALL_FLOPS);
+}
+
+/* One thread's part of C with the path chosen for the whole product. */
+static void gemm_part(const ck_config *cfg, int small, ck_transpose ta, ck_transpose tb,
+                      ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                      const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                      float beta, float *c, ptrdiff_t ldc) {
+    if (small) {
         gemm_small(cfg, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     } else {
         gemm_serial(cfg, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -254,15 +267,16 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
     }
 
     const ck_config *cfg = ck_config_active();
+    const int small = takes_small_path(cfg, m, n, k);
     int threads = ck_threads_for(2.0 * (double)m * (double)n * (double)k, CK_GEMM_SERIAL_FLOPS);
     if (threads <= 1) {
-        gemm_thread(cfg, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        gemm_part(cfg, small, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return CK_OK;
     }
 
-    /* Split the larger of M and N into `threads` ranges of whole tiles. */
+    /* Split the larger of M and N into `threads` ranges of whole tiles of the chosen path. */
     int split_columns = n >= m;
-    ptrdiff_t unit = split_columns ? cfg->nr : cfg->mr;
+    ptrdiff_t unit = split_columns ? (small ? cfg->sup_nr : cfg->nr) : (small ? cfg->sup_mr : cfg->mr);
     ptrdiff_t extent = split_columns ? n : m;
     ptrdiff_t units = (extent + unit - 1) / unit;
     if (units < threads) threads = (int)units;
@@ -281,11 +295,11 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
         if (first < last) {
             if (split_columns) {
                 const float *b_part = trans_b == CK_NO_TRANS ? b + first : b + first * ldb;
-                gemm_thread(cfg, trans_a, trans_b, m, last - first, k, alpha, a, lda, b_part, ldb,
+                gemm_part(cfg, small, trans_a, trans_b, m, last - first, k, alpha, a, lda, b_part, ldb,
                             beta, c + first, ldc);
             } else {
                 const float *a_part = trans_a == CK_NO_TRANS ? a + first * lda : a + first;
-                gemm_thread(cfg, trans_a, trans_b, last - first, n, k, alpha, a_part, lda, b, ldb,
+                gemm_part(cfg, small, trans_a, trans_b, last - first, n, k, alpha, a_part, lda, b, ldb,
                             beta, c + first * ldc, ldc);
             }
         }
