@@ -43,6 +43,9 @@ typedef void (*ck_sigmoid_forward_fn)(ptrdiff_t n, const float *x, float *y);
  * the same bits. `max` is finite here: the caller handles NaN and infinite maxima.
  */
 typedef float (*ck_exp_shifted_sum_fn)(ptrdiff_t n, const float *x, float max, float *y);
+/* y[j] *= s for j in [0, n): the last pass of softmax. Optional (NULL: a plain C loop, which
+ * the compiler vectorizes only for the baseline ISA). */
+typedef void (*ck_scale_fn)(ptrdiff_t n, float s, float *y);
 /* max of x[0..n), n > 0; NaN if any element is NaN; +0 (never -0) when the maximum is zero,
  * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
@@ -60,6 +63,7 @@ typedef struct ck_config {
     ck_sigmoid_forward_fn sigmoid_forward;
     ck_exp_shifted_sum_fn exp_shifted_sum;
     ck_row_max_fn row_max;
+    ck_scale_fn scale;
 } ck_config;
 
 /* K blocking shared by every ISA: part of the determinism contract above. */

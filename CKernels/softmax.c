@@ -38,7 +38,11 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
     }
     float sum = cfg->exp_shifted_sum(n, x, max, y);
     float inverse = 1.0f / sum;
-    for (ptrdiff_t j = 0; j < n; ++j) y[j] *= inverse;
+    if (cfg->scale != NULL) {
+        cfg->scale(n, inverse, y);
+    } else {
+        for (ptrdiff_t j = 0; j < n; ++j) y[j] *= inverse;
+    }
     return logf(sum);
 }
 

@@ -167,6 +167,13 @@ CK_AVX2 static float row_max_avx2(ptrdiff_t n, const float *x) {
     return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
+CK_AVX2 static void scale_avx2(ptrdiff_t n, float s, float *y) {
+    const __m256 vs = _mm256_set1_ps(s);
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) _mm256_storeu_ps(y + j, _mm256_mul_ps(_mm256_loadu_ps(y + j), vs));
+    for (; j < n; ++j) y[j] *= s;
+}
+
 static const ck_config avx2_config = {
     .isa = CK_ISA_AVX2,
     .mr = AVX2_MR, .nr = AVX2_NR,
@@ -177,6 +184,7 @@ static const ck_config avx2_config = {
     .sigmoid_forward = sigmoid_forward_avx2,
     .exp_shifted_sum = exp_shifted_sum_avx2,
     .row_max = row_max_avx2,
+    .scale = scale_avx2,
 };
 
 const ck_config *ck_config_avx2(void) { return &avx2_config; }

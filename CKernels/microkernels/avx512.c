@@ -199,6 +199,16 @@ CK_AVX512 static float row_max_avx512(ptrdiff_t n, const float *x) {
     return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
+CK_AVX512 static void scale_avx512(ptrdiff_t n, float s, float *y) {
+    const __m512 vs = _mm512_set1_ps(s);
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), vs));
+    if (j < n) {
+        __mmask16 live = tail_mask(n - j);
+        _mm512_mask_storeu_ps(y + j, live, _mm512_mul_ps(_mm512_maskz_loadu_ps(live, y + j), vs));
+    }
+}
+
 static const ck_config avx512_config = {
     .isa = CK_ISA_AVX512,
     .mr = AVX512_MR, .nr = AVX512_NR,
@@ -211,6 +221,7 @@ static const ck_config avx512_config = {
     .sigmoid_forward = sigmoid_forward_avx512,
     .exp_shifted_sum = exp_shifted_sum_avx512,
     .row_max = row_max_avx512,
+    .scale = scale_avx512,
 };
 
 const ck_config *ck_config_avx512(void) { return &avx512_config; }
