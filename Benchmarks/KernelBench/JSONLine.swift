@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value as the benchmark writes it.
 enum JSONValue {
     case string(String)
@@ -25,22 +27,12 @@ enum JSONValue {
         }
     }
 
+    /// `text` as a JSON string literal, escaped by Foundation's encoder.
     private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
+        guard let data = try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed]) else {
+            return "\"\""
         }
-        return result + "\""
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

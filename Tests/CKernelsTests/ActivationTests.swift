@@ -22,7 +22,7 @@ func sigmoidForward(_ x: [Float]) -> (status: ck_status, y: [Float]) {
 let vectorLengths = [0, 1, 7, 8, 15, 16, 17, 31, 33, 63, 64, 65, 1037, 70_001]
 
 /// `count` random values in ±100 with the special floats sprinkled in.
-func activationInputs(_ count: Int, using rng: inout SplitMix64) -> [Float] {
+func activationInputs(_ count: Int, using rng: inout SeededGenerator) -> [Float] {
     (0..<count).map { i in i % 7 == 3 ? specialFloats[(i / 7) % specialFloats.count] : rng.float(in: -100...100) }
 }
 
@@ -52,7 +52,7 @@ extension SerializedCoreTests {
 
         @Test("ReLU forward matches ReferenceBackend<Float> bit for bit, also in place", arguments: vectorLengths)
         func forward(length: Int) throws {
-            var rng = SplitMix64(seed: UInt64(length))
+            var rng = SeededGenerator(seed: UInt64(length))
             let x = activationInputs(length, using: &rng)
             var expectedY = [Float](repeating: 0, count: length), expectedMask = [UInt8](repeating: 0, count: length)
             x.withUnsafeBufferPointer { px in
@@ -78,7 +78,7 @@ extension SerializedCoreTests {
         @Test("ReLU backward passes dy where the mask is non-zero and +0 elsewhere, also in place",
               arguments: vectorLengths)
         func backward(length: Int) throws {
-            var rng = SplitMix64(seed: 1000 + UInt64(length))
+            var rng = SeededGenerator(seed: 1000 + UInt64(length))
             let dy = activationInputs(length, using: &rng)
             // Any non-zero byte lets the gradient through, not only 1.
             let mask = (0..<length).map { _ in [UInt8(0), 1, 0, 2, 255, 0][rng.int(in: 0...5)] }
@@ -97,7 +97,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend ReLU matches ReferenceBackend<Float> through the Tensor API")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 41)
+            var rng = SeededGenerator(seed: 41)
             let x = Tensor(shape: [13, 7, 3], scalars: activationInputs(273, using: &rng))
             let dy = Tensor(shape: [13, 7, 3], scalars: rng.floats(273))
             let reference = ReferenceBackend<Float>()
@@ -155,7 +155,7 @@ extension SerializedCoreTests {
 
         @Test("Sigmoid is within 4e-7 relative of the Double reference from -90 to 90", arguments: vectorLengths)
         func matchesReference(length: Int) throws {
-            var rng = SplitMix64(seed: 2000 + UInt64(length))
+            var rng = SeededGenerator(seed: 2000 + UInt64(length))
             // A regular sweep of [-90, 90] plus jitter, so every binade and both branches are hit.
             let x = (0..<length).map { i in
                 length < 2 ? rng.float(in: -90...90) : -90 + 180 * Float(i) / Float(length - 1) + rng.float(in: -0.01...0.01)
@@ -180,7 +180,7 @@ extension SerializedCoreTests {
 
         @Test("Sigmoid backward is dy * (1 - y) * y, also in place", arguments: vectorLengths)
         func backward(length: Int) throws {
-            var rng = SplitMix64(seed: 3000 + UInt64(length))
+            var rng = SeededGenerator(seed: 3000 + UInt64(length))
             let y = rng.floats(length, in: 0...1)
             let dy = rng.floats(length, in: -10...10)
             let expected = (0..<length).map { Double(dy[$0]) * (1 - Double(y[$0])) * Double(y[$0]) }
@@ -197,7 +197,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend sigmoid matches ReferenceBackend<Float> through the Tensor API")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 42)
+            var rng = SeededGenerator(seed: 42)
             let x = Tensor(shape: [9, 41], scalars: rng.floats(369, in: -40...40))
             let dy = Tensor(shape: [9, 41], scalars: rng.floats(369))
             let reference = ReferenceBackend<Float>()

@@ -12,7 +12,7 @@ extension SerializedCoreTests {
 
         @Test("Adding a row bias matches ReferenceBackend<Float> and leaves the padding alone")
         func addBias() throws {
-            var rng = SplitMix64(seed: 51)
+            var rng = SeededGenerator(seed: 51)
             for (m, n) in Self.shapes {
                 let y0 = StridedMatrix(rows: m, columns: n, padding: 3, range: -5...5, using: &rng)
                 let bias = rng.floats(n, in: -5...5)
@@ -32,7 +32,7 @@ extension SerializedCoreTests {
 
         @Test("Fused bias + ReLU is bitwise add-bias then ReLU, with a contiguous mask")
         func fusedBiasRelu() throws {
-            var rng = SplitMix64(seed: 52)
+            var rng = SeededGenerator(seed: 52)
             for (m, n) in Self.shapes {
                 var y0 = StridedMatrix(rows: m, columns: n, padding: 2, range: -5...5, using: &rng)
                 var bias = rng.floats(n, in: -5...5)
@@ -76,7 +76,7 @@ extension SerializedCoreTests {
 
         @Test("Column sums add the rows in ascending order, like ReferenceBackend<Float>; zero rows give zeros")
         func columnSums() throws {
-            var rng = SplitMix64(seed: 53)
+            var rng = SeededGenerator(seed: 53)
             for (m, n) in Self.shapes + [(0, 0), (1000, 3)] {
                 let x = StridedMatrix(rows: m, columns: n, padding: 5, range: -100...100, using: &rng)
                 var expected = [Float](repeating: 0, count: n)
@@ -105,7 +105,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend matches ReferenceBackend<Float> through the Tensor API")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 54)
+            var rng = SeededGenerator(seed: 54)
             let y0 = Tensor(shape: [12, 2, 5], scalars: rng.floats(120, in: -3...3))
             let bias = Tensor(shape: [10], scalars: rng.floats(10, in: -3...3))
             let reference = ReferenceBackend<Float>()

@@ -10,7 +10,7 @@ struct CrossEntropyCase {
     let labels: [Int32]
     let targets: StridedMatrix
 
-    init(m: Int, n: Int, range: ClosedRange<Float> = -10...10, softTargets: Bool = false, using rng: inout SplitMix64) {
+    init(m: Int, n: Int, range: ClosedRange<Float> = -10...10, softTargets: Bool = false, using rng: inout SeededGenerator) {
         x = StridedMatrix(rows: m, columns: n, padding: 2, range: range, using: &rng)
         let labels = (0..<m).map { _ in Int32(rng.int(in: 0...(n - 1))) }
         self.labels = labels
@@ -71,7 +71,7 @@ extension SerializedCoreTests {
         @Test("Forward with one-hot targets, soft targets and labels matches the Double reference",
               arguments: [false, true])
         func forward(softTargets: Bool) throws {
-            var rng = SplitMix64(seed: softTargets ? 31 : 32)
+            var rng = SeededGenerator(seed: softTargets ? 31 : 32)
             for (m, n) in Self.shapes {
                 let problem = CrossEntropyCase(m: m, n: n, softTargets: softTargets, using: &rng)
                 let expectedY = referenceSoftmax(problem.x)
@@ -127,7 +127,7 @@ extension SerializedCoreTests {
 
         @Test("y may alias x when ldy == ldx: same y and the same loss as out of place")
         func inPlaceForward() throws {
-            var rng = SplitMix64(seed: 33)
+            var rng = SeededGenerator(seed: 33)
             let problem = CrossEntropyCase(m: 5, n: 10, using: &rng)
             try forEachSupportedISA { isa in
                 for labelForm in [false, true] {
@@ -151,7 +151,7 @@ extension SerializedCoreTests {
 
         @Test("Backward is (y - t) / m for one-hot targets and labels, with padded leading dimensions")
         func backward() throws {
-            var rng = SplitMix64(seed: 34)
+            var rng = SeededGenerator(seed: 34)
             for (m, n) in Self.shapes {
                 let problem = CrossEntropyCase(m: m, n: n, using: &rng)
                 let y = StridedMatrix(rows: m, columns: n, padding: 3, range: 0...1, using: &rng)
@@ -176,7 +176,7 @@ extension SerializedCoreTests {
 
         @Test("Backward: dx may alias y when lddx == ldy")
         func inPlaceBackward() throws {
-            var rng = SplitMix64(seed: 35)
+            var rng = SeededGenerator(seed: 35)
             let problem = CrossEntropyCase(m: 6, n: 9, using: &rng)
             let y = StridedMatrix(rows: 6, columns: 9, padding: 2, range: 0...1, using: &rng)
             try forEachSupportedISA { isa in
@@ -199,7 +199,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend matches ReferenceBackend<Float> for the loss, the probabilities and the gradient")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 36)
+            var rng = SeededGenerator(seed: 36)
             let x = Tensor(shape: [50, 10], scalars: rng.floats(500, in: -15...15))
             let labels = (0..<50).map { _ in Int32(rng.int(in: 0...9)) }
             let oneHot = Tensor<Float>(shape: [50, 10], scalars: (0..<500).map { $0 % 10 == Int(labels[$0 / 10]) ? 1 : 0 })
@@ -216,8 +216,10 @@ extension SerializedCoreTests {
                             "loss \(loss) vs \(expectedLoss) on \(isa.name)")
                     expectClose(y.scalars, expectedY.scalars.map(Double.init), relative: 1e-5, absolute: 1e-37,
                                 "FastBackend y on \(isa.name)")
-                    expectClose(dx.scalars, expectedDx.scalars.map(Double.init), relative: 1e-5, absolute: 1e-9,
-                                "FastBackend dx on \(isa.name)")
+                    // dx = (y - t) / m cancels where y is near t: its error is y's, 1e-5 of a
+                    // probability <= 1, divided by m — not a fraction of the small difference.
+                    expectClose(dx.scalars, expectedDx.scalars.map(Double.init), relative: 1e-5,
+                                absolute: 1e-5 / Double(x.rows), "FastBackend dx on \(isa.name)")
                 }
             }
         }

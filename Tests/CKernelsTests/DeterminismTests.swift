@@ -1,3 +1,4 @@
+import Backprop
 import CKernels
 import Testing
 
@@ -13,7 +14,7 @@ struct DeterminismWorkload {
     static let vectorLength = 1 << 18
 
     init() {
-        var rng = SplitMix64(seed: 71)
+        var rng = SeededGenerator(seed: 71)
         let s = Self.gemmSize
         gemmA = rng.floats(s * s)
         gemmB = rng.floats(s * s)

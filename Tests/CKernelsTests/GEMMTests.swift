@@ -17,7 +17,7 @@ struct GEMMCase: CustomStringConvertible {
 
     init(_ transposeA: Transpose, _ transposeB: Transpose, m: Int, n: Int, k: Int,
          alpha: Float = 1, beta: Float = 0, padding: (a: Int, b: Int, c: Int) = (0, 0, 0),
-         using rng: inout SplitMix64) {
+         using rng: inout SeededGenerator) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         (self.m, self.n, self.k, self.alpha, self.beta) = (m, n, k, alpha, beta)
@@ -86,7 +86,7 @@ extension SerializedCoreTests {
         @Test("ck_sgemm matches the reference for a mix of shapes, paddings and scalings",
               arguments: [Transpose.none, .transposed], [Transpose.none, .transposed])
         func shapeMix(transposeA: Transpose, transposeB: Transpose) throws {
-            var rng = SplitMix64(seed: (transposeA == .none ? 1 : 3) + (transposeB == .none ? 0 : 1))
+            var rng = SeededGenerator(seed: (transposeA == .none ? 1 : 3) + (transposeB == .none ? 0 : 1))
             for (index, shape) in Self.shapes.enumerated() {
                 let scaling = Self.scalings[index % Self.scalings.count]
                 let padding = (a: rng.int(in: 0...3) * 5, b: rng.int(in: 0...3) * 3, c: 1 + rng.int(in: 0...2) * 7)
@@ -101,7 +101,7 @@ extension SerializedCoreTests {
         /// first three are large enough to run on several threads.
         @Test("ck_sgemm matches the reference on the training shapes")
         func trainingShapes() throws {
-            var rng = SplitMix64(seed: 784)
+            var rng = SeededGenerator(seed: 784)
             let products = [
                 GEMMCase(.none, .none, m: 100, n: 50, k: 784, using: &rng),
                 GEMMCase(.transposed, .none, m: 784, n: 50, k: 100, using: &rng),
@@ -116,7 +116,7 @@ extension SerializedCoreTests {
         @Test("beta == 0 overwrites C without reading it: NaN and Inf in C do not survive",
               arguments: [Transpose.none, .transposed])
         func betaZeroIgnoresC(transpose: Transpose) throws {
-            var rng = SplitMix64(seed: 5)
+            var rng = SeededGenerator(seed: 5)
             let product = GEMMCase(transpose, transpose, m: 17, n: 33, k: 9, alpha: 0.75, beta: 0,
                                    padding: (1, 0, 2), using: &rng)
             #expect(product.c.elements.allSatisfy { !$0.isFinite })
@@ -130,7 +130,7 @@ extension SerializedCoreTests {
         @Test("alpha == 0 or k == 0 gives exactly C = beta * C, reading neither A nor B",
               arguments: [Float(0), 1, -1.5])
         func noProduct(beta: Float) throws {
-            var rng = SplitMix64(seed: 6)
+            var rng = SeededGenerator(seed: 6)
             let (m, n, k) = (9, 20, 13)
             let nanA = StridedMatrix(rows: m, columns: k, ld: k + 1) { _, _ in .nan }
             let nanB = StridedMatrix(rows: k, columns: n, ld: n) { _, _ in .nan }
@@ -168,7 +168,7 @@ extension SerializedCoreTests {
         @Test("FastBackend.matmul matches ReferenceBackend<Float>.matmul",
               arguments: [Transpose.none, .transposed], [Transpose.none, .transposed])
         func fastMatchesReferenceBackend(transposeA: Transpose, transposeB: Transpose) throws {
-            var rng = SplitMix64(seed: 11)
+            var rng = SeededGenerator(seed: 11)
             for (m, n, k) in [(33, 17, 100), (1, 64, 7), (70, 9, 130)] {
                 let product = GEMMCase(transposeA, transposeB, m: m, n: n, k: k, alpha: 0.75, beta: -1.5, using: &rng)
                 let a = Tensor(shape: [product.a.rows, product.a.columns], scalars: product.a.elements)
@@ -198,7 +198,7 @@ extension SerializedCoreTests {
                 await propertyCheck(count: 60, input: shapes, layout) { shape, layout in
                     let (m, n, k) = shape
                     let (transposeA, transposeB, scalingIndex, seed) = layout
-                    var rng = SplitMix64(seed: seed)
+                    var rng = SeededGenerator(seed: seed)
                     let scaling = Self.scalings[scalingIndex]
                     let product = GEMMCase(transposeA ? .transposed : .none, transposeB ? .transposed : .none,
                                            m: m, n: n, k: k, alpha: scaling.alpha, beta: scaling.beta,

@@ -10,7 +10,7 @@ extension SerializedCoreTests {
     struct GatherTests {
         @Test("Gathering rows matches ReferenceBackend<Float>", arguments: [(0, 5), (1, 1), (7, 33), (100, 784), (300, 300)])
         func matchesReference(rows: Int, width: Int) throws {
-            var rng = SplitMix64(seed: 61)
+            var rng = SeededGenerator(seed: 61)
             let sourceRows = 40
             let source = Tensor<Float>(shape: [sourceRows, width], scalars: rng.floats(sourceRows * width))
             let indices = (0..<rows).map { _ in rng.int(in: 0...(sourceRows - 1)) }

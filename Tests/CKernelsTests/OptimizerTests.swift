@@ -14,7 +14,7 @@ extension SerializedCoreTests {
 
         @Test("SGD matches ReferenceBackend<Float>", arguments: lengths)
         func sgd(length: Int) throws {
-            var rng = SplitMix64(seed: 61)
+            var rng = SeededGenerator(seed: 61)
             let p0 = rng.floats(length), g = rng.floats(length, in: -3...3)
             var expected = p0
             g.withUnsafeBufferPointer { pg in
@@ -31,7 +31,7 @@ extension SerializedCoreTests {
 
         @Test("Three Momentum steps match ReferenceBackend<Float>", arguments: lengths)
         func momentum(length: Int) throws {
-            var rng = SplitMix64(seed: 62)
+            var rng = SeededGenerator(seed: 62)
             let p0 = rng.floats(length)
             let gradients = (0..<3).map { _ in rng.floats(length, in: -3...3) }
             var (expectedP, expectedV) = (p0, [Float](repeating: 0, count: length))
@@ -57,7 +57,7 @@ extension SerializedCoreTests {
 
         @Test("Five Adam steps with the book's bias correction match ReferenceBackend<Float>", arguments: lengths)
         func adam(length: Int) throws {
-            var rng = SplitMix64(seed: 63)
+            var rng = SeededGenerator(seed: 63)
             let (learningRate, beta1, beta2, epsilon): (Float, Float, Float, Float) = (0.001, 0.9, 0.999, 1e-7)
             let p0 = rng.floats(length)
             // Zero gradients in places: m and v stay 0 there and the step must be exactly 0.
@@ -95,7 +95,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend optimizer updates match ReferenceBackend<Float> through the Tensor API")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 64)
+            var rng = SeededGenerator(seed: 64)
             let p0 = Tensor(shape: [8, 9], scalars: rng.floats(72))
             let g = Tensor(shape: [8, 9], scalars: rng.floats(72, in: -2...2))
             let zeros = Tensor<Float>(shape: [8, 9])

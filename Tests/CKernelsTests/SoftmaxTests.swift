@@ -21,7 +21,7 @@ extension SerializedCoreTests {
         @Test("Rows match the Double reference and sum to 1, with ldx and ldy larger than n",
               arguments: [Float(8), 80, 1e4])
         func matchesReference(magnitude: Float) throws {
-            var rng = SplitMix64(seed: UInt64(magnitude))
+            var rng = SeededGenerator(seed: UInt64(magnitude))
             for (m, n) in Self.shapes {
                 let x = StridedMatrix(rows: m, columns: n, padding: 1 + n % 5, range: -magnitude...magnitude, using: &rng)
                 let expected = referenceSoftmax(x)
@@ -119,7 +119,7 @@ extension SerializedCoreTests {
 
         @Test("y may alias x when ldy == ldx")
         func inPlace() throws {
-            var rng = SplitMix64(seed: 21)
+            var rng = SeededGenerator(seed: 21)
             let x = StridedMatrix(rows: 9, columns: 37, padding: 4, range: -20...20, using: &rng)
             try forEachSupportedISA { isa in
                 let (_, expected) = softmax(x, ldy: x.ld)
@@ -135,7 +135,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend.softmax matches ReferenceBackend<Float>.softmax")
         func fastMatchesReferenceBackend() throws {
-            var rng = SplitMix64(seed: 22)
+            var rng = SeededGenerator(seed: 22)
             let x = Tensor(shape: [20, 3, 11], scalars: rng.floats(20 * 33, in: -30...30))
             var expected = Tensor<Float>(shape: [])
             ReferenceBackend<Float>().softmax(x, into: &expected)
@@ -155,7 +155,7 @@ extension SerializedCoreTests {
             let input = zip(Gen.int(in: 1...6), Gen.int(in: 1...40), Gen<UInt64>.value(in: 0...UInt64.max))
             try await forEachSupportedISA { isa in
                 await propertyCheck(count: 50, input: input) { m, n, seed in
-                    var rng = SplitMix64(seed: seed)
+                    var rng = SeededGenerator(seed: seed)
                     let x = StridedMatrix(rows: m, columns: n, ld: n) { _, _ in Float(rng.int(in: -512...512)) / 64 }
                     let shifts = (0..<m).map { _ in Float(rng.int(in: -100...100)) }
                     let shifted = StridedMatrix(rows: m, columns: n, ld: n + 2) { i, j in x[i, j] + shifts[i] }

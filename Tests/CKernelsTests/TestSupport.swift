@@ -7,23 +7,9 @@ import Testing
 
 // MARK: - Deterministic data
 
-/// SplitMix64 (Steele, Lea and Flood): a tiny seeded generator, so every test sees the same
-/// numbers on every machine and a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The library's seeded generator, so every test sees the same numbers on every machine and
+/// a failure can be replayed; these helpers draw the shapes of data the tests need.
+extension SeededGenerator {
     /// A uniform float in `range`, from the top 24 bits (our own formula rather than
     /// `Float.random(in:using:)`, whose algorithm the standard library may change).
     mutating func float(in range: ClosedRange<Float> = -1...1) -> Float {
@@ -80,7 +66,7 @@ struct StridedMatrix {
 
     /// A matrix of uniform random numbers in `range`.
     init(rows: Int, columns: Int, padding: Int = 0, range: ClosedRange<Float> = -1...1,
-         using rng: inout SplitMix64) {
+         using rng: inout SeededGenerator) {
         let values = rng.floats(rows * columns, in: range)
         self.init(rows: rows, columns: columns, ld: columns + padding) { i, j in values[i * columns + j] }
     }
