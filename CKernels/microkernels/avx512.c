@@ -53,11 +53,14 @@ CK_AVX512 static void gemm_ukernel_avx512(ptrdiff_t k, const float *a, const flo
 
 CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count);
 
-/* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. Short tiles repeat
- * their last row of A (in bounds, never stored) so the loop body stays fully unrolled. */
-CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-                                      const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
-                                      float alpha, float beta, int rows, int cols) {
+/* The body of the 10 x 32 unpacked tile, for `halves` = 2 (up to 32 columns) or 1 (up to 16:
+ * the output layer's 10 classes need no second vector). Inlined with a constant `halves`, so
+ * each variant keeps only its own accumulators. Short tiles repeat their last row of A (in
+ * bounds, never stored) so the loop body stays fully unrolled; full-width rows are stored
+ * without masks, which are slow on some cores. */
+CK_AVX512 static inline __attribute__((always_inline)) void gemm_sup_tile(
+    int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
+    float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
     const __mmask16 live0 = tail_mask(cols), live1 = tail_mask(cols > 16 ? cols - 16 : 0);
     const float *ar[AVX512_SUP_MR];
     for (int i = 0; i < AVX512_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
@@ -65,23 +68,38 @@ CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa
     for (int i = 0; i < AVX512_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
     for (ptrdiff_t p = 0; p < k; ++p) {
         __m512 b0 = _mm512_maskz_loadu_ps(live0, b + p * rsb);
-        __m512 b1 = _mm512_maskz_loadu_ps(live1, b + p * rsb + 16);
+        __m512 b1 = halves == 2 ? _mm512_maskz_loadu_ps(live1, b + p * rsb + 16) : _mm512_setzero_ps();
         for (int i = 0; i < AVX512_SUP_MR; ++i) {
             __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+            if (halves == 2) acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
         }
     }
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const int full = cols == 16 * halves;
     for (int i = 0; i < rows; ++i) {
         float *row = c + i * ldc;
-        __m512 r0 = _mm512_mul_ps(va, acc[i][0]), r1 = _mm512_mul_ps(va, acc[i][1]);
-        if (beta != 0.0f) {
-            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(live0, row), r0);
-            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(live1, row + 16), r1);
+        for (int h = 0; h < halves; ++h) {
+            __mmask16 live = h == 0 ? live0 : live1;
+            __m512 r = _mm512_mul_ps(va, acc[i][h]);
+            if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(live, row + 16 * h), r);
+            if (full) {
+                _mm512_storeu_ps(row + 16 * h, r);
+            } else {
+                _mm512_mask_storeu_ps(row + 16 * h, live, r);
+            }
         }
-        _mm512_mask_storeu_ps(row, live0, r0);
-        _mm512_mask_storeu_ps(row + 16, live1, r1);
+    }
+}
+
+/* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. */
+CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                      const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                      float alpha, float beta, int rows, int cols) {
+    if (cols <= 16) {
+        gemm_sup_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+    } else {
+        gemm_sup_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
 }
 
