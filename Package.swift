@@ -144,8 +144,7 @@ let package = Package(
                 "Backprop",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ],
-            resources: [.copy("Fixtures")]
+            ]
         ),
         // Runs the built `backprop` executable as a separate process (swift test builds every product).
         .testTarget(name: "CLITests", dependencies: ["Backprop"]),
