@@ -73,6 +73,36 @@ public final class Affine<Backend: KernelBackend>: Layer {
 
     /// Computes dW and db from `dout`, returns dx = dout · Wᵀ in the input's shape, and
     /// releases the cached input.
+    /// An inference forward pass over rows `rows` of x, read in place: how a network evaluates
+    /// a large dataset chunk by chunk without copying each chunk out first.
+    func forward(rowsOf x: Tensor<Scalar>, _ rows: Range<Int>, fusedRelu relu: Relu<Backend>?) -> Tensor<Scalar> {
+        precondition(x.columns == inputSize,
+                     "Affine.forward: input \(x.shapeDescription) has \(x.columns) features but W is \(weights.shapeDescription)")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= x.rows,
+                     "Affine.forward: rows \(rows) are outside 0..<\(x.rows) of \(x.shapeDescription)")
+        return outputs.withWorkspace(training: false) { y in
+            if y.shape.count != 2 || y.shape[0] != rows.count || y.shape[1] != outputSize {
+                y.reshape(to: [rows.count, outputSize])
+            }
+            let width = x.columns
+            x.withUnsafeBufferPointer { px in
+                weights.withUnsafeBufferPointer { pw in
+                    y.withUnsafeMutableBufferPointer { py in
+                        backend.gemm(transposeA: .none, transposeB: .none, m: rows.count, n: outputSize, k: width,
+                                     alpha: 1, a: UnsafeBufferPointer(rebasing: px[rows.lowerBound * width ..< rows.upperBound * width]),
+                                     lda: width, b: pw, ldb: outputSize, beta: 0, c: py, ldc: outputSize)
+                    }
+                }
+            }
+            if let relu {
+                relu.forwardAddingBias(bias, to: &y, training: false)
+            } else {
+                backend.addRowBias(bias, to: &y)
+            }
+            return y
+        }
+    }
+
     public func backward(_ dout: Tensor<Scalar>) -> Tensor<Scalar> {
         let x = consumeInput(for: dout)
         computeParameterGradients(x: x, dout: dout)

@@ -35,8 +35,6 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     public let lastLayer: SoftmaxWithLoss<Backend>
 
     private let stages: [Stage]
-    /// Rows of a large input copied out for one evaluation chunk, reused across chunks.
-    private var evaluationChunk = Tensor<Scalar>(shape: [0])
 
     /// One step of the forward pass: a single layer, or an affine layer fused with its ReLU.
     private enum Stage {
@@ -123,40 +121,25 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     }
 
     /// The fraction of rows of x whose highest score is at their label. Large inputs are
-    /// evaluated `chunkSize` rows at a time, so memory stays bounded and the buffers of
-    /// one chunk are reused for the next; the result does not depend on `chunkSize`.
-    /// A row whose scores are all NaN counts as predicting class 0, like `np.argmax`.
-    public func accuracy(_ x: Tensor<Scalar>, labels: [Int32], chunkSize: Int = 1000) -> Double {
+    /// evaluated `chunkSize` rows at a time, read in place: memory stays bounded, no rows are
+    /// copied, and the buffers of one chunk are reused for the next.
+    public func accuracy(_ x: Tensor<Scalar>, labels: [Int32], chunkSize: Int = 10_000) -> Double {
         precondition(x.rows == labels.count, "accuracy: x is \(x.shapeDescription) but there are \(labels.count) labels")
         precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")
+        precondition(x.columns == inputSize,
+                     "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
         guard x.rows > 0 else { return 0 }
-        if x.rows <= chunkSize {
-            return Double(Self.countCorrect(scores: predict(x), labels: labels[...])) / Double(x.rows)
-        }
         var correct = 0
         for start in stride(from: 0, to: x.rows, by: chunkSize) {
             let rows = start..<min(start + chunkSize, x.rows)
-            evaluationChunk.copyRows(of: x, in: rows)
-            correct += Self.countCorrect(scores: predict(evaluationChunk), labels: labels[rows])
+            correct += Self.countCorrect(scores: scores(rowsOf: x, rows), labels: labels[rows])
         }
         return Double(correct) / Double(x.rows)
     }
 
     /// How many rows have their largest score (the first, on ties, like `np.argmax`) at their label.
     private static func countCorrect(scores: Tensor<Scalar>, labels: ArraySlice<Int32>) -> Int {
-        let classes = scores.columns
-        return scores.withUnsafeBufferPointer { s in
-            var correct = 0
-            for (row, label) in labels.enumerated() {
-                let rowStart = row * classes
-                var best = 0
-                for j in 1..<classes where s[rowStart + j] > s[rowStart + best] {
-                    best = j
-                }
-                if best == Int(label) { correct += 1 }
-            }
-            return correct
-        }
+        scores.withUnsafeBufferPointer { countRowsWithMaximumAtLabel($0, classes: scores.columns, labels: labels) }
     }
 
     // MARK: Training
@@ -186,6 +169,29 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         return gradients
     }
 
+    /// The inference scores of rows `rows` of x: the first stage reads them in place.
+    private func scores(rowsOf x: Tensor<Scalar>, _ rows: Range<Int>) -> Tensor<Scalar> {
+        var y: Tensor<Scalar>
+        switch stages[0] {
+        case .affineRelu(let affine, let relu):
+            y = affine.forward(rowsOf: x, rows, fusedRelu: relu)
+        case .layer(let layer):
+            guard let affine = layer as? Affine<Backend> else {
+                preconditionFailure("MultiLayerNet: the first stage must be an affine layer")
+            }
+            y = affine.forward(rowsOf: x, rows, fusedRelu: nil)
+        }
+        for index in 1..<stages.count {
+            switch stages[index] {
+            case .layer(let layer):
+                y = layer.forward(y, training: false)
+            case .affineRelu(let affine, let relu):
+                y = affine.forward(y, training: false, fusedRelu: relu)
+            }
+        }
+        return y
+    }
+
     private func scores(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
         precondition(x.columns == inputSize,
                      "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
@@ -207,4 +213,26 @@ extension MultiLayerNet: StorageInspectable {
         layers.flatMap { ($0 as? any StorageInspectable)?.storageAddresses ?? [] }
             + lastLayer.storageAddresses
     }
+}
+
+/// The argmax loop of ``MultiLayerNet/accuracy(_:labels:chunkSize:)``, outside the generic
+/// class so that it can be pre-specialized: networks built in a client module run the
+/// library's generic code unspecialized, where each comparison would go through a witness table.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func countRowsWithMaximumAtLabel<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafeBufferPointer<Scalar>, classes: Int, labels: ArraySlice<Int32>
+) -> Int {
+    var correct = 0
+    var row = 0
+    for label in labels {
+        let rowStart = row * classes
+        var best = 0
+        for j in 1..<classes where scores[rowStart + j] > scores[rowStart + best] {
+            best = j
+        }
+        if best == Int(label) { correct += 1 }
+        row += 1
+    }
+    return correct
 }
