@@ -46,6 +46,11 @@ typedef float (*ck_exp_shifted_sum_fn)(ptrdiff_t n, const float *x, float max, f
 /* y[j] *= s for j in [0, n): the last pass of softmax. Optional (NULL: a plain C loop, which
  * the compiler vectorizes only for the baseline ISA). */
 typedef void (*ck_scale_fn)(ptrdiff_t n, float s, float *y);
+/* The whole softmax of one short row (n <= 16, one vector) in a single pass: returns 1 and
+ * sets *max and *sum (the denominator) when the row's maximum is finite, with the same bits as
+ * row_max + exp_shifted_sum + scale; returns 0, writing nothing, otherwise (NaN or infinite
+ * maximum: the portable code handles those). Optional. */
+typedef int (*ck_softmax_row16_fn)(ptrdiff_t n, const float *x, float *y, float *max, float *sum);
 /* max of x[0..n), n > 0; NaN if any element is NaN; +0 (never -0) when the maximum is zero,
  * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
@@ -64,6 +69,7 @@ typedef struct ck_config {
     ck_exp_shifted_sum_fn exp_shifted_sum;
     ck_row_max_fn row_max;
     ck_scale_fn scale;
+    ck_softmax_row16_fn softmax_row16;
 } ck_config;
 
 /* K blocking shared by every ISA: part of the determinism contract above. */

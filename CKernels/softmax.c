@@ -20,8 +20,14 @@
  * older libomp builds lack.) */
 #define CK_LOSS_BLOCKS 256
 
-/* log(sum exp(x - max)) and the softmax of one row; *row_max receives the max. */
+/* The softmax of one row; returns its denominator, sum exp(x - max) (the number of +Inf entries
+ * for a row whose max is +Inf, NaN for a row without a distribution), whose log the loss needs;
+ * *row_max receives the max. */
 static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, float *y, float *row_max) {
+    if (n <= 16 && cfg->softmax_row16 != NULL) {
+        float sum;
+        if (cfg->softmax_row16(n, x, y, row_max, &sum)) return sum;
+    }
     float max = cfg->row_max(n, x);
     *row_max = max;
     if (isnan(max) || max == -INFINITY) {
@@ -34,7 +40,7 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
         ptrdiff_t infinities = 0;
         for (ptrdiff_t j = 0; j < n; ++j) infinities += x[j] == INFINITY;
         for (ptrdiff_t j = 0; j < n; ++j) y[j] = x[j] == INFINITY ? 1.0f / (float)infinities : 0.0f;
-        return logf((float)infinities);
+        return (float)infinities;
     }
     float sum = cfg->exp_shifted_sum(n, x, max, y);
     float inverse = 1.0f / sum;
@@ -43,7 +49,7 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
     } else {
         for (ptrdiff_t j = 0; j < n; ++j) y[j] *= inverse;
     }
-    return logf(sum);
+    return sum;
 }
 
 /*
@@ -118,7 +124,7 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
             const float *xi = x + i * ldx;
             row_targets targets = gather_targets(n, xi, labels ? NULL : t + i * ldt, labels ? labels + i : NULL);
             float max;
-            float log_sum = softmax_row(cfg, n, xi, y + i * ldy, &max);
+            float log_sum = logf(softmax_row(cfg, n, xi, y + i * ldy, &max));
             partial += row_loss(targets, max, log_sum);
         }
         partials[block] = partial;

@@ -204,16 +204,28 @@ CK_AVX512 static float exp_shifted_sum_avx512(ptrdiff_t n, const float *x, float
 }
 
 CK_AVX512 static float row_max_avx512(ptrdiff_t n, const float *x) {
-    __m512 m = _mm512_set1_ps(x[0]);
+    /* Four independent accumulators and full-width loads in the main loop: this pass is the
+     * one that waits on memory, so it must keep several loads in flight. The maximum is the
+     * same whatever the order, so the result stays the scalar one. */
+    __m512 m[4];
+    for (int q = 0; q < 4; ++q) m[q] = _mm512_set1_ps(x[0]);
     __mmask16 nan = 0;
-    for (ptrdiff_t j = 0; j < n; j += 16) {
+    ptrdiff_t j = 0;
+    for (; j + 64 <= n; j += 64) {
+        for (int q = 0; q < 4; ++q) {
+            __m512 v = _mm512_loadu_ps(x + j + 16 * q);
+            nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            m[q] = _mm512_max_ps(m[q], v);
+        }
+    }
+    for (; j < n; j += 16) {
         __mmask16 live = tail_mask(n - j);
-        __m512 v = _mm512_mask_loadu_ps(m, live, x + j); /* dead lanes repeat the running max */
+        __m512 v = _mm512_mask_loadu_ps(m[0], live, x + j); /* dead lanes repeat the running max */
         nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        m = _mm512_max_ps(m, v);
+        m[0] = _mm512_max_ps(m[0], v);
     }
     if (nan) return NAN;
-    float result = _mm512_reduce_max_ps(m);
+    float result = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(m[0], m[1]), _mm512_max_ps(m[2], m[3])));
     return result == 0.0f ? 0.0f : result; /* +0 for a zero maximum, as every ISA */
 }
 
@@ -225,6 +237,25 @@ CK_AVX512 static void scale_avx512(ptrdiff_t n, float s, float *y) {
         __mmask16 live = tail_mask(n - j);
         _mm512_mask_storeu_ps(y + j, live, _mm512_mul_ps(_mm512_maskz_loadu_ps(live, y + j), vs));
     }
+}
+
+CK_AVX512 static int softmax_row16_avx512(ptrdiff_t n, const float *x, float *y, float *max, float *sum) {
+    const __mmask16 live = tail_mask(n);
+    const __m512 v = _mm512_maskz_loadu_ps(live, x);
+    if (_mm512_mask_cmp_ps_mask(live, v, v, _CMP_UNORD_Q)) return 0;
+    float m = _mm512_mask_reduce_max_ps(live, v);
+    if (m == INFINITY || m == -INFINITY) return 0;
+    m = m == 0.0f ? 0.0f : m; /* +0 for a zero maximum, as row_max */
+    /* One vector: lane j holds element j, so the 8-4-2-1 fold is the canonical sum order. */
+    __m512 e = _mm512_maskz_mov_ps(live, exp_avx512(_mm512_sub_ps(v, _mm512_set1_ps(m))));
+    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(e), _mm512_extractf32x8_ps(e, 1));
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    float total = _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+    _mm512_mask_storeu_ps(y, live, _mm512_mul_ps(e, _mm512_set1_ps(1.0f / total)));
+    *max = m;
+    *sum = total;
+    return 1;
 }
 
 static const ck_config avx512_config = {
@@ -240,6 +271,7 @@ static const ck_config avx512_config = {
     .exp_shifted_sum = exp_shifted_sum_avx512,
     .row_max = row_max_avx512,
     .scale = scale_avx512,
+    .softmax_row16 = softmax_row16_avx512,
 };
 
 const ck_config *ck_config_avx512(void) { return &avx512_config; }
