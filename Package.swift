@@ -130,6 +130,7 @@ let package = Package(
             ],
             path: "Benchmarks/KernelBench"
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "CKernelsTests",
             dependencies: [
@@ -141,12 +142,12 @@ let package = Package(
         .testTarget(
             name: "BackpropTests",
             dependencies: [
-                "Backprop",
+                "Backprop", "TestSupport",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         // Runs the built `backprop` executable as a separate process (swift test builds every product).
-        .testTarget(name: "CLITests", dependencies: ["Backprop"]),
+        .testTarget(name: "CLITests", dependencies: ["Backprop", "TestSupport"]),
     ]
 )

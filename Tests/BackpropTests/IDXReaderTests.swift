@@ -2,6 +2,7 @@ import Backprop
 import Foundation
 import PropertyBased
 import Testing
+import TestSupport
 
 @Suite("IDXReader")
 struct IDXReaderTests {

@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import TestSupport
 
 /// A miniature MNIST directory: the four standard files with a few small images.
 private struct TinyMNIST {

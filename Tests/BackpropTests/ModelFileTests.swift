@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import TestSupport
 
 /// ModelFile: a network saved with its architecture, rebuilt from the file alone, and every
 /// damaged or mismatched file refused with an error naming it.

@@ -2,6 +2,7 @@ import Backprop
 import Foundation
 import PropertyBased
 import Testing
+import TestSupport
 
 /// The bytes of a safetensors file with the given header text and data section, for tests
 /// that build malformed files by hand.

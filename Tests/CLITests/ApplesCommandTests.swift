@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("backprop apples")
 struct ApplesCommandTests {
     @Test("Prints the book's forward and backward numbers for both shopping graphs (figures 5-16 and 5-17)")
     func booksNumbers() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let run = try BackpropExecutable.run(["apples"], in: scratch.url)
         expectSuccess(run)
         let lines = run.outputLines.map { $0.trimmingCharacters(in: .whitespaces) }

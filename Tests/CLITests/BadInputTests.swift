@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import TestSupport
 
 /// Every mistake a user can make with options, data or model files ends the same way: a
 /// non-zero exit, one line on standard error naming the file (or option) and the problem,
@@ -8,19 +9,19 @@ import Testing
 @Suite("backprop: bad input gives one clear line on stderr")
 struct BadInputTests {
     /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
-    let scratch: Scratch
-    let data: Scratch
+    let scratch: TemporaryDirectory
+    let data: TemporaryDirectory
 
     init() throws {
-        scratch = try Scratch()
-        data = try Scratch()
+        scratch = try TemporaryDirectory()
+        data = try TemporaryDirectory()
         try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 50)
     }
 
     /// `train` with every output option, so that a failure can be checked to have written nothing.
     func train(_ extra: [String]) throws -> BackpropExecutable.Run {
-        try BackpropExecutable.run(["train", "--iterations", "5", "--save", scratch.path("m.safetensors"),
-                                    "--curves", scratch.path("curves")] + extra, in: scratch.url)
+        try BackpropExecutable.run(["train", "--iterations", "5", "--save", scratch.filePath("m.safetensors"),
+                                    "--curves", scratch.filePath("curves")] + extra, in: scratch.url)
     }
 
     // MARK: Options
@@ -52,15 +53,15 @@ struct BadInputTests {
 
     @Test("A missing data file is named")
     func missingDataFile() throws {
-        try FileManager.default.removeItem(atPath: data.path("t10k-labels-idx1-ubyte"))
+        try FileManager.default.removeItem(atPath: data.filePath("t10k-labels-idx1-ubyte"))
         let run = try train(["--data", data.url.path])
-        expectOneLineError(run, mentioning: [data.path("t10k-labels-idx1-ubyte"), "not found"])
+        expectOneLineError(run, mentioning: [data.filePath("t10k-labels-idx1-ubyte"), "not found"])
         #expect(try scratch.listing() == [])
     }
 
     @Test("A file that is not IDX is named with its magic number")
     func corruptIDX() throws {
-        let images = try data.write([0x12, 0x34, 0x08, 0x03] + [UInt8](repeating: 7, count: 100),
+        let images = try data.writeFile([0x12, 0x34, 0x08, 0x03] + [UInt8](repeating: 7, count: 100),
                                     to: "train-images-idx3-ubyte")
         let run = try train(["--data", data.url.path])
         expectOneLineError(run, mentioning: [images, "not an IDX file", "0x12340803"])
@@ -69,9 +70,9 @@ struct BadInputTests {
 
     @Test("An IDX file whose header promises more than it holds is named")
     func truncatedIDX() throws {
-        let labels = data.path("train-labels-idx1-ubyte")
+        let labels = data.filePath("train-labels-idx1-ubyte")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: labels))
-        try data.write(bytes.prefix(bytes.count - 10), to: "train-labels-idx1-ubyte")
+        try data.writeFile(bytes.prefix(bytes.count - 10), to: "train-labels-idx1-ubyte")
         let run = try train(["--data", data.url.path])
         expectOneLineError(run, mentioning: [labels, "truncated data", "100 bytes", "90"])
         #expect(try scratch.listing() == [])
@@ -80,9 +81,9 @@ struct BadInputTests {
     @Test("A truncated gzip file is named, whatever command reads it", arguments: ["train", "evaluate", "gradcheck"])
     func truncatedGzip(_ command: String) throws {
         // The .gz file takes precedence over the uncompressed one of the same name.
-        let gzip = try data.write(try MNISTSlice.shippedGzip("train-labels-idx1-ubyte").prefix(10_000),
+        let gzip = try data.writeFile(try MNISTSlice.shippedGzip("train-labels-idx1-ubyte").prefix(10_000),
                                   to: "train-labels-idx1-ubyte.gz")
-        let model = scratch.path("model.safetensors")
+        let model = scratch.filePath("model.safetensors")
         try ModelFile.save(MultiLayerNet(inputSize: 784, hiddenSizes: [5], outputSize: 10,
                                          backend: ReferenceBackend<Float>(), seed: 1), to: URL(fileURLWithPath: model))
         let before = try scratch.listing()
@@ -100,8 +101,8 @@ struct BadInputTests {
     func countMismatch() throws {
         try MNISTSlice.write("t10k-labels-idx1-ubyte", count: 49, to: data.url)
         let run = try train(["--data", data.url.path])
-        expectOneLineError(run, mentioning: [data.path("t10k-images-idx3-ubyte"), "50 images",
-                                             data.path("t10k-labels-idx1-ubyte"), "49 labels"])
+        expectOneLineError(run, mentioning: [data.filePath("t10k-images-idx3-ubyte"), "50 images",
+                                             data.filePath("t10k-labels-idx1-ubyte"), "49 labels"])
         #expect(try scratch.listing() == [])
     }
 
@@ -120,13 +121,13 @@ struct BadInputTests {
         // 100 training and 50 test images of 4 x 28 pixels: rows 12 to 15 of each MNIST image.
         // (Not its top rows: they are blank, and a gradient check at ReLU's kink cannot pass.)
         for (split, count) in [(MNIST.Split.train, 100), (.test, 50)] {
-            let original = try Data(contentsOf: URL(fileURLWithPath: data.path(split.imagesFileName)))
+            let original = try Data(contentsOf: URL(fileURLWithPath: data.filePath(split.imagesFileName)))
             let pixels = [UInt8](original.dropFirst(16))
             let band = (0..<count).flatMap { (image: Int) -> ArraySlice<UInt8> in
                 let start = image * 784 + 12 * 28
                 return pixels[start..<start + 4 * 28]
             }
-            try data.write(MNISTSlice.idxBytes(shape: [count, 4, 28]) + band, to: split.imagesFileName)
+            try data.writeFile(idxFile(shape: [UInt32(count), 4, 28], elements: []) + band, to: split.imagesFileName)
         }
         let gradcheck = try BackpropExecutable.run(["gradcheck", "--hidden", "3", "--backend", "reference",
                                                     "--data", data.url.path], in: scratch.url)
@@ -145,15 +146,15 @@ struct BadInputTests {
 
     @Test("evaluate names a model file that does not exist")
     func missingModel() throws {
-        let run = try evaluate(scratch.path("absent.safetensors"))
-        expectOneLineError(run, mentioning: [scratch.path("absent.safetensors"), "file not found"])
+        let run = try evaluate(scratch.filePath("absent.safetensors"))
+        expectOneLineError(run, mentioning: [scratch.filePath("absent.safetensors"), "file not found"])
         #expect(run.standardOutput.isEmpty)
         #expect(try scratch.listing() == [])
     }
 
     @Test("evaluate refuses a safetensors file that is not a model")
     func notAModel() throws {
-        let path = scratch.path("weights.safetensors")
+        let path = scratch.filePath("weights.safetensors")
         try Safetensors.save([("x", Tensor(shape: [2, 2]))], metadata: ["author": "someone"], to: URL(fileURLWithPath: path))
         let run = try evaluate(path)
         expectOneLineError(run, mentioning: [path, "not a Backprop model"])
@@ -162,7 +163,7 @@ struct BadInputTests {
 
     @Test("evaluate refuses a file that is not safetensors at all")
     func notSafetensors() throws {
-        let path = try scratch.write(Array("hello, world\n".utf8), to: "notes.safetensors")
+        let path = try scratch.writeFile(Array("hello, world\n".utf8), to: "notes.safetensors")
         let run = try evaluate(path)
         expectOneLineError(run, mentioning: [path])
         #expect(try scratch.listing() == ["notes.safetensors"])
@@ -170,7 +171,7 @@ struct BadInputTests {
 
     @Test("evaluate refuses a model whose tensors do not match its sizes")
     func wrongShapes() throws {
-        let path = scratch.path("model.safetensors")
+        let path = scratch.filePath("model.safetensors")
         let tensors: [(name: String, tensor: Tensor<Float>)] = [
             ("W1", Tensor(shape: [784, 20])), ("b1", Tensor(shape: [50])), ("W2", Tensor(shape: [50, 10])),
             ("b2", Tensor(shape: [10])),
@@ -183,7 +184,7 @@ struct BadInputTests {
 
     @Test("evaluate refuses a model built for other data")
     func otherArchitecture() throws {
-        let path = scratch.path("model.safetensors")
+        let path = scratch.filePath("model.safetensors")
         try ModelFile.save(MultiLayerNet(inputSize: 100, hiddenSizes: [5], outputSize: 10,
                                          backend: ReferenceBackend<Float>(), seed: 1), to: URL(fileURLWithPath: path))
         let run = try evaluate(path)
@@ -192,11 +193,11 @@ struct BadInputTests {
 
     @Test("A model file cut short is refused, naming it")
     func truncatedModel() throws {
-        let path = scratch.path("model.safetensors")
+        let path = scratch.filePath("model.safetensors")
         try ModelFile.save(MultiLayerNet(inputSize: 784, hiddenSizes: [5], outputSize: 10,
                                          backend: ReferenceBackend<Float>(), seed: 1), to: URL(fileURLWithPath: path))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        try scratch.write(bytes.prefix(bytes.count - 8), to: "model.safetensors")
+        try scratch.writeFile(bytes.prefix(bytes.count - 8), to: "model.safetensors")
         let run = try evaluate(path)
         expectOneLineError(run, mentioning: [path, "truncated"])
     }
@@ -205,10 +206,10 @@ struct BadInputTests {
 
     @Test("--save into a directory that does not exist is refused before training")
     func saveDirectoryMissing() throws {
-        let target = scratch.path("missing/m.safetensors")
+        let target = scratch.filePath("missing/m.safetensors")
         let run = try BackpropExecutable.run(["train", "--iterations", "5", "--data", data.url.path, "--save", target],
                                              in: scratch.url)
-        expectOneLineError(run, mentioning: [scratch.path("missing"), "does not exist"])
+        expectOneLineError(run, mentioning: [scratch.filePath("missing"), "does not exist"])
         #expect(!run.standardOutput.contains("epoch"), "training ran: \(run)")
         #expect(try scratch.listing() == [])
     }
@@ -216,9 +217,9 @@ struct BadInputTests {
     @Test("Training that diverges exits with one line naming the iteration and leaves the old model file as it was",
           arguments: [50, 1])
     func divergence(iterations: Int) throws {
-        let model = try scratch.write(Array("the previous model\n".utf8), to: "m.safetensors")
+        let model = try scratch.writeFile(Array("the previous model\n".utf8), to: "m.safetensors")
         let run = try BackpropExecutable.run(["train", "--learning-rate", "1e30", "--iterations", "\(iterations)",
-                                              "--data", data.url.path, "--save", model, "--curves", scratch.path("curves")],
+                                              "--data", data.url.path, "--save", model, "--curves", scratch.filePath("curves")],
                                              in: scratch.url)
         expectOneLineError(run, mentioning: ["training stopped", "at iteration 1", "smaller learning rate", model,
                                              "was not written"])

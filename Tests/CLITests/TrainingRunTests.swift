@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Short real runs of train, evaluate and gradcheck on a slice of MNIST, checked through their
 /// output files and JSON lines.
@@ -8,12 +9,12 @@ struct TrainingRunTests {
     /// 1,200 training images (more than evaluate's 1,000-row chunks) and 300 test images.
     static let trainCount = 1200, testCount = 300
 
-    let scratch: Scratch
-    let data: Scratch
+    let scratch: TemporaryDirectory
+    let data: TemporaryDirectory
 
     init() throws {
-        scratch = try Scratch()
-        data = try Scratch()
+        scratch = try TemporaryDirectory()
+        data = try TemporaryDirectory()
         try MNISTSlice.write(to: data.url, trainCount: Self.trainCount, testCount: Self.testCount)
     }
 
@@ -26,7 +27,7 @@ struct TrainingRunTests {
 
     @Test("train writes a model, curves and a JSON summary that evaluate reproduces exactly")
     func trainThenEvaluate() throws {
-        let model = scratch.path("m.safetensors"), curves = scratch.path("curves")
+        let model = scratch.filePath("m.safetensors"), curves = scratch.filePath("curves")
         let train = try BackpropExecutable.run(["train", "--iterations", "50", "--data", data.url.path,
                                                 "--save", model, "--curves", curves, "--json"], in: scratch.url)
         expectSuccess(train)

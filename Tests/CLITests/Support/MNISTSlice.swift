@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+import TestSupport
 
 /// Small MNIST data directories for command-line runs: the first samples of the shipped
 /// MNIST written as uncompressed IDX files, which a test may then damage.
@@ -38,13 +39,6 @@ enum MNISTSlice {
         var shape = array.shape
         shape[0] = count
         let elements = array.withUnsafeElements { Array($0.prefix(count * sampleSize)) }
-        try Data(idxBytes(shape: shape) + elements).write(to: directory.appendingPathComponent(name))
-    }
-
-    /// An IDX header for unsigned bytes: two zero bytes, type 0x08, the dimension count, then
-    /// each size as a big-endian 32-bit integer.
-    static func idxBytes(shape: [Int]) -> [UInt8] {
-        [0, 0, IDXReader.unsignedByteTypeCode, UInt8(shape.count)]
-            + shape.flatMap { size in withUnsafeBytes(of: UInt32(size).bigEndian) { Array($0) } }
+        try Data(idxFile(shape: shape.map { UInt32($0) }, elements: elements)).write(to: directory.appendingPathComponent(name))
     }
 }

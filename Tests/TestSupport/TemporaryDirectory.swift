@@ -1,12 +1,14 @@
 import Foundation
 
 /// A fresh directory under the system's temporary directory, removed when the value is
-/// released, for tests that write files. Each instance is unique, so tests running in
+/// released, for tests that write files (shared by BackpropTests and CLITests). Each instance is unique, so tests running in
 /// parallel never see each other's files.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    /// The directory.
+    public let url: URL
 
-    init() throws {
+    /// Creates a new, empty directory.
+    public init() throws {
         url = FileManager.default.temporaryDirectory
             .appendingPathComponent("BackpropTests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -17,13 +19,13 @@ final class TemporaryDirectory {
     }
 
     /// The URL of `name` inside the directory (nothing is created).
-    func path(_ name: String) -> URL {
+    public func path(_ name: String) -> URL {
         url.appendingPathComponent(name)
     }
 
     /// Writes `bytes` to the file `name` (creating intermediate directories) and returns its URL.
     @discardableResult
-    func write(_ bytes: some Sequence<UInt8>, to name: String) throws -> URL {
+    public func write(_ bytes: some Sequence<UInt8>, to name: String) throws -> URL {
         let file = path(name)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
@@ -33,14 +35,24 @@ final class TemporaryDirectory {
 
     /// Creates the directory `name` (and its parents) and returns its URL.
     @discardableResult
-    func makeDirectory(_ name: String) throws -> URL {
+    public func makeDirectory(_ name: String) throws -> URL {
         let directory = path(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
 
     /// The names of the entries in the directory `name` (the root when nil), sorted.
-    func contents(of name: String? = nil) throws -> [String] {
+    public func contents(of name: String? = nil) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: name.map(path)?.path ?? url.path).sorted()
+    }
+
+    /// The path of `name` inside the directory as a string, the form command lines take.
+    public func filePath(_ name: String) -> String {
+        path(name).path
+    }
+
+    /// Every file and directory below the directory, as sorted relative paths.
+    public func listing() throws -> [String] {
+        (FileManager.default.enumerator(atPath: url.path)?.allObjects as? [String] ?? []).sorted()
     }
 }
