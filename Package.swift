@@ -65,6 +65,12 @@ struct OpenMPRuntime {
 let openMP = OpenMPRuntime.locate()
 let whenOpenMP = BuildSettingCondition.when(traits: ["OpenMP"])
 
+/// What the numerical test suites use: approximate comparison and property-based testing.
+let numericTestDependencies: [Target.Dependency] = [
+    .product(name: "Numerics", package: "swift-numerics"),
+    .product(name: "PropertyBased", package: "swift-property-based"),
+]
+
 // MARK: - Package
 
 let package = Package(
@@ -131,22 +137,8 @@ let package = Package(
             path: "Benchmarks/KernelBench"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(
-            name: "CKernelsTests",
-            dependencies: [
-                "Backprop", "CKernels",
-                .product(name: "Numerics", package: "swift-numerics"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
-        ),
-        .testTarget(
-            name: "BackpropTests",
-            dependencies: [
-                "Backprop", "TestSupport",
-                .product(name: "Numerics", package: "swift-numerics"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
-        ),
+        .testTarget(name: "CKernelsTests", dependencies: ["Backprop", "CKernels"] + numericTestDependencies),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "TestSupport"] + numericTestDependencies),
         // Runs the built `backprop` executable as a separate process (swift test builds every product).
         .testTarget(name: "CLITests", dependencies: ["Backprop", "TestSupport"]),
     ]
