@@ -52,9 +52,12 @@ struct KernelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads for the C core (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    /// More threads than this only oversubscribes the cores (OpenMP would start them all).
+    static let maximumThreads = 256
+
     func validate() throws {
-        if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1, got \(threads)")
+        if let threads, !(1...Self.maximumThreads).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), got \(threads)")
         }
     }
 

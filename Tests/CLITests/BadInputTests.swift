@@ -35,6 +35,7 @@ struct BadInputTests {
 
     @Test("Out-of-range numbers are refused before any work", arguments: [
         ["--iterations", "0"], ["--batch-size", "-3"], ["--learning-rate", "nan"], ["--hidden", "0"], ["--threads", "0"],
+        ["--threads", "100000"],
     ])
     func outOfRange(_ option: [String]) throws {
         let run = try train(option + ["--data", data.url.path])
