@@ -100,13 +100,29 @@ func jsonLine(_ object: [String: Any]) throws -> String {
 /// never ends in an unwritable path.
 func validatedSaveURL(_ path: String) throws -> URL {
     let url = URL(fileURLWithPath: path)
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+    if FileKind(of: url) == .directory {
         throw CommandError("\(url.path): --save needs a file name, but this is a directory")
     }
     let parent = url.deletingLastPathComponent()
-    guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileKind(of: parent) == .directory else {
         throw CommandError("\(parent.path): directory for --save does not exist")
     }
     return url
+}
+
+/// A checked `--curves` directory: it may exist (as a directory) or be creatable in an existing parent.
+func validatedCurvesDirectory(_ path: String) throws -> URL {
+    let url = URL(fileURLWithPath: path)
+    switch FileKind(of: url) {
+    case .directory:
+        return url
+    case .file:
+        throw CommandError("\(url.path): --curves needs a directory, but this is a file")
+    case .missing:
+        let parent = url.deletingLastPathComponent()
+        guard FileKind(of: parent) == .directory else {
+            throw CommandError("\(parent.path): parent directory for --curves does not exist")
+        }
+        return url
+    }
 }

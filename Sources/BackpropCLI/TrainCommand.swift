@@ -137,9 +137,14 @@ struct TrainCommand: ParsableCommand {
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
-        let (trainAccuracy, testAccuracy) = history.epochs.last?.iteration == iterations
-            ? (history.epochs.last!.trainAccuracy, history.epochs.last!.testAccuracy ?? 0)
-            : { let e = trainer.evaluate(); return (e.train, e.test ?? 0) }()
+        // The last epoch's evaluation is the final one when it came after the last iteration.
+        let final: (train: Double, test: Double?)
+        if let last = history.epochs.last, last.iteration == iterations {
+            final = (last.trainAccuracy, last.testAccuracy)
+        } else {
+            final = trainer.evaluate()
+        }
+        let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
         print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
@@ -177,21 +182,6 @@ struct TrainCommand: ParsableCommand {
             (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)
             """
     }
-}
-
-/// A checked `--curves` directory: it may exist (as a directory) or be creatable in an existing parent.
-func validatedCurvesDirectory(_ path: String) throws -> URL {
-    let url = URL(fileURLWithPath: path)
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-        guard isDirectory.boolValue else { throw CommandError("\(url.path): --curves needs a directory, but this is a file") }
-        return url
-    }
-    let parent = url.deletingLastPathComponent()
-    guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw CommandError("\(parent.path): parent directory for --curves does not exist")
-    }
-    return url
 }
 
 /// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
