@@ -148,6 +148,19 @@ struct SafetensorsFormatTests {
         (#"{"x": {"dtype": "F32", "shape": [0, 4294967296, 4294967296], "data_offsets": [0, 0]}}"#,
          "tensor 'x': shape [0, 4294967296, 4294967296] is too large"),
         (#"{"__metadata__": {"epochs": 17}}"#, "__metadata__ is not an object of strings"),
+        // Foundation turns true, 1.0 and 1e0 into the Int 1; none of them is a JSON integer.
+        (#"{"x": {"dtype": "F32", "shape": [true], "data_offsets": [0, 4]}}"#,
+         "tensor 'x': shape is not a list of non-negative integers"),
+        (#"{"x": {"dtype": "F32", "shape": [1.0], "data_offsets": [0, 4]}}"#,
+         "tensor 'x': shape is not a list of non-negative integers"),
+        (#"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4e0]}}"#,
+         "tensor 'x': data_offsets is not a list of two integers"),
+        // A repeated name, even spelled with an escape, is named as such rather than
+        // surfacing as bytes that belong to no tensor.
+        (#"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "#
+            + #""x": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#,
+         "'x' appears more than once"),
+        (#"{"__metadata__": {"a": "}\"{"}, "__metadata__": {}}"#, "'__metadata__' appears more than once"),
     ])
     func invalidHeader(header: String, reason: String) {
         expectError(SafetensorsError.invalidHeader(path: source, reason: reason), mentioning: source) {

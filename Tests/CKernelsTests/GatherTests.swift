@@ -21,7 +21,7 @@ extension SerializedCoreTests {
                 #expect(expected[row, width - 1] == source[index, width - 1])
             }
             try forEachSupportedISA { isa in
-                try withThreadCount(2) {
+                withThreadCount(2) {
                     var gathered = Tensor<Float>(shape: [0])
                     FastBackend().gatherRows(of: source, at: indices, into: &gathered)
                     #expect(gathered == expected, "gather \(rows)x\(width) on \(isa.name)")

@@ -68,6 +68,11 @@ struct SafetensorsHeader: Equatable {
         guard let fields = object as? [String: Any] else {
             throw SafetensorsError.invalidHeader(path: source, reason: "the top level is not a JSON object")
         }
+        // JSONSerialization keeps only the last of repeated keys; the others' bytes would then
+        // be reported as belonging to no tensor, which hides the real problem.
+        if let repeated = firstRepeatedTopLevelKey(in: Array(json)) {
+            throw SafetensorsError.invalidHeader(path: source, reason: "'\(repeated)' appears more than once")
+        }
         metadata = [:]
         entries = []
         for (name, value) in fields {
@@ -137,12 +142,53 @@ struct SafetensorsHeader: Equatable {
         }
     }
 
-    /// A JSON array of integers as `[Int]`, nil for anything else (including 1.5 or "1").
+    /// A JSON array of integers as `[Int]`, nil for anything else: 1.5, 1.0, 1e2, "1", and
+    /// `true`, all of which Foundation would otherwise convert to an `Int`.
     private static func integers(_ value: Any?) -> [Int]? {
         guard let array = value as? [Any] else { return nil }
-        let integers = array.compactMap { $0 as? Int }
+        // JSON integers arrive as NSNumbers of a signed integer type; booleans have type "c",
+        // numbers with a fraction or an exponent "d".
+        let integerTypes: Set<UInt8> = [UInt8(ascii: "s"), UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "q")]
+        let integers = array.compactMap { element -> Int? in
+            guard let number = element as? NSNumber,
+                  integerTypes.contains(UInt8(bitPattern: number.objCType.pointee)) else { return nil }
+            return element as? Int
+        }
         return integers.count == array.count ? integers : nil
     }
+}
+
+/// The first key that occurs twice in the top-level object of `json`, which must be valid
+/// UTF-8 JSON (it is scanned, not validated). Keys are compared after unescaping, as a parser
+/// sees them.
+private func firstRepeatedTopLevelKey(in json: [UInt8]) -> String? {
+    var seen = Set<String>()
+    var depth = 0
+    var index = 0
+    while index < json.count {
+        let byte = json[index]
+        if byte == UInt8(ascii: "\"") {
+            let start = index
+            index += 1
+            while index < json.count, json[index] != UInt8(ascii: "\"") {
+                index += json[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            // Only an encoding other than UTF-8 (which Foundation also accepts) gets here.
+            guard index < json.count else { return nil }
+            var next = index + 1
+            while next < json.count, [0x20, 0x09, 0x0A, 0x0D].contains(json[next]) { next += 1 }
+            if depth == 1, next < json.count, json[next] == UInt8(ascii: ":"),
+               let key = try? JSONSerialization.jsonObject(with: Data(json[start...index]), options: .fragmentsAllowed) as? String {
+                if !seen.insert(key).inserted { return key }
+            }
+        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+            depth += 1
+        } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+            depth -= 1
+        }
+        index += 1
+    }
+    return nil
 }
 
 /// `string` as a JSON string literal.
