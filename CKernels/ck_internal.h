@@ -104,6 +104,13 @@ const ck_config *ck_config_neon(void);
 #define CK_PARALLEL_FOR(threads, ...) do { (void)(threads); __VA_ARGS__ } while (0)
 #endif
 
+/*
+ * Per-thread scratch memory of at least `floats` floats, 64-byte aligned, grown on demand and
+ * kept (no allocation in steady state), freed when the thread exits. One buffer per thread:
+ * a caller owns it until it calls ck_scratch again. Aborts when memory runs out.
+ */
+float *ck_scratch(size_t floats);
+
 /* Threads to use for a job of `work` units (flops or bytes): 1 below `serial_below`. */
 int ck_threads_for(double work, double serial_below);
 

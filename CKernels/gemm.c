@@ -8,15 +8,14 @@
  *
  * Transposes are absorbed by the packing routines, so the microkernel only ever sees one
  * layout. Edge tiles are computed into a local MR x NR tile and the valid part copied out,
- * so there is no scalar slow path. Threads split C into disjoint column (or row) ranges at
- * tile boundaries; K is never split, so every element of C is summed by one thread in the
- * same order whatever the thread count.
+ * so there is no scalar slow path. Threads share each packed block of B and split the rows
+ * of C (gemm_packed_parallel), or split C into row or column ranges at tile boundaries; K is
+ * never split, so every element of C is summed by one thread in the same order whatever the
+ * thread count.
  */
 #include "ck_internal.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #ifdef _OPENMP
@@ -83,38 +82,6 @@ static void pack_b(ck_transpose tb, ptrdiff_t kc, ptrdiff_t nc, const float *b, 
     }
 }
 
-/* Per-thread packing memory, grown on demand and kept: no allocation in steady state.
- * The thread-local pointer is the fast path. A pthread key holds the same block only so that
- * its destructor frees it when the thread exits: worker threads of a pool (libdispatch, Swift
- * concurrency) come and go, and each would otherwise leak up to (NC + MC) x KC floats. */
-static _Thread_local float *pack_memory = NULL;
-static _Thread_local size_t pack_capacity = 0;
-static pthread_key_t pack_key;
-static pthread_once_t pack_key_once = PTHREAD_ONCE_INIT;
-
-static void free_pack_memory(void *memory) {
-    free(memory);
-    /* Thread-local storage outlives key destructors: a later call on this thread allocates anew. */
-    pack_memory = NULL;
-    pack_capacity = 0;
-}
-
-static void create_pack_key(void) {
-    if (pthread_key_create(&pack_key, free_pack_memory) != 0) abort();
-}
-
-static float *pack_buffer(size_t floats) {
-    if (floats > pack_capacity) {
-        pthread_once(&pack_key_once, create_pack_key);
-        free(pack_memory);
-        size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
-        pack_memory = aligned_alloc(64, bytes);
-        pack_capacity = pack_memory ? floats : 0;
-        pthread_setspecific(pack_key, pack_memory);
-    }
-    return pack_memory;
-}
-
 static void scale_c(ptrdiff_t m, ptrdiff_t n, float beta, float *c, ptrdiff_t ldc) {
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = c + i * ldc;
@@ -126,55 +93,130 @@ static void scale_c(ptrdiff_t m, ptrdiff_t n, float beta, float *c, ptrdiff_t ld
     }
 }
 
-/* One thread's share: the whole blocked algorithm on an m x n piece of C. */
+/* The two inner loops (ir, jr) over one packed mc x kc block of A and kc x nc block of B.
+ * Rows outer: the A micro-panel (MR x KC) stays in L1 while the B panels stream from L2. */
+static void macro_kernel(const ck_config *cfg, ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc,
+                         const float *packed_a, const float *packed_b, float alpha, float beta,
+                         float *c, ptrdiff_t ldc) {
+    const int mr = cfg->mr, nr = cfg->nr;
+    _Alignas(64) float edge[CK_MAX_MR * CK_MAX_NR];
+    for (ptrdiff_t ir = 0; ir < mc; ir += mr) {
+        ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
+        const float *a_panel = packed_a + ir * kc;
+        for (ptrdiff_t jr = 0; jr < nc; jr += nr) {
+            ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
+            const float *b_panel = packed_b + jr * kc;
+            float *c_tile = c + ir * ldc + jr;
+            if (rows == mr && cols == nr) {
+                cfg->gemm_ukernel(kc, a_panel, b_panel, c_tile, ldc, alpha, beta);
+            } else {
+                cfg->gemm_ukernel(kc, a_panel, b_panel, edge, nr, alpha, 0.0f);
+                for (ptrdiff_t i = 0; i < rows; ++i) {
+                    for (ptrdiff_t j = 0; j < cols; ++j) {
+                        float v = edge[i * nr + j];
+                        float *dst = c_tile + i * ldc + j;
+                        *dst = beta == 0.0f ? v : fmaf(beta, *dst, v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Blocks of the packed path, clamped to the product so small products allocate little. */
+typedef struct packed_blocking {
+    ptrdiff_t nc, mc, kc; /* allocation sizes: whole panels */
+} packed_blocking;
+
+static packed_blocking blocking_for(const ck_config *cfg, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k) {
+    packed_blocking blocks;
+    blocks.nc = n < cfg->nc ? ((n + cfg->nr - 1) / cfg->nr) * cfg->nr : cfg->nc;
+    blocks.mc = m < cfg->mc ? ((m + cfg->mr - 1) / cfg->mr) * cfg->mr : cfg->mc;
+    blocks.kc = k < CK_KC ? k : CK_KC;
+    return blocks;
+}
+
+/* One thread alone: the whole blocked algorithm on an m x n piece of C. */
 static void gemm_serial(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                         ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                         const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                         float beta, float *c, ptrdiff_t ldc) {
-    const int mr = cfg->mr, nr = cfg->nr;
-    const ptrdiff_t mc_max = cfg->mc, nc_max = cfg->nc;
-    ptrdiff_t nc_alloc = n < nc_max ? ((n + nr - 1) / nr) * nr : nc_max;
-    ptrdiff_t mc_alloc = m < mc_max ? ((m + mr - 1) / mr) * mr : mc_max;
-    ptrdiff_t kc_alloc = k < CK_KC ? k : CK_KC;
-    float *packed_b = pack_buffer((size_t)(nc_alloc + mc_alloc) * (size_t)kc_alloc + 16);
-    if (packed_b == NULL) abort(); /* out of memory: no sane way to continue */
-    float *packed_a = packed_b + (((size_t)nc_alloc * (size_t)kc_alloc + 15) & ~(size_t)15);
-    _Alignas(64) float edge[CK_MAX_MR * CK_MAX_NR];
+    const packed_blocking blocks = blocking_for(cfg, m, n, k);
+    float *packed_b = ck_scratch((size_t)(blocks.nc + blocks.mc) * (size_t)blocks.kc + 16);
+    float *packed_a = packed_b + (((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15);
 
-    for (ptrdiff_t jc = 0; jc < n; jc += nc_max) {
-        ptrdiff_t nc = n - jc < nc_max ? n - jc : nc_max;
+    for (ptrdiff_t jc = 0; jc < n; jc += cfg->nc) {
+        ptrdiff_t nc = n - jc < cfg->nc ? n - jc : cfg->nc;
         for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
             ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
             float beta_block = pc == 0 ? beta : 1.0f;
             const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + jc : b + jc * ldb + pc;
-            pack_b(tb, kc, nc, b_block, ldb, nr, packed_b);
-            for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
-                ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
+            pack_b(tb, kc, nc, b_block, ldb, cfg->nr, packed_b);
+            for (ptrdiff_t ic = 0; ic < m; ic += cfg->mc) {
+                ptrdiff_t mc = m - ic < cfg->mc ? m - ic : cfg->mc;
                 const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
-                pack_a(ta, mc, kc, a_block, lda, mr, packed_a);
-                /* Rows outer: the A micro-panel (MR x KC) stays in L1 while the B panels
-                 * stream from L2, where the packed KC x NC block of B lives. */
-                for (ptrdiff_t ir = 0; ir < mc; ir += mr) {
-                    ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
-                    const float *a_panel = packed_a + ir * kc;
-                    for (ptrdiff_t jr = 0; jr < nc; jr += nr) {
-                        ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
-                        const float *b_panel = packed_b + jr * kc;
-                        float *c_tile = c + (ic + ir) * ldc + jc + jr;
-                        if (rows == mr && cols == nr) {
-                            cfg->gemm_ukernel(kc, a_panel, b_panel, c_tile, ldc, alpha, beta_block);
-                        } else {
-                            cfg->gemm_ukernel(kc, a_panel, b_panel, edge, nr, alpha, 0.0f);
-                            for (ptrdiff_t i = 0; i < rows; ++i) {
-                                for (ptrdiff_t j = 0; j < cols; ++j) {
-                                    float v = edge[i * nr + j];
-                                    float *dst = c_tile + i * ldc + j;
-                                    *dst = beta_block == 0.0f ? v : fmaf(beta_block, *dst, v);
-                                }
-                            }
-                        }
-                    }
+                pack_a(ta, mc, kc, a_block, lda, cfg->mr, packed_a);
+                macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
+            }
+        }
+    }
+}
+
+/*
+ * The packed path on several threads, as BLIS does it: the team packs each KC x NC block of
+ * op(B) once, together (each thread a share of its NR-wide panels), into one shared buffer;
+ * then every thread runs the ic loop over its own rows of C, packing only its own rows of A.
+ * Nothing is packed twice, and the shared B block is read from the last-level cache by all.
+ * K is never split, so each element of C gets the same operations as on one thread.
+ */
+static void gemm_packed_parallel(const ck_config *cfg, int threads, ck_transpose ta, ck_transpose tb,
+                                 ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                 const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                 float beta, float *c, ptrdiff_t ldc) {
+    const int mr = cfg->mr, nr = cfg->nr;
+    const ptrdiff_t row_units = (m + mr - 1) / mr;
+    const ptrdiff_t rows_each = (row_units + threads - 1) / threads * mr;
+    const packed_blocking blocks = blocking_for(cfg, rows_each, n, k);
+    const size_t b_floats = ((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15;
+    const size_t a_floats = (size_t)blocks.mc * (size_t)blocks.kc;
+    /* The calling thread becomes thread 0: its scratch holds the shared B block and its own A. */
+    float *packed_b = ck_scratch(b_floats + a_floats);
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+    {
+#ifdef _OPENMP
+        const ptrdiff_t t = omp_get_thread_num(), team = omp_get_num_threads();
+#else
+        const ptrdiff_t t = 0, team = 1;
+#endif
+        float *packed_a = t == 0 ? packed_b + b_floats : ck_scratch(a_floats);
+        ptrdiff_t first_row = row_units * t / team * mr, last_row = row_units * (t + 1) / team * mr;
+        if (last_row > m) last_row = m;
+        for (ptrdiff_t jc = 0; jc < n; jc += cfg->nc) {
+            ptrdiff_t nc = n - jc < cfg->nc ? n - jc : cfg->nc;
+            ptrdiff_t panels = (nc + nr - 1) / nr;
+            ptrdiff_t first_col = panels * t / team * nr, last_col = panels * (t + 1) / team * nr;
+            if (last_col > nc) last_col = nc;
+            for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
+                ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
+                float beta_block = pc == 0 ? beta : 1.0f;
+                ptrdiff_t col = jc + first_col;
+                const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + col : b + col * ldb + pc;
+                if (first_col < last_col) pack_b(tb, kc, last_col - first_col, b_block, ldb, nr, packed_b + first_col * kc);
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+                for (ptrdiff_t ic = first_row; ic < last_row; ic += cfg->mc) {
+                    ptrdiff_t mc = last_row - ic < cfg->mc ? last_row - ic : cfg->mc;
+                    const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
+                    pack_a(ta, mc, kc, a_block, lda, mr, packed_a);
+                    macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
                 }
+                /* Everyone is done with this B block before the next one overwrites it. */
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
             }
         }
     }
@@ -199,8 +241,7 @@ static void gemm_small(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
     const ptrdiff_t n_padded = (n + nr - 1) / nr * nr;
     float *packed_b = NULL;
     if (tb == CK_TRANS) {
-        packed_b = pack_buffer((size_t)n_padded * (size_t)k);
-        if (packed_b == NULL) abort();
+        packed_b = ck_scratch((size_t)n_padded * (size_t)k);
         /* K block pc occupies kc x n_padded floats at offset pc * n_padded. */
         for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
             ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
@@ -273,8 +314,14 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
         gemm_part(cfg, small, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return CK_OK;
     }
+    /* Enough rows for every thread: share the packed B (see gemm_packed_parallel). */
+    if (!small && (m >= n || (m + cfg->mr - 1) / cfg->mr >= 4 * (ptrdiff_t)threads)) {
+        gemm_packed_parallel(cfg, threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return CK_OK;
+    }
 
-    /* Split the larger of M and N into `threads` ranges of whole tiles of the chosen path. */
+    /* Otherwise split the larger of M and N into `threads` ranges of whole tiles of the chosen
+     * path, each thread running the whole algorithm on its part. */
     int split_columns = n >= m;
     ptrdiff_t unit = split_columns ? (small ? cfg->sup_nr : cfg->nr) : (small ? cfg->sup_mr : cfg->mr);
     ptrdiff_t extent = split_columns ? n : m;

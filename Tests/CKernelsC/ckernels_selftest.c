@@ -298,6 +298,10 @@ static void test_gemm(void) {
         {CK_NO_TRANS, CK_NO_TRANS, 31, 17, 0, 1.0f, -2.0f, 3, 0, 1},
         {CK_NO_TRANS, CK_NO_TRANS, 17, 33, 31, 1.0f, 0.5f, 1, 1, 0},
         {CK_TRANS, CK_TRANS, 64, 64, 64, -1.0f, 0.0f, 0, 1, 0},
+        /* The shared-B parallel path: several ic blocks per thread, two K blocks, ragged
+         * edges; and more columns than any ISA's NC, so the team packs two B blocks. */
+        {CK_NO_TRANS, CK_TRANS, 400, 300, 300, 1.0f, 0.5f, 1, 0, 0},
+        {CK_TRANS, CK_NO_TRANS, 200, 4200, 20, -0.5f, 0.0f, 2, 0, 0},
     };
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; ++i) test_gemm_case(&extra[i]);
 }
