@@ -51,6 +51,17 @@ typedef void (*ck_scale_fn)(ptrdiff_t n, float s, float *y);
  * row_max + exp_shifted_sum + scale; returns 0, writing nothing, otherwise (NaN or infinite
  * maximum: the portable code handles those). Optional. */
 typedef int (*ck_softmax_row16_fn)(ptrdiff_t n, const float *x, float *y, float *max, float *sum);
+/*
+ * The softmax of a block of 16 rows of n <= 16 columns (row i at x + i * ldx and y + i * ldy),
+ * computed with the rows in vector lanes: one call replaces 16 horizontal reductions. For each
+ * row whose maximum is finite it writes y, max[i] and sum[i] with the same bits as row_max +
+ * exp_shifted_sum + scale (max of a row of zeros is +0); it returns a mask of the other rows
+ * (bit i: NaN or infinite maximum), whose y, max[i] and sum[i] it leaves for the portable code.
+ * Reads the whole block before writing, so y may alias x (ldy == ldx). May prefetch the rows
+ * after the block (prefetches never fault). Optional (NULL: one softmax_row per row).
+ */
+typedef unsigned (*ck_softmax_rows16_fn)(ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy,
+                                         float max[16], float sum[16]);
 /* max of x[0..n), n > 0; NaN if any element is NaN; +0 (never -0) when the maximum is zero,
  * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
@@ -70,6 +81,7 @@ typedef struct ck_config {
     ck_row_max_fn row_max;
     ck_scale_fn scale;
     ck_softmax_row16_fn softmax_row16;
+    ck_softmax_rows16_fn softmax_rows16;
 } ck_config;
 
 /* K blocking shared by every ISA: part of the determinism contract above. */
