@@ -285,32 +285,6 @@ CK_AVX512 static inline __attribute__((always_inline)) void transpose16_avx512(_
     for (int i = 0; i < 16; ++i) r[i] = t[i];
 }
 
-/* softmax_rows16 prefetches the block this many blocks ahead. With a whole block of arithmetic
- * between its loads, the core's own prefetchers leave each block waiting on memory (rows of 10:
- * 13 ns per row without, under 4 with). */
-#define AVX512_PREFETCH_BLOCKS 2
-
-/* Prefetches 16 rows of n floats, row i at p + i * ld, for reading (write = 0) or writing. Rows
- * of at most 16 floats apart cover every cache line from the first to the last element, so one
- * prefetch per line; otherwise one for each row's first and last element. Prefetches never fault. */
-#define AVX512_PREFETCH(address, write) \
-    ((write) ? __builtin_prefetch((const void *)(address), 1, 3) : __builtin_prefetch((const void *)(address), 0, 3))
-
-CK_AVX512 static inline __attribute__((always_inline)) void prefetch_rows16(const float *p, ptrdiff_t ld, ptrdiff_t n,
-                                                                            const int write) {
-    const uintptr_t first = (uintptr_t)p, last = first + (uintptr_t)((15 * ld + n - 1) * (ptrdiff_t)sizeof(float));
-    if (ld <= 16) {
-        for (uintptr_t line = first; line < last; line += 64) AVX512_PREFETCH(line, write);
-        AVX512_PREFETCH(last, write);
-    } else {
-        for (int i = 0; i < 16; ++i) {
-            uintptr_t row = first + (uintptr_t)(i * ld * (ptrdiff_t)sizeof(float));
-            AVX512_PREFETCH(row, write);
-            AVX512_PREFETCH(row + (uintptr_t)(n - 1) * sizeof(float), write);
-        }
-    }
-}
-
 /* softmax_rows16 for a width known at compile time: instantiated for every n <= 16 below, so the
  * columns stay in registers and the loops unroll (3.1 ns per row of 10, against 4.1 for one body
  * with a run-time width). The block is transposed in registers (rows in lanes), which measured
@@ -321,10 +295,7 @@ CK_AVX512 static inline __attribute__((always_inline)) unsigned softmax_rows16_w
     const __mmask16 live = tail_mask(n);
     __m512 c[16];
     for (int i = 0; i < 16; ++i) c[i] = _mm512_maskz_loadu_ps(live, x + i * ldx);
-    prefetch_rows16((const float *)((uintptr_t)x + (uintptr_t)(16 * AVX512_PREFETCH_BLOCKS * ldx * (ptrdiff_t)sizeof(float))),
-                    ldx, n, 0);
-    prefetch_rows16((const float *)((uintptr_t)y + (uintptr_t)(16 * AVX512_PREFETCH_BLOCKS * ldy * (ptrdiff_t)sizeof(float))),
-                    ldy, n, 1);
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
     transpose16_avx512(c); /* c[j]: column j, lane i = row i */
 
     /* The row maxima as a tree (the maximum does not depend on the order; a chain would put n - 1
