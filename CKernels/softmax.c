@@ -1,7 +1,9 @@
 /*
  * Row-wise softmax and the fused softmax + cross-entropy, as XNNPACK does it: row max, then
  * exp(x - max) stored with its sum, then one scaling pass. The loss uses log-softmax
- * (x - max - log(sum)), which is finite for any finite logits.
+ * (x - max - log(sum)), which is finite for any finite logits. Short rows (the output layer's
+ * 10 classes) go 16 at a time through a kernel that puts rows in vector lanes, where one row per
+ * call would spend its time on horizontal reductions and masked accesses.
  */
 #include "ck_internal.h"
 
@@ -14,10 +16,15 @@
 /* Elements below which softmax runs on one thread. */
 #define CK_SOFTMAX_SERIAL 65536.0
 
+/* Rows are processed in blocks of this many, counted from row 0 (threads split the matrix at
+ * block boundaries): a full block of short rows (n <= 16) goes through the ISA's softmax_rows16
+ * kernel, with the rows in vector lanes; everything else row by row. */
+#define CK_BLOCK_ROWS 16
+
 /* The loss is summed in at most this many partial sums of consecutive rows, each block at
- * least 64 rows and a whole number of CK_BLOCK_ROWS blocks: block boundaries depend on m only, so the loss does not depend on the
- * thread count. (OpenMP's `ordered` would do the same, but clang emits runtime calls that
- * older libomp builds lack.) */
+ * least 64 rows and a whole number of CK_BLOCK_ROWS blocks: block boundaries depend on m only,
+ * so the loss does not depend on the thread count. (OpenMP's `ordered` would do the same, but
+ * clang emits runtime calls that older libomp builds lack.) */
 #define CK_LOSS_BLOCKS 256
 
 /* The softmax of one row; returns its denominator, sum exp(x - max) (the number of +Inf entries
@@ -51,10 +58,6 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
     }
     return sum;
 }
-
-/* Rows are processed in blocks of this many, counted from row 0: a full block of short rows
- * (n <= 16) goes through the ISA's softmax_rows16 kernel, everything else row by row. */
-#define CK_BLOCK_ROWS 16
 
 /* The softmax of `rows` <= CK_BLOCK_ROWS consecutive rows; max[i] and sum[i] receive row i's
  * maximum and denominator, as softmax_row returns them. The block kernel leaves the rows it
