@@ -213,25 +213,20 @@ CK_AVX2 static inline __attribute__((always_inline)) unsigned softmax_rows8_widt
     if (high > 0) transpose8_avx2(upper);
     for (int j = 8; j < 16; ++j) c[j] = upper[j - 8]; /* c[j]: column j, lane i = row i */
 
-    /* The row maxima as a tree, NaN tracked apart because vmaxps drops it. */
-    __m256 m[16], nan = _mm256_setzero_ps();
-    for (int j = 0; j < n; ++j) {
-        m[j] = c[j];
-        nan = _mm256_or_ps(nan, _mm256_cmp_ps(c[j], c[j], _CMP_UNORD_Q));
-    }
+    /* The row maxima as a tree, then exp and the fold down the columns, as in avx512.c. */
+    __m256 m[16];
+    for (int j = 0; j < n; ++j) m[j] = c[j];
     for (int w = 8; w >= 1; w /= 2) {
         for (int l = 0; l < w && l + w < n; ++l) m[l] = _mm256_max_ps(m[l], m[l + w]);
     }
-    const __m256 infinite = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), m[0]), _mm256_set1_ps(INFINITY), _CMP_EQ_OQ);
-    const unsigned portable = (unsigned)_mm256_movemask_ps(_mm256_or_ps(nan, infinite));
     const __m256 row_max = _mm256_and_ps(m[0], _mm256_cmp_ps(m[0], _mm256_setzero_ps(), _CMP_NEQ_UQ)); /* +0 */
-
-    /* exp_shifted_sum's fold, down the columns (see avx512.c). */
     __m256 lane[16];
     for (int j = 0; j < n; ++j) lane[j] = c[j] = exp_avx2(_mm256_sub_ps(c[j], row_max));
     for (int w = 8; w >= 1; w /= 2) {
         for (int l = 0; l < w && l + w < n; ++l) lane[l] = _mm256_add_ps(lane[l], lane[l + w]);
     }
+    /* NaN sum: a NaN element or an infinite maximum (see avx512.c). */
+    const unsigned portable = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(lane[0], lane[0], _CMP_UNORD_Q));
     const __m256 inverse = _mm256_div_ps(_mm256_set1_ps(1.0f), lane[0]);
     for (int j = 0; j < 16; ++j) c[j] = j < n ? _mm256_mul_ps(c[j], inverse) : _mm256_setzero_ps();
     for (int j = 8; j < 16; ++j) upper[j - 8] = c[j];
