@@ -124,10 +124,11 @@ int ck_threads_for(double work, double serial_below);
  * the one at x (for reading) and y (for writing). With a whole block of arithmetic between its
  * loads, the core's own prefetchers leave each block waiting on memory (AVX-512, 16M floats in
  * rows of 10: 13 ns per row without; 5.0, 4.2, 3.6 and 3.4 ns prefetching 1, 2, 4 and 8 blocks
- * ahead, the last as fast as when x and y are in cache). Rows at most 16 floats apart cover every cache line from
- * a block's first element to its last, so one prefetch per line; otherwise one for each row's
- * first and last element. Prefetches never fault, so blocks past the matrix's end are harmless;
- * the addresses are formed as integers because such pointers would not point into an object.
+ * ahead, the last as fast as when x and y are in cache). Rows at most 16 floats apart cover
+ * every cache line from a block's first element to its last, so one prefetch per line;
+ * otherwise one for each row's first and last element. Prefetches never fault, so blocks past
+ * the matrix's end are harmless; their addresses are formed as integers because such pointers
+ * would not point into an object.
  */
 #define CK_PREFETCH_BLOCKS 8
 
