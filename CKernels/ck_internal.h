@@ -51,6 +51,17 @@ typedef void (*ck_scale_fn)(ptrdiff_t n, float s, float *y);
  * row_max + exp_shifted_sum + scale; returns 0, writing nothing, otherwise (NaN or infinite
  * maximum: the portable code handles those). Optional. */
 typedef int (*ck_softmax_row16_fn)(ptrdiff_t n, const float *x, float *y, float *max, float *sum);
+/*
+ * The softmax of a block of 16 rows of n <= 16 columns (row i at x + i * ldx and y + i * ldy),
+ * computed with the rows in vector lanes: one call replaces 16 horizontal reductions. For each
+ * row whose maximum is finite it writes y, max[i] and sum[i] with the same bits as row_max +
+ * exp_shifted_sum + scale (max of a row of zeros is +0); it returns a mask of the other rows
+ * (bit i: NaN or infinite maximum), whose y, max[i] and sum[i] it leaves for the portable code.
+ * Reads the whole block before writing, so y may alias x (ldy == ldx). May prefetch the rows
+ * after the block (prefetches never fault). Optional (NULL: one softmax_row per row).
+ */
+typedef unsigned (*ck_softmax_rows16_fn)(ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy,
+                                         float max[16], float sum[16]);
 /* max of x[0..n), n > 0; NaN if any element is NaN; +0 (never -0) when the maximum is zero,
  * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
@@ -70,6 +81,7 @@ typedef struct ck_config {
     ck_row_max_fn row_max;
     ck_scale_fn scale;
     ck_softmax_row16_fn softmax_row16;
+    ck_softmax_rows16_fn softmax_rows16;
 } ck_config;
 
 /* K blocking shared by every ISA: part of the determinism contract above. */
@@ -113,6 +125,45 @@ float *ck_scratch(size_t floats);
 
 /* Threads to use for a job of `work` units (flops or bytes): 1 below `serial_below`. */
 int ck_threads_for(double work, double serial_below);
+
+/*
+ * For softmax_rows16 kernels: prefetches the block of 16 rows CK_PREFETCH_BLOCKS blocks after
+ * the one at x (for reading) and y (for writing). With a whole block of arithmetic between its
+ * loads, the core's own prefetchers leave each block waiting on memory (AVX-512, 16M floats in
+ * rows of 10: 13 ns per row without; 5.0, 4.2, 3.6 and 3.4 ns prefetching 1, 2, 4 and 8 blocks
+ * ahead, the last as fast as when x and y are in cache). Rows at most 16 floats apart cover
+ * every cache line from a block's first element to its last, so one prefetch per line;
+ * otherwise one for each row's first and last element. Prefetches never fault, so blocks past
+ * the matrix's end are harmless; their addresses are formed as integers because such pointers
+ * would not point into an object.
+ */
+#define CK_PREFETCH_BLOCKS 8
+
+#define CK_PREFETCH(address, write) \
+    ((write) ? __builtin_prefetch((const void *)(address), 1, 3) : __builtin_prefetch((const void *)(address), 0, 3))
+
+static inline __attribute__((always_inline)) void ck_prefetch_rows16(uintptr_t first, ptrdiff_t ld, ptrdiff_t n,
+                                                                     const int write) {
+    const ptrdiff_t row_bytes = ld * (ptrdiff_t)sizeof(float);
+    const uintptr_t last = first + (uintptr_t)(15 * row_bytes) + (uintptr_t)(n - 1) * sizeof(float);
+    if (ld <= 16) {
+        for (uintptr_t line = first; line < last; line += 64) CK_PREFETCH(line, write);
+        CK_PREFETCH(last, write);
+    } else {
+        for (int i = 0; i < 16; ++i) {
+            uintptr_t row = first + (uintptr_t)(i * row_bytes);
+            CK_PREFETCH(row, write);
+            CK_PREFETCH(row + (uintptr_t)(n - 1) * sizeof(float), write);
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void ck_prefetch_next_rows16(ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                                                                          float *y, ptrdiff_t ldy) {
+    const ptrdiff_t ahead = 16 * CK_PREFETCH_BLOCKS * (ptrdiff_t)sizeof(float);
+    ck_prefetch_rows16((uintptr_t)x + (uintptr_t)(ahead * ldx), ldx, n, 0);
+    ck_prefetch_rows16((uintptr_t)y + (uintptr_t)(ahead * ldy), ldy, n, 1);
+}
 
 /* The canonical 16-lane exp(x) shared by all ISAs, scalar form (see exp_poly.h). */
 float ck_exp_scalar(float x);

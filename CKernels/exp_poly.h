@@ -3,6 +3,7 @@
  * sigmoid exp(-|x|)): Cephes' expf polynomial, every step a single IEEE operation or an
  * explicit fused multiply-add. The vector versions in microkernels/ repeat these steps
  * lane by lane, so all ISAs return the same bits; the scalar form below is the definition.
+ * (AVX-512 does the final y * 2^n in one vscalefps, which rounds exactly as the product does.)
  *
  *   x < CK_EXP_LO      -> +0 (the result would be subnormal; < 1.2e-38 absolute error)
  *   x NaN              -> NaN

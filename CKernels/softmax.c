@@ -1,7 +1,9 @@
 /*
  * Row-wise softmax and the fused softmax + cross-entropy, as XNNPACK does it: row max, then
  * exp(x - max) stored with its sum, then one scaling pass. The loss uses log-softmax
- * (x - max - log(sum)), which is finite for any finite logits.
+ * (x - max - log(sum)), which is finite for any finite logits. Short rows (the output layer's
+ * 10 classes) go 16 at a time through a kernel that puts rows in vector lanes, where one row per
+ * call would spend its time on horizontal reductions and masked accesses.
  */
 #include "ck_internal.h"
 
@@ -14,10 +16,15 @@
 /* Elements below which softmax runs on one thread. */
 #define CK_SOFTMAX_SERIAL 65536.0
 
+/* Rows are processed in blocks of this many, counted from row 0 (threads split the matrix at
+ * block boundaries): a full block of short rows (n <= 16) goes through the ISA's softmax_rows16
+ * kernel, with the rows in vector lanes; everything else row by row. */
+#define CK_BLOCK_ROWS 16
+
 /* The loss is summed in at most this many partial sums of consecutive rows, each block at
- * least 64 rows: block boundaries depend on m only, so the loss does not depend on the
- * thread count. (OpenMP's `ordered` would do the same, but clang emits runtime calls that
- * older libomp builds lack.) */
+ * least 64 rows and a whole number of CK_BLOCK_ROWS blocks: block boundaries depend on m only,
+ * so the loss does not depend on the thread count. (OpenMP's `ordered` would do the same, but
+ * clang emits runtime calls that older libomp builds lack.) */
 #define CK_LOSS_BLOCKS 256
 
 /* The softmax of one row; returns its denominator, sum exp(x - max) (the number of +Inf entries
@@ -50,6 +57,21 @@ static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, floa
         for (ptrdiff_t j = 0; j < n; ++j) y[j] *= inverse;
     }
     return sum;
+}
+
+/* The softmax of `rows` <= CK_BLOCK_ROWS consecutive rows; max[i] and sum[i] receive row i's
+ * maximum and denominator, as softmax_row returns them. The block kernel leaves the rows it
+ * cannot handle (NaN or infinite maximum) untouched, so softmax_row still reads their x when y
+ * aliases x. */
+static void softmax_block(const ck_config *cfg, ptrdiff_t rows, ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                          float *y, ptrdiff_t ldy, float max[CK_BLOCK_ROWS], float sum[CK_BLOCK_ROWS]) {
+    unsigned per_row = (1u << rows) - 1u;
+    if (rows == CK_BLOCK_ROWS && n <= 16 && cfg->softmax_rows16 != NULL) {
+        per_row = cfg->softmax_rows16(n, x, ldx, y, ldy, max, sum);
+    }
+    for (ptrdiff_t i = 0; per_row != 0; ++i, per_row >>= 1) {
+        if (per_row & 1u) sum[i] = softmax_row(cfg, n, x + i * ldx, y + i * ldy, &max[i]);
+    }
 }
 
 /*
@@ -93,10 +115,13 @@ ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, fl
     if (m == 0 || n == 0) return CK_OK;
     if (x == NULL || y == NULL) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
+    ptrdiff_t blocks = (m + CK_BLOCK_ROWS - 1) / CK_BLOCK_ROWS;
     CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
-    for (ptrdiff_t i = 0; i < m; ++i) {
-        float max;
-        softmax_row(cfg, n, x + i * ldx, y + i * ldy, &max);
+    for (ptrdiff_t block = 0; block < blocks; ++block) {
+        ptrdiff_t first = block * CK_BLOCK_ROWS;
+        float max[CK_BLOCK_ROWS], sum[CK_BLOCK_ROWS];
+        softmax_block(cfg, m - first < CK_BLOCK_ROWS ? m - first : CK_BLOCK_ROWS, n,
+                      x + first * ldx, ldx, y + first * ldy, ldy, max, sum);
     });
     return CK_OK;
 }
@@ -113,19 +138,24 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
     const ck_config *cfg = ck_config_active();
     ptrdiff_t block_rows = (m + CK_LOSS_BLOCKS - 1) / CK_LOSS_BLOCKS;
     if (block_rows < 64) block_rows = 64;
+    block_rows = (block_rows + CK_BLOCK_ROWS - 1) / CK_BLOCK_ROWS * CK_BLOCK_ROWS; /* whole softmax blocks */
     ptrdiff_t blocks = (m + block_rows - 1) / block_rows;
     double partials[CK_LOSS_BLOCKS];
     CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
     for (ptrdiff_t block = 0; block < blocks; ++block) {
-        ptrdiff_t first = block * block_rows;
-        ptrdiff_t last = first + block_rows < m ? first + block_rows : m;
+        ptrdiff_t last = (block + 1) * block_rows < m ? (block + 1) * block_rows : m;
         double partial = 0.0;
-        for (ptrdiff_t i = first; i < last; ++i) {
-            const float *xi = x + i * ldx;
-            row_targets targets = gather_targets(n, xi, labels ? NULL : t + i * ldt, labels ? labels + i : NULL);
-            float max;
-            float log_sum = logf(softmax_row(cfg, n, xi, y + i * ldy, &max));
-            partial += row_loss(targets, max, log_sum);
+        for (ptrdiff_t first = block * block_rows; first < last; first += CK_BLOCK_ROWS) {
+            ptrdiff_t rows = last - first < CK_BLOCK_ROWS ? last - first : CK_BLOCK_ROWS;
+            /* The targets first: y may alias x. */
+            row_targets targets[CK_BLOCK_ROWS];
+            for (ptrdiff_t i = 0; i < rows; ++i) {
+                ptrdiff_t row = first + i;
+                targets[i] = gather_targets(n, x + row * ldx, labels ? NULL : t + row * ldt, labels ? labels + row : NULL);
+            }
+            float max[CK_BLOCK_ROWS], sum[CK_BLOCK_ROWS];
+            softmax_block(cfg, rows, n, x + first * ldx, ldx, y + first * ldy, ldy, max, sum);
+            for (ptrdiff_t i = 0; i < rows; ++i) partial += row_loss(targets[i], max[i], logf(sum[i]));
         }
         partials[block] = partial;
     });

@@ -174,6 +174,107 @@ CK_AVX2 static void scale_avx2(ptrdiff_t n, float s, float *y) {
     for (; j < n; ++j) y[j] *= s;
 }
 
+/* r[i] lane j -> r[j] lane i: 32-bit interleaves, 64-bit shuffles, then 128-bit halves. */
+CK_AVX2 static inline __attribute__((always_inline)) void transpose8_avx2(__m256 r[8]) {
+    __m256 t[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        for (int h = 0; h < 2; ++h) {
+            r[i + 2 * h] = _mm256_shuffle_ps(t[i + h], t[i + h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+            r[i + 2 * h + 1] = _mm256_shuffle_ps(t[i + h], t[i + h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+    }
+    /* r[4b + q], q < 4: rows 4b..4b+3 of column q (low half) and column q + 4 (high half). */
+    for (int q = 0; q < 4; ++q) {
+        t[q] = _mm256_permute2f128_ps(r[q], r[q + 4], 0x20);
+        t[q + 4] = _mm256_permute2f128_ps(r[q], r[q + 4], 0x31);
+    }
+    for (int i = 0; i < 8; ++i) r[i] = t[i];
+}
+
+/* Eight rows of softmax_rows16 (rows in lanes), for a width known at compile time: the AVX-512
+ * kernel's algorithm with two 8 x 8 transposes per direction for columns 0-7 and 8-15. Returns
+ * the rows left to the portable code (bit i: row i). */
+CK_AVX2 static inline __attribute__((always_inline)) unsigned softmax_rows8_width(
+    const int n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy, float *max, float *sum) {
+    const int low = n < 8 ? n : 8, high = n - low; /* columns in each 8 x 8 half */
+    const __m256i live_low = first_lanes(low), live_high = first_lanes(high);
+    __m256 c[16], upper[8];
+    for (int i = 0; i < 8; ++i) {
+        const float *row = x + i * ldx;
+        c[i] = low == 8 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, live_low);
+        upper[i] = high == 8 ? _mm256_loadu_ps(row + 8)
+                 : high > 0  ? _mm256_maskload_ps(row + 8, live_high) : _mm256_setzero_ps();
+    }
+    transpose8_avx2(c);
+    if (high > 0) transpose8_avx2(upper);
+    for (int j = 8; j < 16; ++j) c[j] = upper[j - 8]; /* c[j]: column j, lane i = row i */
+
+    /* The row maxima as a tree, then exp and the fold down the columns, as in avx512.c. */
+    __m256 m[16];
+    for (int j = 0; j < n; ++j) m[j] = c[j];
+    for (int w = 8; w >= 1; w /= 2) {
+        for (int l = 0; l < w && l + w < n; ++l) m[l] = _mm256_max_ps(m[l], m[l + w]);
+    }
+    const __m256 row_max = _mm256_and_ps(m[0], _mm256_cmp_ps(m[0], _mm256_setzero_ps(), _CMP_NEQ_UQ)); /* +0 */
+    __m256 lane[16];
+    for (int j = 0; j < n; ++j) lane[j] = c[j] = exp_avx2(_mm256_sub_ps(c[j], row_max));
+    for (int w = 8; w >= 1; w /= 2) {
+        for (int l = 0; l < w && l + w < n; ++l) lane[l] = _mm256_add_ps(lane[l], lane[l + w]);
+    }
+    /* NaN sum: a NaN element or an infinite maximum (see avx512.c). */
+    const unsigned portable = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(lane[0], lane[0], _CMP_UNORD_Q));
+    const __m256 inverse = _mm256_div_ps(_mm256_set1_ps(1.0f), lane[0]);
+    for (int j = 0; j < 16; ++j) c[j] = j < n ? _mm256_mul_ps(c[j], inverse) : _mm256_setzero_ps();
+    for (int j = 8; j < 16; ++j) upper[j - 8] = c[j];
+    transpose8_avx2(c);
+    if (high > 0) transpose8_avx2(upper);
+
+    for (int i = 0; i < 8; ++i) {
+        if (portable >> i & 1) continue;
+        float *row = y + i * ldy;
+        if (low == 8) {
+            _mm256_storeu_ps(row, c[i]);
+        } else {
+            _mm256_maskstore_ps(row, live_low, c[i]);
+        }
+        if (high == 8) {
+            _mm256_storeu_ps(row + 8, upper[i]);
+        } else if (high > 0) {
+            _mm256_maskstore_ps(row + 8, live_high, upper[i]);
+        }
+    }
+    _mm256_storeu_ps(max, row_max);
+    _mm256_storeu_ps(sum, lane[0]);
+    return portable;
+}
+
+#define AVX2_ROWS8_CASE(width) \
+    case width: return softmax_rows8_width(width, x, ldx, y, ldy, max, sum);
+
+/* Not inlined: the two halves of a block share one copy of each width's body. */
+CK_AVX2 static __attribute__((noinline)) unsigned softmax_rows8_avx2(ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                                                                     float *y, ptrdiff_t ldy, float *max, float *sum) {
+    switch (n) {
+    AVX2_ROWS8_CASE(1) AVX2_ROWS8_CASE(2) AVX2_ROWS8_CASE(3) AVX2_ROWS8_CASE(4)
+    AVX2_ROWS8_CASE(5) AVX2_ROWS8_CASE(6) AVX2_ROWS8_CASE(7) AVX2_ROWS8_CASE(8)
+    AVX2_ROWS8_CASE(9) AVX2_ROWS8_CASE(10) AVX2_ROWS8_CASE(11) AVX2_ROWS8_CASE(12)
+    AVX2_ROWS8_CASE(13) AVX2_ROWS8_CASE(14) AVX2_ROWS8_CASE(15) AVX2_ROWS8_CASE(16)
+    default: return 0xFF;
+    }
+}
+
+CK_AVX2 static unsigned softmax_rows16_avx2(ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy,
+                                            float max[16], float sum[16]) {
+    if (n < 1 || n > 16) return 0xFFFF; /* not this kernel's rows: the caller's per-row path */
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
+    return softmax_rows8_avx2(n, x, ldx, y, ldy, max, sum)
+         | softmax_rows8_avx2(n, x + 8 * ldx, ldx, y + 8 * ldy, ldy, max + 8, sum + 8) << 8;
+}
+
 static const ck_config avx2_config = {
     .isa = CK_ISA_AVX2,
     .mr = AVX2_MR, .nr = AVX2_NR,
@@ -185,6 +286,7 @@ static const ck_config avx2_config = {
     .exp_shifted_sum = exp_shifted_sum_avx2,
     .row_max = row_max_avx2,
     .scale = scale_avx2,
+    .softmax_rows16 = softmax_rows16_avx2,
 };
 
 const ck_config *ck_config_avx2(void) { return &avx2_config; }

@@ -3,8 +3,8 @@
  * every public kernel must give bitwise the results of CK_ISA_SCALAR on one thread (NaN
  * compares by NaN-ness only), on the shapes and special values of the cross-implementation
  * tests. GEMM is also checked against a double-precision naive product, and the loss against
- * a double-precision log-softmax. The SIMD microkernels for softmax are also called directly
- * through their ck_config tables.
+ * a double-precision log-softmax. The SIMD microkernels for softmax (and the 16-row block
+ * kernel) are also called directly through their ck_config tables.
  *
  * Built and run by scripts/test-c-core.sh (x86: scalar, avx2, avx512; with and without
  * OpenMP; under ASan + UBSan) and scripts/test-arm64.sh (arm64 under qemu: scalar, neon).
@@ -404,14 +404,15 @@ static double double_row_loss(ptrdiff_t n, const float *x, const float *t) {
 typedef struct softmax_case {
     ptrdiff_t m, n;
     int kinds; /* rows cycle through the first `kinds` row kinds */
+    int dense; /* leading dimensions equal to n instead of padded */
 } softmax_case;
 
 static void test_softmax_case(const softmax_case *s) {
     ptrdiff_t m = s->m, n = s->n;
-    ptrdiff_t ldx = n + 3, ldy = n + 1, ldt = n + 2;
+    ptrdiff_t ldx = s->dense ? n : n + 3, ldy = s->dense ? n : n + 1, ldt = s->dense ? n : n + 2;
     size_t x_size = matrix_floats(m, n, ldx), y_size = matrix_floats(m, n, ldy), t_size = matrix_floats(m, n, ldt);
     char label[96];
-    snprintf(label, sizeof label, "m=%td n=%td kinds=%d", m, n, s->kinds);
+    snprintf(label, sizeof label, "m=%td n=%td kinds=%d%s", m, n, s->kinds, s->dense ? " dense" : "");
 
     float *x = allocate_floats(x_size), *t = allocate_floats(t_size), *y0 = allocate_floats(y_size);
     int32_t *labels = allocate((size_t)m * sizeof(int32_t));
@@ -525,23 +526,108 @@ static void test_softmax_case(const softmax_case *s) {
 }
 
 static void test_softmax(void) {
-    static const ptrdiff_t rows[] = {1, 3, 17, 70};
-    static const ptrdiff_t classes[] = {1, 2, 3, 5, 7, 10, 15, 16, 17, 31, 33, 100, 1001};
+    /* Row counts around the 16-row blocks of softmax_rows16, widths 1..17 (every width the
+     * block kernel takes, and the first it does not) and wider rows. Rows cycle through the row
+     * kinds, so blocks mix NaN, +Inf, -Inf and all -Inf rows among finite ones. */
+    static const ptrdiff_t rows[] = {1, 3, 15, 16, 17, 33, 70, 100};
+    static const ptrdiff_t classes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 33, 100, 1001};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
         for (size_t j = 0; j < sizeof classes / sizeof classes[0]; ++j) {
-            softmax_case finite = {rows[i], classes[j], FINITE_KINDS};
-            softmax_case every = {rows[i], classes[j], ROW_KIND_COUNT};
-            test_softmax_case(&finite);
-            test_softmax_case(&every);
+            for (int dense = 0; dense <= (classes[j] <= 17); ++dense) {
+                softmax_case finite = {rows[i], classes[j], FINITE_KINDS, dense};
+                softmax_case every = {rows[i], classes[j], ROW_KIND_COUNT, dense};
+                test_softmax_case(&finite);
+                test_softmax_case(&every);
+            }
         }
     }
-    /* Enough rows and elements for the parallel paths and several loss blocks. */
-    softmax_case large = {300, 501, ROW_KIND_COUNT};
-    softmax_case large_finite = {1100, 130, FINITE_KINDS};
-    softmax_case empty_rows = {0, 7, FINITE_KINDS};
-    test_softmax_case(&large);
-    test_softmax_case(&large_finite);
-    test_softmax_case(&empty_rows);
+    /* Enough rows and elements for the parallel paths and several loss blocks; 20000 rows make
+     * loss blocks of 79 rows, rounded up to whole 16-row blocks. */
+    static const softmax_case large[] = {
+        {300, 501, ROW_KIND_COUNT, 0}, {1100, 130, FINITE_KINDS, 0}, {0, 7, FINITE_KINDS, 0},
+        {8191, 10, ROW_KIND_COUNT, 1}, {8191, 10, ROW_KIND_COUNT, 0}, {20000, 10, FINITE_KINDS, 1},
+        {5000, 16, ROW_KIND_COUNT, 0},
+    };
+    for (size_t i = 0; i < sizeof large / sizeof large[0]; ++i) test_softmax_case(&large[i]);
+}
+
+/* The row kinds of one 16-row block for test_softmax_rows16: finite rows only, every kind in
+ * turn, one non-finite row among finite ones, or no finite row at all. */
+static row_kind block_row_kind(int pattern, int row) {
+    switch (pattern) {
+    case 0: return (row_kind)(row % FINITE_KINDS);
+    case 1: return (row_kind)((row + 3) % ROW_KIND_COUNT);
+    case 2: return row == 11 ? ROW_POS_INF : ROW_RANDOM;
+    case 3: return row == 0 ? ROW_ALL_NEG_INF : (row == 15 ? ROW_NAN : ROW_LARGE);
+    default: return (row_kind)(FINITE_KINDS + row % (ROW_KIND_COUNT - FINITE_KINDS));
+    }
+}
+#define BLOCK_PATTERNS 5
+
+/* softmax_rows16 through its table, against the scalar row_max + exp_shifted_sum + scale row by
+ * row: a row with a finite maximum gets those y, max and sum bits; any other row is reported in
+ * the returned mask and left as it was, in place too. */
+static void test_softmax_rows16(void) {
+    const ck_config *scalar = ck_config_scalar();
+    for (int c = 0; c < candidate_count; ++c) {
+        const ck_config *cfg = candidates[c] == CK_ISA_SCALAR ? ck_config_scalar()
+                             : candidates[c] == CK_ISA_AVX2   ? ck_config_avx2()
+                             : candidates[c] == CK_ISA_AVX512 ? ck_config_avx512()
+                                                              : ck_config_neon();
+        if (cfg == NULL || cfg->softmax_rows16 == NULL) continue;
+        const char *isa = ck_isa_name(candidates[c]);
+        for (ptrdiff_t n = 1; n <= 16; ++n) {
+            static const ptrdiff_t paddings[] = {0, 1, 3, 9};
+            for (size_t p = 0; p < sizeof paddings / sizeof paddings[0]; ++p) {
+                for (int pattern = 0; pattern < BLOCK_PATTERNS; ++pattern) {
+                    ptrdiff_t ld = n + paddings[p];
+                    size_t size = matrix_floats(16, n, ld);
+                    float *x = allocate_floats(size), *y = allocate_floats(size), *xy = allocate_floats(size);
+                    float *y_ref = allocate_floats(size), *xy_ref = allocate_floats(size);
+                    fill_uniform(x, size, -1.0f, 1.0f); /* padding: in place it must survive */
+                    for (int i = 0; i < 16; ++i) fill_row(block_row_kind(pattern, i), n, x + i * ld);
+                    for (size_t k = 0; k < size; ++k) y[k] = y_ref[k] = -777.0f;
+                    memcpy(xy, x, size * sizeof(float));
+                    memcpy(xy_ref, x, size * sizeof(float));
+                    /* Expected: the scalar softmax in the rows with a finite maximum, the rest as before. */
+                    float max_ref[16], sum_ref[16], max[16], sum[16], max_in_place[16], sum_in_place[16];
+                    unsigned expected_mask = 0;
+                    for (int i = 0; i < 16; ++i) {
+                        const float *xi = x + i * ld;
+                        max_ref[i] = scalar->row_max(n, xi);
+                        if (isnan(max_ref[i]) || isinf(max_ref[i])) {
+                            expected_mask |= 1u << i;
+                            continue;
+                        }
+                        float *yi = y_ref + i * ld;
+                        sum_ref[i] = scalar->exp_shifted_sum(n, xi, max_ref[i], yi);
+                        float inverse = 1.0f / sum_ref[i];
+                        for (ptrdiff_t j = 0; j < n; ++j) yi[j] *= inverse;
+                        memcpy(xy_ref + i * ld, yi, (size_t)n * sizeof(float));
+                    }
+                    unsigned mask = cfg->softmax_rows16(n, x, ld, y, ld, max, sum);
+                    unsigned mask_in_place = cfg->softmax_rows16(n, xy, ld, xy, ld, max_in_place, sum_in_place);
+                    int values_ok = 1;
+                    for (int i = 0; i < 16; ++i) {
+                        if (expected_mask >> i & 1) continue;
+                        values_ok &= same_float(max[i], max_ref[i]) && same_float(sum[i], sum_ref[i]);
+                        values_ok &= same_float(max_in_place[i], max_ref[i]) && same_float(sum_in_place[i], sum_ref[i]);
+                    }
+                    ptrdiff_t at = first_difference(y_ref, y, size), at_in_place = first_difference(xy_ref, xy, size);
+                    record(mask == expected_mask && mask_in_place == expected_mask && values_ok && at < 0 && at_in_place < 0,
+                           "softmax_rows16 n=%td ld=%td pattern %d [%s]: mask %#x / in place %#x, expected %#x; "
+                           "max and sum %s; first difference in y at %td, in place at %td",
+                           n, ld, pattern, isa, mask, mask_in_place, expected_mask, values_ok ? "agree" : "differ",
+                           at, at_in_place);
+                    free(x);
+                    free(y);
+                    free(xy);
+                    free(y_ref);
+                    free(xy_ref);
+                }
+            }
+        }
+    }
 }
 
 /* The two SIMD building blocks of softmax, called directly through their tables. */
@@ -849,6 +935,7 @@ int main(void) {
     run_section("gemm on exiting threads", test_gemm_on_exiting_threads);
     run_section("softmax / cross-entropy", test_softmax);
     run_section("softmax microkernels", test_softmax_microkernels);
+    run_section("softmax 16-row blocks", test_softmax_rows16);
     run_section("relu / sigmoid", test_activations);
     run_section("bias / column sums", test_bias);
     run_section("sgd / momentum / adam", test_all_optimizers);

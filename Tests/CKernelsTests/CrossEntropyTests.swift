@@ -149,6 +149,36 @@ extension SerializedCoreTests {
             }
         }
 
+        @Test("Short rows (n <= 16, in blocks of 16): y and the loss have the scalar ISA's bits on every ISA",
+              arguments: [1, 15, 16, 17, 33, 100])
+        func shortRowsMatchScalar(m: Int) throws {
+            var rng = SeededGenerator(seed: UInt64(60 + m))
+            for n in 1...16 {
+                for finiteOnly in [true, false] {
+                    let x = mixedLogits(rows: m, columns: n, padding: n % 3, finiteOnly: finiteOnly, using: &rng)
+                    let problem = CrossEntropyCase(x: x, labels: (0..<m).map { _ in Int32(rng.int(in: 0...(n - 1))) })
+                    var scalar: (oneHot: (y: [Float], loss: Float), labels: (y: [Float], loss: Float))?
+                    try forEachSupportedISA { isa in
+                        let what = "\(m)x\(n)\(finiteOnly ? " finite" : " with NaN and Inf rows") on \(isa.name)"
+                        let oneHot = problem.forwardOneHot(ldy: n + 2), labels = problem.forwardLabels(ldy: n)
+                        #expect(oneHot.status == CK_OK && labels.status == CK_OK, "\(what)")
+                        #expect(oneHot.y.paddingIsIntact, "\(what) wrote into y's padding")
+                        if finiteOnly {
+                            #expect(oneHot.loss.isFinite, "loss \(oneHot.loss), \(what)")
+                        }
+                        if let scalar {
+                            expectSameBits(oneHot.y.elements, scalar.oneHot.y, "one-hot y, \(what) vs scalar")
+                            expectSameBits([oneHot.loss], [scalar.oneHot.loss], "one-hot loss, \(what) vs scalar")
+                            expectSameBits(labels.y.elements, scalar.labels.y, "labels y, \(what) vs scalar")
+                            expectSameBits([labels.loss], [scalar.labels.loss], "labels loss, \(what) vs scalar")
+                        } else {
+                            scalar = ((oneHot.y.elements, oneHot.loss), (labels.y.elements, labels.loss))
+                        }
+                    }
+                }
+            }
+        }
+
         @Test("Backward is (y - t) / m for one-hot targets and labels, with padded leading dimensions")
         func backward() throws {
             var rng = SeededGenerator(seed: 34)

@@ -8,9 +8,13 @@ import Testing
 struct DeterminismWorkload {
     private let gemmA: [Float], gemmB: [Float], gemmC: [Float]
     private let logits: [Float], labels: [Int32], oneHot: [Float]
+    private let shortLogits: [Float], shortSpecialLogits: [Float], shortLabels: [Int32]
     private let vector: [Float], gradient: [Float], bias: [Float]
     static let gemmSize = 300
     static let (rows, classes) = (512, 1000)
+    /// The output layer's shape: rows of 10 go through the 16-row block kernel, and 8191 of them
+    /// (not a multiple of 16) are enough elements to run on two threads.
+    static let (shortRows, shortClasses) = (8191, 10)
     static let vectorLength = 1 << 18
 
     init() {
@@ -28,6 +32,14 @@ struct DeterminismWorkload {
         oneHot = (0..<(Self.rows * Self.classes)).map { [labels] in
             $0 % Self.classes == Int(labels[$0 / Self.classes]) ? 1 : 0
         }
+        // Finite for the loss (a NaN or +Inf row would make it NaN or Inf whatever the bits);
+        // with a NaN and a +Inf row for the softmax, whose blocks hand those rows back.
+        shortLogits = rng.floats(Self.shortRows * Self.shortClasses, in: -30...30)
+        var shortSpecialLogits = shortLogits
+        shortSpecialLogits[100 * Self.shortClasses + 4] = .nan
+        shortSpecialLogits[4000 * Self.shortClasses + 9] = .infinity
+        self.shortSpecialLogits = shortSpecialLogits
+        shortLabels = (0..<Self.shortRows).map { _ in Int32(rng.int(in: 0...(Self.shortClasses - 1))) }
         vector = activationInputs(Self.vectorLength, using: &rng)
         gradient = rng.floats(Self.vectorLength)
         bias = rng.floats(Self.classes)
@@ -70,6 +82,16 @@ struct DeterminismWorkload {
         succeeded(ck_softmax_cross_entropy_backward_labels(m, n, y, n, labels, &dx, n),
                   "ck_softmax_cross_entropy_backward_labels")
         outputs.append(("softmax-CE backward", dx))
+
+        let (shortM, shortN) = (Self.shortRows, Self.shortClasses)
+        var shortY = [Float](repeating: 0, count: shortM * shortN)
+        succeeded(ck_softmax(shortM, shortN, shortSpecialLogits, shortN, &shortY, shortN), "ck_softmax")
+        outputs.append(("softmax rows of 10", shortY))
+        succeeded(ck_softmax_cross_entropy_forward_labels(shortM, shortN, shortLogits, shortN, shortLabels,
+                                                          &shortY, shortN, &loss),
+                  "ck_softmax_cross_entropy_forward_labels")
+        outputs.append(("softmax-CE rows of 10 y", shortY))
+        outputs.append(("softmax-CE rows of 10 loss", [loss]))
 
         var biased = logits
         var biasMask = [UInt8](repeating: 0, count: m * n)

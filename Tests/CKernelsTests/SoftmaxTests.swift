@@ -10,6 +10,29 @@ func softmax(_ x: StridedMatrix, ldy: Int) -> (status: ck_status, y: StridedMatr
     return (status, y)
 }
 
+/// `rows` x `columns` logits with leading dimension `columns + padding` whose rows cycle through
+/// finite rows of small, large (±1e4) and extreme (±3e38) magnitude and rows holding a NaN, a
+/// +Inf, a -Inf or only -Inf, so that every block of 16 short rows mixes the rows the block
+/// kernel computes with those it leaves to the portable code. `finiteOnly` keeps the finite kinds.
+func mixedLogits(rows: Int, columns: Int, padding: Int, finiteOnly: Bool = false,
+                 using rng: inout SeededGenerator) -> StridedMatrix {
+    let kinds = finiteOnly ? 3 : 7
+    var x = StridedMatrix(rows: rows, columns: columns, padding: padding, range: -30...30, using: &rng)
+    for i in 0..<rows {
+        let column = rng.int(in: 0...(columns - 1))
+        switch (i * 5 + columns) % kinds {
+        case 1: for j in 0..<columns { x[i, j] *= 1e4 / 30 }
+        case 2: x[i, column] = 3e38
+        case 3: x[i, column] = .nan
+        case 4: x[i, column] = .infinity
+        case 5: x[i, column] = -.infinity
+        case 6: for j in 0..<columns { x[i, j] = -.infinity }
+        default: break
+        }
+    }
+    return x
+}
+
 extension SerializedCoreTests {
     @Suite("Softmax")
     struct SoftmaxTests {
@@ -130,6 +153,36 @@ extension SerializedCoreTests {
                 #expect(status == CK_OK)
                 #expect(inPlace.paddingIsIntact)
                 expectSameBits(inPlace.elements, expected.elements, "in-place softmax on \(isa.name)")
+            }
+        }
+
+        @Test("Short rows (n <= 16, in blocks of 16) give the scalar ISA's bits on every ISA, also in place",
+              arguments: [1, 15, 16, 17, 33, 100])
+        func shortRowsMatchScalar(m: Int) throws {
+            var rng = SeededGenerator(seed: UInt64(40 + m))
+            for n in 1...16 {
+                for padding in [0, 3] {
+                    let x = mixedLogits(rows: m, columns: n, padding: padding, using: &rng)
+                    var scalar: [Float]?
+                    try forEachSupportedISA { isa in
+                        let what = "softmax \(m)x\(n), ldx \(x.ld), on \(isa.name)"
+                        let (status, y) = softmax(x, ldy: n + 1)
+                        #expect(status == CK_OK, "\(what)")
+                        #expect(y.paddingIsIntact, "\(what) wrote into y's padding")
+                        var inPlace = x
+                        let inPlaceStatus = inPlace.storage.withUnsafeMutableBufferPointer { p in
+                            ck_softmax(m, n, p.baseAddress, x.ld, p.baseAddress, x.ld)
+                        }
+                        #expect(inPlaceStatus == CK_OK, "\(what)")
+                        #expect(inPlace.paddingIsIntact, "\(what) in place wrote into the padding")
+                        expectSameBits(inPlace.elements, y.elements, "in place vs out of place, \(what)")
+                        if let scalar {
+                            expectSameBits(y.elements, scalar, "\(what) vs scalar")
+                        } else {
+                            scalar = y.elements
+                        }
+                    }
+                }
             }
         }
 
