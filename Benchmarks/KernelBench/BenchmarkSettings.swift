@@ -6,6 +6,9 @@ struct BenchmarkSettings {
     var isQuick: Bool
     /// Only kernels whose name contains this (case-insensitive) run.
     var filter: String?
+    /// The machine's measured FMA peak per thread count, the denominator of "% of peak";
+    /// nil when it could not be measured.
+    var peak: MeasuredPeak?
     /// Timing of our kernels and of the baselines.
     var plan: MeasurementPlan
     /// Timing of the slow reference backend: fewer, budgeted repetitions.
@@ -20,10 +23,11 @@ struct BenchmarkSettings {
     /// The settings for a full or a quick run. `repetitions`, when given, is the exact number
     /// of samples of our kernels and baselines (the time budget no longer cuts it short) and
     /// caps the reference's samples.
-    init(threadCounts: [Int], isQuick: Bool, filter: String?, repetitions: Int?) {
+    init(threadCounts: [Int], isQuick: Bool, filter: String?, repetitions: Int?, peak: MeasuredPeak?) {
         self.threadCounts = threadCounts
         self.isQuick = isQuick
         self.filter = filter
+        self.peak = peak
         if isQuick {
             plan = MeasurementPlan(minimumWarmupSeconds: 0.01, samples: repetitions ?? 5,
                                    minimumSamples: repetitions ?? 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.15)

@@ -75,16 +75,20 @@ struct KernelBenchCommand: ParsableCommand {
 
         if train {
             let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
-            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick))
+            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: nil))
             try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json).run()
             return
         }
 
+        // Before OpenBLAS is loaded: its thread pool, started when the library loads, spins for
+        // a while and would take a core from the probe.
+        let peak = MeasuredPeak.measure(isa: ck_active_isa(), threadCounts: threadCounts)
         let openBLAS = OpenBLAS.load()
         let settings = BenchmarkSettings(threadCounts: threadCounts, isQuick: quick, filter: filter,
-                                         repetitions: repetitions)
+                                         repetitions: repetitions, peak: peak)
         let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
-        printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: openBLAS, isQuick: quick))
+        printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: openBLAS, isQuick: quick,
+                                               peak: peak))
 
         for suite in Self.suites(openBLAS: openBLAS) where suite.kernelNames.contains(where: settings.includes) {
             printer.beginSuite(suite)
