@@ -7,7 +7,7 @@ struct BenchmarkSettings {
     /// Only kernels whose name contains this (case-insensitive) run.
     var filter: String?
     /// The machine's measured FMA peak per thread count, the denominator of "% of peak";
-    /// nil when it could not be measured.
+    /// nil when it was not measured (no selected suite compares with it) or could not be.
     var peak: MeasuredPeak?
     /// Timing of our kernels and of the baselines.
     var plan: MeasurementPlan
@@ -23,11 +23,10 @@ struct BenchmarkSettings {
     /// The settings for a full or a quick run. `repetitions`, when given, is the exact number
     /// of samples of our kernels and baselines (the time budget no longer cuts it short) and
     /// caps the reference's samples.
-    init(threadCounts: [Int], isQuick: Bool, filter: String?, repetitions: Int?, peak: MeasuredPeak?) {
+    init(threadCounts: [Int], isQuick: Bool, filter: String?, repetitions: Int?) {
         self.threadCounts = threadCounts
         self.isQuick = isQuick
         self.filter = filter
-        self.peak = peak
         if isQuick {
             plan = MeasurementPlan(minimumWarmupSeconds: 0.01, samples: repetitions ?? 5,
                                    minimumSamples: repetitions ?? 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.15)

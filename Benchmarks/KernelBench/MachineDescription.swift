@@ -16,7 +16,7 @@ struct MachineDescription {
     var openBLAS: String?
     var isQuick: Bool
     /// The FMA peak measured on `instructionSet` for each thread count, or nil when it was not
-    /// measured (`--train`) or the probe cannot run the instruction set.
+    /// measured (`--train`, or no selected suite compares with it) or could not be.
     var peak: MeasuredPeak?
 
     init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool, peak: MeasuredPeak?) {
