@@ -1,7 +1,7 @@
 /*
- * One FMA loop per instruction set. Every chain computes acc = acc * SCALE + SHIFT, whose
- * fixed point is 1: the values stay normal floats (no denormal slow path, no overflow) however
- * long the loop runs. The chains are independent, so the only limit is the FMA units' issue
+ * One FMA loop per instruction set. A chain computes acc = acc * SCALE + SHIFT, whose fixed
+ * point is 1 (NEON: acc = acc + SCALE * SHIFT, see there): the values stay normal floats (no
+ * denormal slow path, no overflow) however long the loop runs. The chains are independent, so the only limit is the FMA units' issue
  * rate, provided enough chains are in flight: latency (4 cycles on Zen 4/5 and recent Intel
  * cores) times FMA pipes (2 there, 4 on Apple cores) accumulators. The accumulator arrays are
  * indexed by constants only, so the compiler keeps them in registers: the loop is FMAs, a
@@ -82,7 +82,10 @@ __attribute__((target("avx512f,fma"))) static double fma_avx512(long iterations,
 
 #include <arm_neon.h>
 
-/* 16 of the 32 q registers: Apple cores have 4 FMA pipes of 4-cycle latency. */
+/* 16 of the 32 q registers: Apple cores have 4 FMA pipes of 4-cycle latency. FMLA overwrites
+ * its addend, so here the chain is the addend, acc = acc + SCALE * SHIFT (the x86 form, with
+ * acc as a multiplicand, costs a register copy per FMA and spills): acc grows by about 0.001
+ * per round until that is below half its ulp (near 2^15), and stays a finite normal float. */
 #define PP_NEON_CHAINS 16
 
 static double fma_neon(long iterations, float *sink) {
@@ -92,7 +95,7 @@ static double fma_neon(long iterations, float *sink) {
     for (int c = 0; c < PP_NEON_CHAINS; ++c) acc[c] = vdupq_n_f32(PP_START(c));
     for (long i = 0; i < iterations; ++i) {
         /* vfmaq_f32(a, b, c) = a + b * c */
-        for (int c = 0; c < PP_NEON_CHAINS; ++c) acc[c] = vfmaq_f32(shift, acc[c], scale);
+        for (int c = 0; c < PP_NEON_CHAINS; ++c) acc[c] = vfmaq_f32(acc[c], shift, scale);
     }
     float32x4_t sum = acc[0];
     for (int c = 1; c < PP_NEON_CHAINS; ++c) sum = vaddq_f32(sum, acc[c]);
