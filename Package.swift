@@ -128,10 +128,17 @@ let package = Package(
             ],
             path: "Sources/BackpropCLI"
         ),
+        // kernel-bench's measurement of the machine's FMA peak (its "% of peak" column).
+        .target(
+            name: "CPeakProbe",
+            dependencies: ["CKernels"],
+            path: "Benchmarks/PeakProbe",
+            cSettings: [.unsafeFlags(["-O2", "-std=c11"])]
+        ),
         .executableTarget(
             name: "KernelBench",
             dependencies: [
-                "Backprop", "CKernels",
+                "Backprop", "CKernels", "CPeakProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KernelBench"

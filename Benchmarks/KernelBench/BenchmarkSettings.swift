@@ -6,6 +6,9 @@ struct BenchmarkSettings {
     var isQuick: Bool
     /// Only kernels whose name contains this (case-insensitive) run.
     var filter: String?
+    /// The machine's measured FMA peak per thread count, the denominator of "% of peak";
+    /// nil when it was not measured (no selected suite compares with it) or could not be.
+    var peak: MeasuredPeak?
     /// Timing of our kernels and of the baselines.
     var plan: MeasurementPlan
     /// Timing of the slow reference backend: fewer, budgeted repetitions.

@@ -11,6 +11,10 @@ protocol BenchmarkSuite {
     var unit: RateUnit { get }
     /// The external baselines each row is compared with, in column order.
     var baselines: [BaselineColumn] { get }
+    /// Whether rows are compared with the machine's measured FMA peak (the "% of peak"
+    /// column): true for arithmetic-bound suites rated in GFLOP/s, false for memory-bound
+    /// ones, which the FMA units do not limit (memcpy is their ceiling).
+    var comparesWithPeak: Bool { get }
     /// The kernel names the suite can run, so a `--filter` that matches none skips it.
     var kernelNames: [String] { get }
 
@@ -74,6 +78,9 @@ struct BenchmarkResult {
     var reference: ReferenceTiming?
     /// One rate (in `unit`) per column of the suite's `baselines`; nil when unavailable.
     var baselineRates: [Double?]
+    /// The machine's measured peak (`MeasuredPeak`) in `unit` at this row's thread count; nil
+    /// for suites that do not compare with it, or when it could not be measured.
+    var peakRate: Double? = nil
 
     /// Our rate in `unit`.
     var rate: Double { workPerCall / timing.secondsPerCall / 1e9 }
@@ -86,5 +93,10 @@ struct BenchmarkResult {
     /// Our rate divided by each baseline's (above 1: we are faster).
     var baselineRatios: [Double?] {
         baselineRates.map { baseline in baseline.map { rate / $0 } }
+    }
+
+    /// Our rate as a fraction of the machine's measured peak (1: the FMA units never idle).
+    var peakFraction: Double? {
+        peakRate.map { rate / $0 }
     }
 }

@@ -11,6 +11,7 @@ struct GEMMSuite: BenchmarkSuite {
     var title: String { "GEMM  C = op(A)·op(B), shape M x K x N, 2·M·N·K FLOPs per call" }
     var unit: RateUnit { .gigaflops }
     var baselines: [BaselineColumn] { [BaselineColumn(key: "openblas", title: "OpenBLAS")] }
+    var comparesWithPeak: Bool { true }
     var kernelNames: [String] { GEMMProblem.standardSet(includingLargest: true).map(\.kernel) }
 
     func run(settings: BenchmarkSettings, report: (BenchmarkResult) -> Void) {
@@ -55,7 +56,8 @@ struct GEMMSuite: BenchmarkSuite {
                 report(BenchmarkResult(
                     kernel: problems[index].kernel, shape: problems[index].shape, note: problems[index].note,
                     threads: threads, unit: unit, workPerCall: problems[index].flops, timing: ours[index],
-                    reference: references[index], baselineRates: [openBLASRates[index]]))
+                    reference: references[index], baselineRates: [openBLASRates[index]],
+                    peakRate: settings.peak?.gigaflops(threads: threads)))
             }
         }
     }

@@ -8,6 +8,8 @@ enum JSONValue {
     case bool(Bool)
     case strings([String])
     case integers([Int])
+    /// Numbers, each null when missing (one per thread count, say).
+    case numbers([Double?])
     case null
 
     /// A number, or null when there is none (a missing baseline).
@@ -23,6 +25,7 @@ enum JSONValue {
         case .bool(let value): return value ? "true" : "false"
         case .strings(let texts): return "[" + texts.map(Self.quoted).joined(separator: ",") + "]"
         case .integers(let values): return "[" + values.map(String.init).joined(separator: ",") + "]"
+        case .numbers(let values): return "[" + values.map { JSONValue.number($0).encoded }.joined(separator: ",") + "]"
         case .null: return "null"
         }
     }

@@ -75,16 +75,26 @@ struct KernelBenchCommand: ParsableCommand {
 
         if train {
             let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
-            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick))
+            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: nil))
             try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json).run()
             return
         }
 
-        let openBLAS = OpenBLAS.load()
-        let settings = BenchmarkSettings(threadCounts: threadCounts, isQuick: quick, filter: filter,
+        var settings = BenchmarkSettings(threadCounts: threadCounts, isQuick: quick, filter: filter,
                                          repetitions: repetitions)
+        // Only when a selected suite shows "% of peak" (the probe takes about 2 s), and before
+        // OpenBLAS is loaded: its worker threads start with the library and spin for about
+        // 0.1 s before they sleep, which would take a core from the probe.
+        let comparesWithPeak = Self.suites(openBLAS: nil).contains { suite in
+            suite.comparesWithPeak && suite.kernelNames.contains(where: settings.includes)
+        }
+        if comparesWithPeak {
+            settings.peak = MeasuredPeak.measure(isa: ck_active_isa(), threadCounts: threadCounts)
+        }
+        let openBLAS = OpenBLAS.load()
         let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
-        printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: openBLAS, isQuick: quick))
+        printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: openBLAS, isQuick: quick,
+                                               peak: settings.peak))
 
         for suite in Self.suites(openBLAS: openBLAS) where suite.kernelNames.contains(where: settings.includes) {
             printer.beginSuite(suite)

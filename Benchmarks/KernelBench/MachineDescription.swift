@@ -15,8 +15,11 @@ struct MachineDescription {
     /// "OpenBLAS 0.3.21 <build options> (path)", or nil when no OpenBLAS was found.
     var openBLAS: String?
     var isQuick: Bool
+    /// The FMA peak measured on `instructionSet` for each thread count, or nil when it was not
+    /// measured (`--train`, or no selected suite compares with it) or could not be.
+    var peak: MeasuredPeak?
 
-    init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool) {
+    init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool, peak: MeasuredPeak?) {
         instructionSet = String(cString: ck_isa_name(ck_active_isa()))
         supportedInstructionSets = [CK_ISA_SCALAR, CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON]
             .filter { ck_isa_supported($0) != 0 }
@@ -29,6 +32,7 @@ struct MachineDescription {
             "\(blas.configuration ?? "OpenBLAS") (\(blas.location))"
         }
         self.isQuick = isQuick
+        self.peak = peak
     }
 
     /// The model name from /proc/cpuinfo on Linux, or the brand string on macOS.
@@ -59,6 +63,15 @@ struct MachineDescription {
         ].joined(separator: " | ")
     }
 
+    /// "peak (measured, avx512 FMA, 1 / 2 threads): 230.1 / 459.8 GFLOP/s", or nil without a peak.
+    var peakLine: String? {
+        peak.map { peak in
+            let rates = threadCounts.map { peak.gigaflops(threads: $0).map { String(format: "%.1f", $0) } ?? "-" }
+            return "peak (measured, \(peak.instructionSet) FMA, \(threadCounts.map(String.init).joined(separator: " / ")) "
+                + "thread\(threadCounts == [1] ? "" : "s")): \(rates.joined(separator: " / ")) GFLOP/s"
+        }
+    }
+
     /// The same facts as the first JSON line.
     var jsonLine: JSONLine {
         JSONLine([
@@ -71,6 +84,9 @@ struct MachineDescription {
             ("cores", .integer(cores)),
             ("openblas", openBLAS.map(JSONValue.string) ?? .null),
             ("quick", .bool(isQuick)),
+            ("peak_isa", peak.map { .string($0.instructionSet) } ?? .null),
+            // One per entry of "threads", in the same order.
+            ("peak_gflops", peak.map { peak in .numbers(threadCounts.map { peak.gigaflops(threads: $0) }) } ?? .null),
         ])
     }
 }

@@ -34,10 +34,14 @@ struct Timing {
     var callsPerSample: Int
 }
 
-/// A monotonic time stamp in seconds (`ContinuousClock`, not wall time).
-private func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+/// The seconds elapsed since `start` on the monotonic `ContinuousClock` (not wall time).
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    seconds(in: ContinuousClock.now - start)
+}
+
+/// A duration in seconds.
+func seconds(in duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
 /// Times `call` according to `plan`: warm-up, then the median of repeated samples.
@@ -97,8 +101,9 @@ func median(_ values: [Double]) -> Double {
 /// benchmarked work alive under whole-module optimization.
 nonisolated(unsafe) private var witnessSink: Float = 0
 
+/// Folds `witness` into `witnessSink`: every timed call's result ends here.
 @inline(never)
-private func consume(_ witness: Float) {
+func consume(_ witness: Float) {
     witnessSink += witness
 }
 

@@ -11,6 +11,7 @@ struct MemorySuite: BenchmarkSuite {
     var title: String { "Memory-bound kernels  GB/s = (bytes read + bytes written) / time" }
     var unit: RateUnit { .gigabytes }
     var baselines: [BaselineColumn] { [BaselineColumn(key: "memcpy", title: "memcpy")] }
+    var comparesWithPeak: Bool { false }
     var kernelNames: [String] { MemoryKernel.standardSet.map(\.name) }
 
     func run(settings: BenchmarkSettings, report: (BenchmarkResult) -> Void) {

@@ -27,6 +27,11 @@ struct TablePrinter: ResultPrinter {
             Column(title: "shape", width: 14, leftAligned: true),
             Column(title: "threads", width: 7),
             Column(title: suite.unit.title, width: 9),
+        ]
+        if suite.comparesWithPeak {
+            columns.append(Column(title: "% of peak", width: 9))
+        }
+        columns += [
             Column(title: "median", width: 10),
             Column(title: "vs reference", width: 12),
         ]
@@ -46,6 +51,9 @@ struct TablePrinter: ResultPrinter {
 
     func printHeader(_ machine: MachineDescription) {
         print(machine.headerLine)
+        if let peakLine = machine.peakLine {
+            print(peakLine)
+        }
     }
 
     func beginSuite(_ suite: any BenchmarkSuite) {
@@ -56,9 +64,12 @@ struct TablePrinter: ResultPrinter {
     }
 
     func printResult(_ result: BenchmarkResult, of suite: any BenchmarkSuite) {
-        var cells = [
-            result.kernel, result.shape, "\(result.threads)",
-            Self.rate(result.rate), Self.duration(result.timing.secondsPerCall),
+        var cells = [result.kernel, result.shape, "\(result.threads)", Self.rate(result.rate)]
+        if suite.comparesWithPeak {
+            cells.append(result.peakFraction.map { String(format: "%.0f%%", $0 * 100) } ?? "-")
+        }
+        cells += [
+            Self.duration(result.timing.secondsPerCall),
             result.referenceSpeedup.map { (result.reference?.isExtrapolated == true ? "~" : "") + Self.speedup($0) } ?? "-",
         ]
         for (rate, ratio) in zip(result.baselineRates, result.baselineRatios) {
@@ -113,6 +124,10 @@ struct JSONLinesPrinter: ResultPrinter {
         for (baseline, (rate, ratio)) in zip(suite.baselines, zip(result.baselineRates, result.baselineRatios)) {
             fields.append(("\(baseline.key)_\(result.unit.jsonSuffix)", .number(rate)))
             fields.append(("\(baseline.key)_ratio", .number(ratio)))
+        }
+        if suite.comparesWithPeak {
+            fields.append(("peak_\(result.unit.jsonSuffix)", .number(result.peakRate)))
+            fields.append(("peak_ratio", .number(result.peakFraction)))
         }
         if let note = result.note {
             fields.append(("note", .string(note)))
