@@ -175,8 +175,9 @@ static void gemm_packed_parallel(const ck_config *cfg, int threads, ck_transpose
                                  float beta, float *c, ptrdiff_t ldc) {
     const int mr = cfg->mr, nr = cfg->nr;
     const ptrdiff_t row_units = (m + mr - 1) / mr;
-    const ptrdiff_t rows_each = (row_units + threads - 1) / threads * mr;
-    const packed_blocking blocks = blocking_for(cfg, rows_each, n, k);
+    /* Sized for all of M, not M / threads: OpenMP may start fewer threads than asked (inside
+     * another parallel region, under OMP_THREAD_LIMIT or OMP_DYNAMIC), each then taking more rows. */
+    const packed_blocking blocks = blocking_for(cfg, m, n, k);
     const size_t b_floats = ((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15;
     const size_t a_floats = (size_t)blocks.mc * (size_t)blocks.kc;
     /* The calling thread becomes thread 0: its scratch holds the shared B block and its own A. */

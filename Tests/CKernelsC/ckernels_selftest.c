@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* ---------------------------------------------------------------------------------------
  * Bookkeeping
  * ------------------------------------------------------------------------------------- */
@@ -304,6 +308,62 @@ static void test_gemm(void) {
         {CK_TRANS, CK_NO_TRANS, 200, 4200, 20, -0.5f, 0.0f, 2, 0, 0},
     };
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; ++i) test_gemm_case(&extra[i]);
+}
+
+/* A product started inside the caller's own parallel region runs there on a team of one
+ * (nested parallelism is off by default) and must give the same bits as outside it: the
+ * shared-B path once sized its buffers for the team it asked for, not the one it got. The
+ * region is opened on a new thread, whose packing memory is new and exactly as large as the
+ * product asks, so the ASan build sees any write past it. */
+enum { REGION_M = 200, REGION_N = 300, REGION_K = 300 };
+
+typedef struct region_gemm {
+    const float *a, *b;
+    float *c[2];
+} region_gemm;
+
+static void *gemm_in_region(void *argument) {
+    region_gemm *job = argument;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(2)
+    {
+        int t = omp_get_thread_num();
+        if (t < 2) {
+            ck_sgemm(CK_NO_TRANS, CK_NO_TRANS, REGION_M, REGION_N, REGION_K, 1.0f, job->a, REGION_K, job->b,
+                     REGION_N, 0.0f, job->c[t], REGION_N);
+        }
+    }
+#else
+    for (int t = 0; t < 2; ++t) {
+        ck_sgemm(CK_NO_TRANS, CK_NO_TRANS, REGION_M, REGION_N, REGION_K, 1.0f, job->a, REGION_K, job->b,
+                 REGION_N, 0.0f, job->c[t], REGION_N);
+    }
+#endif
+    return NULL;
+}
+
+static void test_gemm_in_parallel_region(void) {
+    const size_t a_size = REGION_M * REGION_K, b_size = REGION_K * REGION_N, c_size = REGION_M * REGION_N;
+    float *a = allocate_floats(a_size), *b = allocate_floats(b_size), *expected = allocate_floats(c_size);
+    fill_uniform(a, a_size, -1.0f, 1.0f);
+    fill_uniform(b, b_size, -1.0f, 1.0f);
+    for (int s = 0; s < candidate_count; ++s) {
+        use_candidate(candidates[s]);
+        ck_sgemm(CK_NO_TRANS, CK_NO_TRANS, REGION_M, REGION_N, REGION_K, 1.0f, a, REGION_K, b, REGION_N, 0.0f,
+                 expected, REGION_N);
+        region_gemm job = {a, b, {allocate_floats(c_size), allocate_floats(c_size)}};
+        pthread_t thread;
+        int ran = pthread_create(&thread, NULL, gemm_in_region, &job) == 0 && pthread_join(thread, NULL) == 0;
+        for (int t = 0; t < 2; ++t) {
+            ptrdiff_t at = ran ? first_difference(expected, job.c[t], c_size) : -2;
+            record(ran && at < 0, "%s sgemm %dx%dx%d inside a parallel region (thread %d): first difference at %td",
+                   ck_isa_name(candidates[s]), REGION_M, REGION_K, REGION_N, t, at);
+            free(job.c[t]);
+        }
+    }
+    free(a);
+    free(b);
+    free(expected);
 }
 
 /* The packing memory is per thread and kept between calls. A product on a thread that then
@@ -933,6 +993,7 @@ int main(void) {
     run_section("argument checks", test_argument_checks);
     run_section("gemm", test_gemm);
     run_section("gemm on exiting threads", test_gemm_on_exiting_threads);
+    run_section("gemm in a parallel region", test_gemm_in_parallel_region);
     run_section("softmax / cross-entropy", test_softmax);
     run_section("softmax microkernels", test_softmax_microkernels);
     run_section("softmax 16-row blocks", test_softmax_rows16);
