@@ -45,6 +45,67 @@ CK_AVX2 static void gemm_ukernel_avx2(ptrdiff_t k, const float *a, const float *
     }
 }
 
+#define AVX2_SUP_MR 6
+#define AVX2_SUP_NR 16
+
+/* Lanes [0, count) set (count clamped to 0..8), for masked loads and stores of a tail. */
+CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count);
+
+/* The body of the 6 x 16 unpacked tile, for `halves` = 2 (up to 16 columns) or 1 (up to 8: the
+ * output layer's 10 classes end in a tile of 2). Inlined with a constant `halves`, so each
+ * variant keeps only its own accumulators: 12 + 2 B vectors + 1 broadcast = 15 of 16 ymm.
+ * Short tiles repeat their last row of A (in bounds, never stored) so the loop body stays fully
+ * unrolled; as in avx512.c, same order and epilogue as the packed microkernel. */
+CK_AVX2 static inline __attribute__((always_inline)) void gemm_sup_tile_avx2(
+    int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
+    float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
+    const __m256i live0 = first_lanes(cols), live1 = first_lanes(cols - 8);
+    const int full0 = cols >= 8, full1 = cols >= 16;
+    const float *ar[AVX2_SUP_MR];
+    for (int i = 0; i < AVX2_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m256 acc[AVX2_SUP_MR][2];
+    for (int i = 0; i < AVX2_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (ptrdiff_t p = 0; p < k; ++p) {
+        const float *brow = b + p * rsb;
+        __m256 b0 = full0 ? _mm256_loadu_ps(brow) : _mm256_maskload_ps(brow, live0);
+        __m256 b1 = halves == 2 ? (full1 ? _mm256_loadu_ps(brow + 8) : _mm256_maskload_ps(brow + 8, live1))
+                                : _mm256_setzero_ps();
+        for (int i = 0; i < AVX2_SUP_MR; ++i) {
+            __m256 ai = _mm256_broadcast_ss(ar[i] + p * csa);
+            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+            if (halves == 2) acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+        }
+    }
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    for (int i = 0; i < rows; ++i) {
+        float *row = c + i * ldc;
+        for (int h = 0; h < halves; ++h) {
+            const __m256i live = h == 0 ? live0 : live1;
+            const int full = h == 0 ? full0 : full1;
+            __m256 r = _mm256_mul_ps(va, acc[i][h]);
+            if (beta != 0.0f) {
+                __m256 old = full ? _mm256_loadu_ps(row + 8 * h) : _mm256_maskload_ps(row + 8 * h, live);
+                r = _mm256_fmadd_ps(vb, old, r);
+            }
+            if (full) {
+                _mm256_storeu_ps(row + 8 * h, r);
+            } else {
+                _mm256_maskstore_ps(row + 8 * h, live, r);
+            }
+        }
+    }
+}
+
+CK_AVX2 static void gemm_sup_avx2(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                  const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                  float alpha, float beta, int rows, int cols) {
+    if (cols <= 8) {
+        gemm_sup_tile_avx2(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+    } else {
+        gemm_sup_tile_avx2(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+    }
+}
+
 /* ck_exp_nonpositive (exp_poly.h), 8 lanes, same operations in the same order. */
 CK_AVX2 static inline __m256 exp_avx2(__m256 x) {
     const __m256 lo = _mm256_set1_ps(CK_EXP_LO);
@@ -114,9 +175,9 @@ CK_AVX2 static void sigmoid_forward_avx2(ptrdiff_t n, const float *x, float *y) 
     for (; i < n; ++i) y[i] = ck_sigmoid_scalar(x[i]);
 }
 
-/* Lanes [0, count) set, for masked loads of a tail. */
 CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    int clamped = count < 0 ? 0 : count > 8 ? 8 : (int)count;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(clamped), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
 CK_AVX2 static float exp_shifted_sum_avx2(ptrdiff_t n, const float *x, float max, float *y) {
@@ -280,6 +341,8 @@ static const ck_config avx2_config = {
     .mr = AVX2_MR, .nr = AVX2_NR,
     .mc = 168, .nc = 4080, /* BLIS Haswell sizes: A block in L2, B block in L3 */
     .gemm_ukernel = gemm_ukernel_avx2,
+    .sup_mr = AVX2_SUP_MR, .sup_nr = AVX2_SUP_NR,
+    .gemm_sup = gemm_sup_avx2,
     .relu_forward = relu_forward_avx2,
     .relu_backward = relu_backward_avx2,
     .sigmoid_forward = sigmoid_forward_avx2,
