@@ -136,91 +136,96 @@ static packed_blocking blocking_for(const ck_config *cfg, ptrdiff_t m, ptrdiff_t
     return blocks;
 }
 
+/*
+ * The packed algorithm as member t of a team of `team` threads, as BLIS runs it: the team packs
+ * each KC x NC block of op(B) once, together (each thread a share of its NR-wide panels), into
+ * the shared packed_b; then every thread runs the ic loop over its own rows of C, packing only
+ * its own rows of A into its packed_a. Nothing is packed twice, and the shared B block is read
+ * from the last-level cache by all. A team of one is the serial algorithm (no barriers). K is
+ * never split, so each element of C gets the same operations whatever the team.
+ */
+static void gemm_packed_member(const ck_config *cfg, ptrdiff_t t, ptrdiff_t team, ck_transpose ta, ck_transpose tb,
+                               ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                               float beta, float *c, ptrdiff_t ldc, float *packed_b, float *packed_a) {
+    const int mr = cfg->mr, nr = cfg->nr;
+    const ptrdiff_t row_units = (m + mr - 1) / mr;
+    ptrdiff_t first_row = row_units * t / team * mr, last_row = row_units * (t + 1) / team * mr;
+    if (last_row > m) last_row = m;
+    for (ptrdiff_t jc = 0; jc < n; jc += cfg->nc) {
+        ptrdiff_t nc = n - jc < cfg->nc ? n - jc : cfg->nc;
+        ptrdiff_t panels = (nc + nr - 1) / nr;
+        ptrdiff_t first_col = panels * t / team * nr, last_col = panels * (t + 1) / team * nr;
+        if (last_col > nc) last_col = nc;
+        for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
+            ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
+            float beta_block = pc == 0 ? beta : 1.0f;
+            ptrdiff_t col = jc + first_col;
+            const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + col : b + col * ldb + pc;
+            if (first_col < last_col) pack_b(tb, kc, last_col - first_col, b_block, ldb, nr, packed_b + first_col * kc);
+#ifdef _OPENMP
+            if (team > 1) {
+#pragma omp barrier
+            }
+#endif
+            for (ptrdiff_t ic = first_row; ic < last_row; ic += cfg->mc) {
+                ptrdiff_t mc = last_row - ic < cfg->mc ? last_row - ic : cfg->mc;
+                const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
+                pack_a(ta, mc, kc, a_block, lda, mr, packed_a);
+                macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
+            }
+            /* Everyone is done with this B block before the next one overwrites it. */
+#ifdef _OPENMP
+            if (team > 1) {
+#pragma omp barrier
+            }
+#endif
+        }
+    }
+}
+
+/* The packing memory of one thread (or, for thread 0 of a team, the shared B block and its own
+ * A) for the product, sized for all of M: OpenMP may start fewer threads than asked (inside
+ * another parallel region, under OMP_THREAD_LIMIT or OMP_DYNAMIC), each then taking more rows. */
+static size_t packed_b_floats(packed_blocking blocks) {
+    return ((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15;
+}
+
+static size_t packed_a_floats(packed_blocking blocks) {
+    return (size_t)blocks.mc * (size_t)blocks.kc;
+}
+
 /* One thread alone: the whole blocked algorithm on an m x n piece of C. */
 static void gemm_serial(const ck_config *cfg, ck_transpose ta, ck_transpose tb,
                         ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                         const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                         float beta, float *c, ptrdiff_t ldc) {
     const packed_blocking blocks = blocking_for(cfg, m, n, k);
-    float *packed_b = ck_scratch((size_t)(blocks.nc + blocks.mc) * (size_t)blocks.kc + 16);
-    float *packed_a = packed_b + (((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15);
-
-    for (ptrdiff_t jc = 0; jc < n; jc += cfg->nc) {
-        ptrdiff_t nc = n - jc < cfg->nc ? n - jc : cfg->nc;
-        for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
-            ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
-            float beta_block = pc == 0 ? beta : 1.0f;
-            const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + jc : b + jc * ldb + pc;
-            pack_b(tb, kc, nc, b_block, ldb, cfg->nr, packed_b);
-            for (ptrdiff_t ic = 0; ic < m; ic += cfg->mc) {
-                ptrdiff_t mc = m - ic < cfg->mc ? m - ic : cfg->mc;
-                const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
-                pack_a(ta, mc, kc, a_block, lda, cfg->mr, packed_a);
-                macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
-            }
-        }
-    }
+    float *packed_b = ck_scratch(packed_b_floats(blocks) + packed_a_floats(blocks));
+    gemm_packed_member(cfg, 0, 1, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                       packed_b, packed_b + packed_b_floats(blocks));
 }
 
-/*
- * The packed path on several threads, as BLIS does it: the team packs each KC x NC block of
- * op(B) once, together (each thread a share of its NR-wide panels), into one shared buffer;
- * then every thread runs the ic loop over its own rows of C, packing only its own rows of A.
- * Nothing is packed twice, and the shared B block is read from the last-level cache by all.
- * K is never split, so each element of C gets the same operations as on one thread.
- */
+/* The packed path on several threads sharing each packed block of B (gemm_packed_member). */
 static void gemm_packed_parallel(const ck_config *cfg, int threads, ck_transpose ta, ck_transpose tb,
                                  ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                  const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                                  float beta, float *c, ptrdiff_t ldc) {
-    const int mr = cfg->mr, nr = cfg->nr;
-    const ptrdiff_t row_units = (m + mr - 1) / mr;
-    /* Sized for all of M, not M / threads: OpenMP may start fewer threads than asked (inside
-     * another parallel region, under OMP_THREAD_LIMIT or OMP_DYNAMIC), each then taking more rows. */
+#ifdef _OPENMP
     const packed_blocking blocks = blocking_for(cfg, m, n, k);
-    const size_t b_floats = ((size_t)blocks.nc * (size_t)blocks.kc + 15) & ~(size_t)15;
-    const size_t a_floats = (size_t)blocks.mc * (size_t)blocks.kc;
+    const size_t b_floats = packed_b_floats(blocks), a_floats = packed_a_floats(blocks);
     /* The calling thread becomes thread 0: its scratch holds the shared B block and its own A. */
     float *packed_b = ck_scratch(b_floats + a_floats);
-#ifdef _OPENMP
 #pragma omp parallel num_threads(threads)
-#endif
     {
-#ifdef _OPENMP
         const ptrdiff_t t = omp_get_thread_num(), team = omp_get_num_threads();
-#else
-        const ptrdiff_t t = 0, team = 1;
-#endif
         float *packed_a = t == 0 ? packed_b + b_floats : ck_scratch(a_floats);
-        ptrdiff_t first_row = row_units * t / team * mr, last_row = row_units * (t + 1) / team * mr;
-        if (last_row > m) last_row = m;
-        for (ptrdiff_t jc = 0; jc < n; jc += cfg->nc) {
-            ptrdiff_t nc = n - jc < cfg->nc ? n - jc : cfg->nc;
-            ptrdiff_t panels = (nc + nr - 1) / nr;
-            ptrdiff_t first_col = panels * t / team * nr, last_col = panels * (t + 1) / team * nr;
-            if (last_col > nc) last_col = nc;
-            for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
-                ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
-                float beta_block = pc == 0 ? beta : 1.0f;
-                ptrdiff_t col = jc + first_col;
-                const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + col : b + col * ldb + pc;
-                if (first_col < last_col) pack_b(tb, kc, last_col - first_col, b_block, ldb, nr, packed_b + first_col * kc);
-#ifdef _OPENMP
-#pragma omp barrier
-#endif
-                for (ptrdiff_t ic = first_row; ic < last_row; ic += cfg->mc) {
-                    ptrdiff_t mc = last_row - ic < cfg->mc ? last_row - ic : cfg->mc;
-                    const float *a_block = ta == CK_NO_TRANS ? a + ic * lda + pc : a + pc * lda + ic;
-                    pack_a(ta, mc, kc, a_block, lda, mr, packed_a);
-                    macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
-                }
-                /* Everyone is done with this B block before the next one overwrites it. */
-#ifdef _OPENMP
-#pragma omp barrier
-#endif
-            }
-        }
+        gemm_packed_member(cfg, t, team, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed_b, packed_a);
     }
+#else
+    (void)threads;
+    gemm_serial(cfg, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#endif
 }
 
 /*
