@@ -59,9 +59,10 @@ struct SafetensorsHeader: Equatable {
 
     /// Parses and validates a header whose data section holds `dataSize` bytes.
     init(decoding json: some Collection<UInt8>, dataSize: Int, source: String) throws {
+        let bytes = Array(json)
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(json))
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
             throw SafetensorsError.invalidJSON(path: source, reason: "\(error)")
         }
@@ -70,7 +71,7 @@ struct SafetensorsHeader: Equatable {
         }
         // JSONSerialization keeps only the last of repeated keys; the others' bytes would then
         // be reported as belonging to no tensor, which hides the real problem.
-        if let repeated = firstRepeatedTopLevelKey(in: Array(json)) {
+        if let repeated = firstRepeatedTopLevelKey(in: bytes) {
             throw SafetensorsError.invalidHeader(path: source, reason: "'\(repeated)' appears more than once")
         }
         metadata = [:]
@@ -142,13 +143,14 @@ struct SafetensorsHeader: Equatable {
         }
     }
 
+    /// The `objCType` codes of the NSNumbers JSON integers arrive as (signed integer types);
+    /// booleans have type "c", numbers with a fraction or an exponent "d".
+    private static let integerTypes: Set<UInt8> = [UInt8(ascii: "s"), UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "q")]
+
     /// A JSON array of integers as `[Int]`, nil for anything else: 1.5, 1.0, 1e2, "1", and
     /// `true`, all of which Foundation would otherwise convert to an `Int`.
     private static func integers(_ value: Any?) -> [Int]? {
         guard let array = value as? [Any] else { return nil }
-        // JSON integers arrive as NSNumbers of a signed integer type; booleans have type "c",
-        // numbers with a fraction or an exponent "d".
-        let integerTypes: Set<UInt8> = [UInt8(ascii: "s"), UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "q")]
         let integers = array.compactMap { element -> Int? in
             guard let number = element as? NSNumber,
                   integerTypes.contains(UInt8(bitPattern: number.objCType.pointee)) else { return nil }
