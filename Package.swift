@@ -87,6 +87,11 @@ let package = Package(
             description: "Parallelize the C kernels with LLVM's OpenMP runtime when it is installed "
                 + "(Debian: libomp-dev; macOS: brew install libomp). Without it the core is serial and still correct."
         ),
+        .trait(
+            name: "MPI",
+            description: "Data-parallel training across processes and machines over Open MPI "
+                + "(Debian: libopenmpi-dev openmpi-bin; macOS: brew install open-mpi). Off by default."
+        ),
         .default(enabledTraits: ["OpenMP"]),
     ],
     dependencies: [
@@ -112,10 +117,16 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // MPI's C API, found through pkg-config's ompi-c (Open MPI on Debian and Homebrew).
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]
+        ),
         .target(
             name: "Backprop",
             dependencies: [
                 "CKernels", "CZlib",
+                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             path: "Sources/Backprop"

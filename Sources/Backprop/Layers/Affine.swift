@@ -20,9 +20,9 @@ public final class Affine<Backend: KernelBackend>: ParameterizedLayer {
     /// b, `[outputSize]`.
     public internal(set) var bias: Tensor<Scalar>
     /// dL/dW of the last backward pass (the book's `dW`), `[inputSize, outputSize]`.
-    public private(set) var weightGradient: Tensor<Scalar>
+    public internal(set) var weightGradient: Tensor<Scalar>
     /// dL/db of the last backward pass (the book's `db`): the column sums of dout, `[outputSize]`.
-    public private(set) var biasGradient: Tensor<Scalar>
+    public internal(set) var biasGradient: Tensor<Scalar>
 
     private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
     /// The input of the last training forward pass, until the backward pass consumes it.
@@ -140,6 +140,23 @@ extension Affine {
             body(&bias, biasGradient)
             precondition(bias.shape == biasGradient.shape,
                          "Affine: b became \(bias.shapeDescription) but must stay \(biasGradient.shapeDescription)")
+        default: preconditionFailure("Affine: parameter \(index) does not exist (0 is W, 1 is b)")
+        }
+    }
+}
+
+extension Affine {
+    /// dL/dW (index 0) or dL/db (index 1) in place.
+    public func updateGradient(_ index: Int, _ body: (inout Tensor<Scalar>) -> Void) {
+        switch index {
+        case 0:
+            body(&weightGradient)
+            precondition(weightGradient.shape == weights.shape,
+                         "Affine: dW became \(weightGradient.shapeDescription) but must stay \(weights.shapeDescription)")
+        case 1:
+            body(&biasGradient)
+            precondition(biasGradient.shape == bias.shape,
+                         "Affine: db became \(biasGradient.shapeDescription) but must stay \(bias.shapeDescription)")
         default: preconditionFailure("Affine: parameter \(index) does not exist (0 is W, 1 is b)")
         }
     }

@@ -17,4 +17,9 @@ public protocol ParameterizedLayer<Backend>: Layer {
     /// Calls `body` with parameter `index` to change in place and its gradient: how an
     /// optimizer steps without copying the parameter. `body` must keep the shape.
     func updateParameter(_ index: Int, _ body: (inout Tensor<Backend.Scalar>, Tensor<Backend.Scalar>) -> Void)
+
+    /// Calls `body` with the gradient of parameter `index` to change in place: how a
+    /// data-parallel step replaces a process's gradient by the sum over all processes.
+    /// `body` must keep the shape.
+    func updateGradient(_ index: Int, _ body: (inout Tensor<Backend.Scalar>) -> Void)
 }

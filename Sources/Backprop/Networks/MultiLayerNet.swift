@@ -185,16 +185,27 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     /// copied, and the buffers of one chunk are reused for the next.
     public func accuracy(_ x: Tensor<Scalar>, labels: [Int32], chunkSize: Int = 10_000) -> Double {
         precondition(x.rows == labels.count, "accuracy: x is \(x.shapeDescription) but there are \(labels.count) labels")
+        guard x.rows > 0 else {
+            precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")
+            precondition(x.columns == inputSize,
+                         "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
+            return 0
+        }
+        return Double(correctCount(x, labels: labels, rows: 0..<x.rows, chunkSize: chunkSize)) / Double(x.rows)
+    }
+
+    /// How many of rows `rows` of x have their highest score at their label, evaluated
+    /// `chunkSize` rows at a time in place: a share of an accuracy that processes split.
+    func correctCount(_ x: Tensor<Scalar>, labels: [Int32], rows: Range<Int>, chunkSize: Int) -> Int {
         precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")
         precondition(x.columns == inputSize,
                      "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
-        guard x.rows > 0 else { return 0 }
         var correct = 0
-        for start in stride(from: 0, to: x.rows, by: chunkSize) {
-            let rows = start..<min(start + chunkSize, x.rows)
-            correct += Self.countCorrect(scores: scores(x, rows: rows, training: false), labels: labels[rows])
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: chunkSize) {
+            let chunk = start..<min(start + chunkSize, rows.upperBound)
+            correct += Self.countCorrect(scores: scores(x, rows: chunk, training: false), labels: labels[chunk])
         }
-        return Double(correct) / Double(x.rows)
+        return correct
     }
 
     /// How many rows have their largest score (the first, on ties, like `np.argmax`) at their label.

@@ -50,4 +50,15 @@ public struct ParameterList<Backend: KernelBackend> {
         let (layer, index) = slots[slot]
         layers[layer].updateParameter(index, body)
     }
+
+    /// Calls `body` with the gradient of the parameter in `slot`, to change in place.
+    public func updateGradient(_ slot: Int, _ body: (inout Tensor<Backend.Scalar>) -> Void) {
+        let (layer, index) = slots[slot]
+        layers[layer].updateGradient(index, body)
+    }
+
+    /// The total number of parameter elements.
+    public var elementCount: Int {
+        (0..<count).reduce(0) { $0 + value(at: $1).count }
+    }
 }
