@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
-    @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
+    @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
@@ -117,9 +117,10 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
-        print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+        let report = TrainingReport(json: json)
+        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
                        trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
-        print(EpochTable.header)
+        report.text(EpochTable.header)
         var progress = ProgressLine(total: iterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -128,7 +129,7 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    print(EpochTable.row(record))
+                    report.epoch(record)
                 })
         } catch {
             progress.clear()
@@ -146,7 +147,7 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
 
@@ -155,18 +156,16 @@ struct TrainCommand: ParsableCommand {
                 "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
                 "iterations": String(iterations), "seed": String(seed),
             ])
-            print("saved model to \(url.path)")
+            report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
             let files = try LearningCurves(history: history).write(to: directory)
-            print("wrote \(files.csv.path) and \(files.svg.path)")
+            report.text("wrote \(files.csv.path) and \(files.svg.path)")
         }
-        if json {
-            print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
-                "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ]))
-        }
+        try report.summary([
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "iterations": iterations, "seconds": seconds, "backend": backend.name,
+        ])
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
