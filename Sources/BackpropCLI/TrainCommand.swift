@@ -48,6 +48,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
+    @Option(name: .customLong("loss-smoothing"), help: ArgumentHelp(
+        "Also draw the loss in curves.svg smoothed by an exponential moving average of this weight, in [0, 1) "
+            + "(0.9 spans about 10 iterations).", valueName: "beta"))
+    var lossSmoothing: Double?
+
     @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
@@ -59,6 +64,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
+        if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
+            throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
         guard weightStd > 0, weightStd.isFinite else {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
@@ -159,7 +167,7 @@ struct TrainCommand: ParsableCommand {
             report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
-            let files = try LearningCurves(history: history).write(to: directory)
+            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
             report.text("wrote \(files.csv.path) and \(files.svg.path)")
         }
         try report.summary([

@@ -42,9 +42,10 @@ struct SVGCanvas {
         elements.append("</g>")
     }
 
-    mutating func rect(x: Double, y: Double, width: Double, height: Double, stroke: String = "#333") {
+    mutating func rect(x: Double, y: Double, width: Double, height: Double, stroke: String = "#333",
+                       fill: String = "none") {
         elements.append("<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
-            + "height=\"\(Self.number(height))\" fill=\"none\" stroke=\"\(stroke)\"/>")
+            + "height=\"\(Self.number(height))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
     }
 
     mutating func circle(center: SVGPoint, radius: Double, stroke: String = "#333", fill: String = "white") {

@@ -21,7 +21,7 @@ struct AxisTicks: Equatable {
     /// Ticks covering `range` with at most `maximumCount` (at least 2) ticks; with `integers`
     /// the step is a whole number. An empty range (a single value) is widened upwards by one
     /// unit for integers, else by a tenth of its magnitude (or 1 at zero).
-    init(covering range: ClosedRange<Double>, maximumCount: Int = 8, integers: Bool = false) {
+    init(covering range: ClosedRange<Double>, maximumCount: Int = 9, integers: Bool = false) {
         precondition(maximumCount >= 2, "an axis needs at least 2 ticks, asked for at most \(maximumCount)")
         precondition(range.lowerBound.isFinite && range.upperBound.isFinite, "ticks need a finite range, got \(range)")
         let lower = range.lowerBound

@@ -32,13 +32,21 @@ struct ChartFrame {
         svg.text(yLabel, x: x - 48, y: y + height / 2, size: 12, anchor: "middle", rotate: -90)
     }
 
-    /// Entries (label, colour, dashed, opacity) stacked in the lower right corner.
-    func drawLegend(on svg: inout SVGCanvas, entries: [(String, String, Bool, Double)]) {
+    /// Where a legend sits: the corner the curves leave empty (a falling loss leaves the top
+    /// right, a rising accuracy the bottom right).
+    enum Corner { case topRight, bottomRight }
+
+    /// Entries (label, colour, dashed, opacity) stacked in `corner` on a white box.
+    func drawLegend(on svg: inout SVGCanvas, entries: [(String, String, Bool, Double)], corner: Corner) {
+        let boxWidth = 150.0, rowHeight = 18.0
+        let boxHeight = Double(entries.count) * rowHeight + 8
+        let left = x + width - boxWidth - 8
+        let top = corner == .topRight ? y + 8 : y + height - boxHeight - 8
+        svg.rect(x: left, y: top, width: boxWidth, height: boxHeight, stroke: "#ccc", fill: "white")
         for (index, entry) in entries.enumerated() {
-            let ly = y + height - 20 - Double(entries.count - 1 - index) * 18
-            let lx = x + width - 150
-            svg.polyline([(lx, ly), (lx + 26, ly)], stroke: entry.1, dashed: entry.2, opacity: entry.3)
-            svg.text(entry.0, x: lx + 32, y: ly + 4, size: 12, anchor: "start")
+            let ly = top + 13 + Double(index) * rowHeight
+            svg.polyline([(left + 8, ly), (left + 34, ly)], stroke: entry.1, dashed: entry.2, opacity: entry.3)
+            svg.text(entry.0, x: left + 40, y: ly + 4, size: 12, anchor: "start")
         }
     }
 }

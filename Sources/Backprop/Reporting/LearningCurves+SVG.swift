@@ -34,7 +34,7 @@ extension LearningCurves {
         chart.drawLegend(on: &svg, entries: [
             ("loss", Self.blue, false, 0.3),
             ("smoothed (β = \(BookNumberFormat.string(lossSmoothing)))", Self.blue, false, 1),
-        ])
+        ], corner: .topRight)
     }
 
     private func drawAccuracy(on svg: inout SVGCanvas) {
@@ -47,7 +47,8 @@ extension LearningCurves {
         svg.polyline(epochs.map { chart.point((Double($0.epoch), $0.trainAccuracy)) }, stroke: Self.blue)
         let tested = epochs.compactMap { record in record.testAccuracy.map { (Double(record.epoch), $0) } }
         svg.polyline(tested.map(chart.point), stroke: Self.orange, dashed: true)
-        chart.drawLegend(on: &svg, entries: [("train", Self.blue, false, 1), ("test", Self.orange, true, 1)])
+        chart.drawLegend(on: &svg, entries: [("train", Self.blue, false, 1), ("test", Self.orange, true, 1)],
+                          corner: .bottomRight)
     }
 
     /// At most `maximumCount` points, keeping every k-th so a 10,000-iteration curve stays a
