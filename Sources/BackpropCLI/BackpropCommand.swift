@@ -6,7 +6,7 @@ struct BackpropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapter 5).",
-        version: BackpropVersion.current,
+        version: PackageVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, GradcheckCommand.self, ApplesCommand.self],
         defaultSubcommand: TrainCommand.self
     )

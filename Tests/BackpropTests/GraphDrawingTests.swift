@@ -78,4 +78,18 @@ struct GraphDrawingTests {
         let drawn = SVGGraphReading(svg)
         #expect(drawn.edges.contains(Edge(name: "a<b & \"c\"", forward: "2", backward: "4")), "\(drawn.edges)")
     }
+
+    @Test("An input no node reads is still drawn, with its value and a derivative of 0")
+    func unusedInput() {
+        var graph = ComputationalGraph()
+        let a = graph.input("a", 4)
+        _ = graph.input("spare", 7)
+        graph.backward(from: graph.square(a, name: "b"))
+        let drawn = reading(graph)
+        #expect(Set(drawn.edges) == [
+            Edge(name: "a", forward: "4", backward: "8"),
+            Edge(name: "b", forward: "16", backward: "1"),
+            Edge(name: "spare", forward: "7", backward: "0"),
+        ], "\(drawn.edges)")
+    }
 }

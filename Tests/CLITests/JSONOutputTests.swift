@@ -54,7 +54,7 @@ struct JSONOutputTests {
         let scratch = try TemporaryDirectory()
         let run = try BackpropExecutable.run(["--version"], in: scratch.url)
         expectSuccess(run)
-        #expect(run.outputLines == [Substring(BackpropVersion.current)], "\(run)")
-        #expect(BackpropVersion.current.split(separator: ".").compactMap { Int($0) }.count == 3)
+        #expect(run.outputLines == [Substring(PackageVersion.current)], "\(run)")
+        #expect(PackageVersion.current.split(separator: ".").compactMap { Int($0) }.count == 3)
     }
 }

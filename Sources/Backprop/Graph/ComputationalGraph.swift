@@ -26,8 +26,11 @@ public struct ComputationalGraph: Sendable, Equatable {
 
     /// One operation, holding the layer that computes it.
     public enum Operation: Sendable, Equatable {
+        /// x * y, by the ``MulLayer`` that computed it (it remembers x and y for the backward pass).
         case multiply(MulLayer)
+        /// x + y, by an ``AddLayer``.
         case add(AddLayer)
+        /// x², by the ``SquareLayer`` that computed it.
         case square(SquareLayer)
 
         /// The symbol in the node's circle, as the book prints it.

@@ -64,13 +64,14 @@ struct GraphLayout {
                                        role: graph[input].producer == nil ? .input : .intermediate))
             }
         }
+        // What no node reads leaves to the right: the results, and any input left unused.
         for index in graph.variables.indices where !consumed.contains(index) {
-            guard let producer = graph.variables[index].producer else { continue }
-            let start = nodeCenters[producer].x + Self.nodeRadius, y = heights[index]
+            let producer = graph.variables[index].producer
+            let start = producer.map { nodeCenters[$0].x + Self.nodeRadius } ?? origin.x, y = heights[index]
             edges.append(Edge(variable: ComputationalGraph.VariableID(index: index),
                               gradient: graph.variables[index].gradient,
                               points: [(start, y), (start + Self.outputLength, y)],
-                              run: (start, start + Self.outputLength, y), role: .output))
+                              run: (start, start + Self.outputLength, y), role: producer == nil ? .input : .output))
         }
         width = (edges.flatMap { $0.points.map(\.x) }.max() ?? origin.x) - origin.x
         height = (heights.max() ?? origin.y) - origin.y
