@@ -54,10 +54,13 @@ enum BackpropExecutable {
 
     /// Runs `backprop arguments…` in `directory` with standard input closed and without
     /// `BACKPROP_DATA`, so only `--data` chooses the data.
-    static func run(_ arguments: [String], in directory: URL,
+    ///
+    /// `launcher` runs the executable through another program (`mpirun -np 2` places it after
+    /// its own arguments); `executable` replaces the `backprop` built next to the tests.
+    static func run(_ arguments: [String], in directory: URL, launcher: [String] = [], executable: URL? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
-        let executable = try #require(url, "backprop is not built next to the tests; run 'swift build' first",
-                                      sourceLocation: sourceLocation)
+        let program = try #require(executable ?? url, "backprop is not built next to the tests; run 'swift build' first",
+                                   sourceLocation: sourceLocation)
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -66,8 +69,13 @@ enum BackpropExecutable {
         try Data().write(to: stderrURL)
 
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [command] + launcher.dropFirst() + [program.path] + arguments
+        } else {
+            process.executableURL = program
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["BACKPROP_DATA"] = nil
