@@ -193,11 +193,3 @@ enum EpochTable {
                record.testAccuracy ?? .nan, record.loss, record.elapsedSeconds)
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}

@@ -119,11 +119,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             onIteration(iteration, loss)
             if iteration % iterationsPerEpoch == 0 {
                 let (train, test) = evaluate()
-                let elapsed = (clock.now - start).components
                 let record = TrainingHistory.EpochRecord(
                     epoch: iteration / iterationsPerEpoch, iteration: iteration + 1,
                     trainAccuracy: train, testAccuracy: test, loss: loss,
-                    elapsedSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                    elapsedSeconds: (clock.now - start).seconds)
                 history.epochs.append(record)
                 onEpoch(record)
             }
