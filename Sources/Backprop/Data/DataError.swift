@@ -7,14 +7,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingDirectory(path: String)
     /// No data directory was given and none of the places searched holds the data.
     case dataDirectoryNotFound(searched: [String])
-    /// The file does not exist.
-    case missingFile(path: String)
-    /// The path names a directory where a file was expected.
-    case notAFile(path: String)
     /// The file exists but holds no bytes.
     case emptyFile(path: String)
-    /// The operating system refused to read the file.
-    case unreadable(path: String, reason: String)
     /// The gzip stream is damaged or cut short; `reason` is zlib's explanation.
     case corruptGzip(path: String, reason: String)
     /// The file is shorter than the IDX header it must start with.
@@ -46,14 +40,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): data directory not found (set BACKPROP_DATA or pass the directory explicitly)"
         case .dataDirectoryNotFound(let searched):
             return "MNIST data directory not found; searched: \(searched.joined(separator: ", "))"
-        case .missingFile(let path):
-            return "\(path): file not found"
-        case .notAFile(let path):
-            return "\(path): is a directory, expected a file"
         case .emptyFile(let path):
             return "\(path): file is empty"
-        case .unreadable(let path, let reason):
-            return "\(path): cannot be read: \(reason)"
         case .corruptGzip(let path, let reason):
             return "\(path): corrupt gzip stream: \(reason)"
         case .truncatedHeader(let path, let byteCount, let headerSize):

@@ -107,7 +107,7 @@ public enum MNIST {
         let uncompressed = directory.appendingPathComponent(name)
         if FileKind(of: compressed) != .missing { return compressed }
         if FileKind(of: uncompressed) != .missing { return uncompressed }
-        throw DataError.missingFile(path: uncompressed.path + "[.gz]")
+        throw FileError.missingFile(path: uncompressed.path + "[.gz]")
     }
 
     /// Where the MNIST files are when no directory is given: ``DataDirectory/locate(_:environment:currentDirectory:)``

@@ -83,19 +83,9 @@ public enum Safetensors {
         }
     }
 
-    /// Reads the safetensors file at `url`. Throws ``SafetensorsError`` naming the file.
+    /// Reads the safetensors file at `url`. Throws ``FileError`` or ``SafetensorsError``
+    /// naming the file.
     public static func load(from url: URL) throws -> SafetensorsFile {
-        switch FileKind(of: url) {
-        case .missing: throw SafetensorsError.missingFile(path: url.path)
-        case .directory: throw SafetensorsError.notAFile(path: url.path)
-        case .file: break
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw SafetensorsError.unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        return try decode(data, source: url.path)
+        try decode(Data(ReadableFile(url).readToEnd()), source: url.path)
     }
 }

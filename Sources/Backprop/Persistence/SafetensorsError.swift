@@ -2,12 +2,6 @@
 ///
 /// Every case names the file, and `description` is a sentence a command-line tool can print.
 public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file does not exist.
-    case missingFile(path: String)
-    /// The path names a directory where a file was expected.
-    case notAFile(path: String)
-    /// The operating system refused to read the file.
-    case unreadable(path: String, reason: String)
     /// Saving failed; the file that was there before (if any) is unchanged.
     case writeFailed(path: String, reason: String)
     /// The file is shorter than the 8-byte header length it must start with.
@@ -38,12 +32,6 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     /// One sentence naming the file and the problem.
     public var description: String {
         switch self {
-        case .missingFile(let path):
-            return "\(path): file not found"
-        case .notAFile(let path):
-            return "\(path): is a directory, expected a safetensors file"
-        case .unreadable(let path, let reason):
-            return "\(path): cannot be read: \(reason)"
         case .writeFailed(let path, let reason):
             return "\(path): could not be saved (any previous file is unchanged): \(reason)"
         case .missingHeaderLength(let path, let byteCount):
