@@ -26,6 +26,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedData(path: String, expectedBytes: Int, actualBytes: Int)
     /// The file holds bytes after the data its header describes.
     case trailingBytes(path: String, count: Int)
+    /// A gzip file inflates to far more than the data its header describes (a "gzip bomb"):
+    /// refused after inflating about twice the declared size, without keeping the excess.
+    case inflatesBeyondHeader(path: String, expectedBytes: Int)
     /// An images file and its labels file describe different numbers of samples.
     case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
     /// Two image files of one data set have different image sizes.
@@ -58,6 +61,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): truncated data: the header describes \(expectedBytes) bytes, the file holds \(actualBytes)"
         case .trailingBytes(let path, let count):
             return "\(path): \(count) unexpected bytes after the data the header describes"
+        case .inflatesBeyondHeader(let path, let expectedBytes):
+            return "\(path): inflates to far more than the \(expectedBytes) bytes of data its header describes "
+                + "(refused without inflating the rest)"
         case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
             return "\(imagesPath) holds \(images) images but \(labelsPath) holds \(labels) labels"
         case .imageShapeMismatch(let path, let shape, let otherPath, let otherShape):

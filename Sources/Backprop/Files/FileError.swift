@@ -7,6 +7,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingFile(path: String)
     /// The path names a directory where a file was expected.
     case notAFile(path: String)
+    /// The path names a FIFO, a socket or a device (`kind` says which), not a file of data.
+    case notARegularFile(path: String, kind: String)
     /// The operating system refused to open or read the file.
     case unreadable(path: String, reason: String)
 
@@ -17,6 +19,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): file not found"
         case .notAFile(let path):
             return "\(path): is a directory, expected a file"
+        case .notARegularFile(let path, let kind):
+            return "\(path): is \(kind), not a regular file"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
         }

@@ -3,20 +3,26 @@ import Foundation
 /// A file opened for reading, read in pieces or whole: the one way the loaders of IDX data
 /// and safetensors models read files, so both report a missing, unreadable or unsuitable
 /// file the same way (``FileError``) and can stop reading once they have what they need.
-final class ReadableFile {
+final class ReadableFile: ByteStream {
     /// The file, for error messages.
     let url: URL
     /// Its size in bytes when it was opened.
     let size: Int
     private let descriptor: Int32
 
-    /// Opens the file at `url`. Throws ``FileError`` when it is missing, a directory or
-    /// cannot be opened.
+    /// Opens the file at `url`. Throws ``FileError`` when it is missing, a directory, not a
+    /// regular file or cannot be opened.
+    ///
+    /// A FIFO, a socket or a device is refused before it is opened: opening a FIFO blocks
+    /// until someone writes to it, and `/dev/zero` or `/dev/urandom` never end.
     init(_ url: URL) throws(FileError) {
         switch FileKind(of: url) {
         case .missing: throw .missingFile(path: url.path)
         case .directory: throw .notAFile(path: url.path)
         case .file: break
+        }
+        if let kind = SpecialFile(at: url.path, followingSymlinks: true) {
+            throw .notARegularFile(path: url.path, kind: kind.description)
         }
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(path: url.path, reason: Self.systemError()) }
@@ -60,23 +66,32 @@ final class ReadableFile {
     /// Reads into `bytes[start...]` until it is full or the file ends; returns the index
     /// after the last byte read.
     func fill(_ bytes: inout [UInt8], from start: Int) throws(FileError) -> Int {
-        var reason: String?
+        var failure: FileError?
         let end = bytes.withUnsafeMutableBytes { buffer -> Int in
-            var filled = start
-            while filled < buffer.count {
-                let got = Foundation.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    reason = Self.systemError()
-                    break
-                }
-                if got == 0 { break }
-                filled += got
+            do throws(FileError) {
+                return start + (try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...])))
+            } catch {
+                failure = error
+                return start
             }
-            return filled
         }
-        if let reason { throw .unreadable(path: url.path, reason: reason) }
+        if let failure { throw failure }
         return end
+    }
+
+    /// Reads into `buffer` until it is full or the file ends; returns the number of bytes read.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let got = Foundation.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: url.path, reason: Self.systemError())
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return filled
     }
 
     private static func systemError() -> String {

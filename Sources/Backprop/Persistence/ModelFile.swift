@@ -12,12 +12,28 @@ public enum ModelFile {
     /// for example the accuracy reached; the architecture keys cannot be overridden.
     public static func save<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>, to url: URL,
                                                     metadata: [String: String] = [:]) throws {
+        let (tensors, entries) = contents(of: network, metadata: metadata)
+        try Safetensors.save(tensors, metadata: entries, to: url)
+    }
+
+    /// The bytes ``save(_:to:metadata:)`` writes, for callers that write several files
+    /// together (see ``OutputSet``).
+    public static func encode<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>,
+                                                      metadata: [String: String] = [:]) -> Data {
+        let (tensors, entries) = contents(of: network, metadata: metadata)
+        return Safetensors.encode(tensors, metadata: entries)
+    }
+
+    /// The tensors and metadata of the file for `network`.
+    private static func contents<Backend: KernelBackend>(of network: MultiLayerNet<Backend>, metadata: [String: String])
+        -> (tensors: [(name: String, tensor: Tensor<Float>)], metadata: [String: String])
+    {
         let tensors = network.parameters.map { (name: $0.name, tensor: Tensor<Float>.converting($0.tensor)) }
         var entries = metadata
         entries["format"] = formatName
         entries["sizes"] = network.sizes.map(String.init).joined(separator: ",")
         entries["activation"] = network.activation.rawValue
-        try Safetensors.save(tensors, metadata: entries, to: url)
+        return (tensors, entries)
     }
 
     /// Rebuilds the network stored at `url` on `backend`. Throws ``ModelFileError`` when the

@@ -7,6 +7,11 @@ import Foundation
 /// (`{"W1": {"dtype": "F32", "shape": [784, 50], "data_offsets": [0, 156800]}, ...,
 /// "__metadata__": {...}}`), then the tensors' elements as little-endian 32-bit floats.
 public enum Safetensors {
+    /// The largest JSON header accepted, 100,000,000 bytes: the reference implementation's
+    /// `MAX_HEADER_SIZE`. A real header is a few hundred bytes per tensor; a larger one is
+    /// damage or an attempt to make the reader parse gigabytes of JSON.
+    public static let maximumHeaderLength = 100_000_000
+
     /// The bytes of a safetensors file holding `tensors`, stored in the given order.
     /// Names must be unique, non-empty and not `__metadata__`.
     public static func encode(_ tensors: [(name: String, tensor: Tensor<Float>)],
@@ -37,7 +42,7 @@ public enum Safetensors {
     /// Parses the bytes of a safetensors file; `source` names it in errors.
     ///
     /// Throws ``SafetensorsError`` when the file is truncated, its header length or JSON is
-    /// invalid, a tensor is not F32, or the byte ranges do not match the shapes or do not tile
+    /// invalid or longer than ``maximumHeaderLength``, a tensor is not F32, or the byte ranges do not match the shapes or do not tile
     /// the data section exactly.
     public static func decode(_ data: Data, source: String = "in-memory safetensors data") throws -> SafetensorsFile {
         try data.withUnsafeBytes { file in
@@ -45,6 +50,10 @@ public enum Safetensors {
                 throw SafetensorsError.missingHeaderLength(path: source, byteCount: file.count)
             }
             let headerLength = UInt64(littleEndian: file.loadUnaligned(as: UInt64.self))
+            guard headerLength <= UInt64(maximumHeaderLength) else {
+                throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength,
+                                                      limit: maximumHeaderLength)
+            }
             guard headerLength <= UInt64(file.count - 8) else {
                 throw SafetensorsError.headerLengthBeyondFile(path: source, headerLength: headerLength,
                                                               fileSize: file.count)

@@ -8,6 +8,8 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingHeaderLength(path: String, byteCount: Int)
     /// The header length points past the end of the file.
     case headerLengthBeyondFile(path: String, headerLength: UInt64, fileSize: Int)
+    /// The header length exceeds ``Safetensors/maximumHeaderLength`` (checked before anything is parsed).
+    case headerTooLarge(path: String, headerLength: UInt64, limit: Int)
     /// The header is not valid JSON.
     case invalidJSON(path: String, reason: String)
     /// The header is JSON but not the structure safetensors prescribes.
@@ -38,6 +40,8 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(path): not a safetensors file: \(byteCount) bytes, too short for the 8-byte header length"
         case .headerLengthBeyondFile(let path, let headerLength, let fileSize):
             return "\(path): header length \(headerLength) exceeds the file size of \(fileSize) bytes"
+        case .headerTooLarge(let path, let headerLength, let limit):
+            return "\(path): header length \(headerLength) exceeds the safetensors limit of \(limit) bytes"
         case .invalidJSON(let path, let reason):
             return "\(path): header is not valid JSON: \(reason)"
         case .invalidHeader(let path, let reason):

@@ -96,8 +96,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// Runs the remaining iterations up to ``TrainingConfiguration/iterations``, calling
     /// `onIteration` with each iteration's index and loss and `onEpoch` with each evaluation,
     /// and returns what was measured. Throws ``TrainingError/nonFiniteLoss(iteration:loss:)``
-    /// when a loss is not finite; the history up to then is lost with it, so a caller that
-    /// wants it should collect it in the callbacks.
+    /// when a loss is not finite, and ``TrainingError/runawayLoss(iteration:loss:initialLoss:)``
+    /// when a ``DivergenceMonitor`` with its default settings finds the loss stuck far above
+    /// where it started; the history up to then is lost with it, so a caller that wants it
+    /// should collect it in the callbacks.
     ///
     /// Each iteration's loss is measured before its update, so the loop alone would never see
     /// an update that diverges in the last iteration. When the loop ends, the loss of the final
@@ -112,9 +114,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         history.losses.reserveCapacity(max(configuration.iterations - completedIterations, 0))
         let clock = ContinuousClock()
         let start = clock.now
+        var monitor = DivergenceMonitor()
         while completedIterations < configuration.iterations {
             let iteration = completedIterations
             let loss = try step()
+            if monitor.observe(loss) {
+                throw .runawayLoss(iteration: iteration, loss: loss, initialLoss: monitor.initialLoss ?? loss)
+            }
             history.losses.append(loss)
             onIteration(iteration, loss)
             if iteration % iterationsPerEpoch == 0 {
