@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
+    @Flag(help: "Save the model even when its final accuracy is no better than chance.")
+    var force = false
+
     @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
     var json = false
 
@@ -60,22 +63,32 @@ struct TrainCommand: ParsableCommand {
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
         }
-        guard weightStd > 0, weightStd.isFinite else {
-            throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
+        guard weightStd > 0, Float(weightStd).isFinite else {
+            throw ValidationError("--weight-std must be a positive number within Float's range, got \(weightStd)")
+        }
+        guard Float(weightStd) >= .leastNormalMagnitude else {
+            throw ValidationError("--weight-std \(weightStd) is below Float's smallest normal number (1.2e-38): "
+                                  + "the weights would be subnormal (many times slower) or zero")
         }
     }
 
     func run() throws {
         kernels.apply()
         // Check every output path before the long part, so a mistake costs nothing.
-        let saveURL = try save.map(validatedSaveURL)
-        let curvesURL = try curves.map(validatedCurvesDirectory)
+        let outputFiles = try TrainingOutputs(save: save, curves: curves)
+        // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
+        // space reserved by the probe need only be close.
+        try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
         let loadStart = ContinuousClock.now
         let directory = try dataOptions.directory()
         let (trainingSet, testSet) = try MNIST.load(from: directory)
         try requireSamples(trainingSet, split: .train, in: directory)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
+        let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
+        try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                                    trainingSet: trainingSet, testSet: testSet,
+                                    evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -83,8 +96,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private struct Outputs {
-        var save: URL?
-        var curves: URL?
+        var files: TrainingOutputs
         var loadSeconds: Double
     }
 
@@ -114,7 +126,8 @@ struct TrainCommand: ParsableCommand {
         let network = MultiLayerNet(inputSize: trainingSet.featureCount, hiddenSizes: hidden,
                                     outputSize: trainingSet.classCount, activation: activation,
                                     weightInitialization: weightInitialization, backend: backend, seed: seed)
-        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
+        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
+                              testSet: testSet.count > 0 ? testSet : nil,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
         print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
@@ -132,8 +145,9 @@ struct TrainCommand: ParsableCommand {
                 })
         } catch {
             progress.clear()
-            let kept = outputs.save.map { "; \($0.path) was not written" } ?? ""
-            throw CommandError("training stopped: \(error)\(kept)")
+            let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
+            let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
+            throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
@@ -144,26 +158,25 @@ struct TrainCommand: ParsableCommand {
         } else {
             final = trainer.evaluate()
         }
-        let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
+        let (trainAccuracy, testAccuracy) = (final.train, final.test)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        let testText = testAccuracy.map { String(format: "test accuracy %.4f", $0) }
+            ?? "no test set (\(MNIST.Split.test.imagesFileName) holds no images)"
+        print(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
-                     trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
-
-        if let url = outputs.save {
-            try ModelFile.save(network, to: url, metadata: [
-                "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
-                "iterations": String(iterations), "seed": String(seed),
-            ])
-            print("saved model to \(url.path)")
-        }
-        if let directory = outputs.curves {
-            let files = try LearningCurves(history: history).write(to: directory)
-            print("wrote \(files.csv.path) and \(files.svg.path)")
-        }
+                     trainAccuracy, testText, finalLoss, iterations, seconds, Double(iterations) / seconds))
+        try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
+                                               on: testAccuracy == nil ? trainingSet : testSet,
+                                               setName: testAccuracy == nil ? "train" : "test",
+                                               save: outputs.files.save, force: force)
+        let model = ModelFile.encode(network, metadata: [
+            "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
+            "iterations": String(iterations), "seed": String(seed),
+        ])
+        try outputs.files.write(model: model, curves: history).forEach { print($0) }
         if json {
             print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
                 "iterations": iterations, "seconds": seconds, "backend": backend.name,
             ]))
         }
@@ -189,7 +202,8 @@ enum EpochTable {
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
-        String(format: "%5d  %9.4f  %8.4f  %7.4f  %6.2fs", record.epoch, record.trainAccuracy,
-               record.testAccuracy ?? .nan, record.loss, record.elapsedSeconds)
+        let test = record.testAccuracy.map { String(format: "%8.4f", $0) } ?? "       -"
+        return String(format: "%5d  %9.4f  ", record.epoch, record.trainAccuracy) + test
+            + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
     }
 }

@@ -27,3 +27,19 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension TrainingError {
+    /// True when the loss was already non-finite before the first update: the initial weights
+    /// or the data, not the learning rate, are at fault.
+    public var isBeforeAnyUpdate: Bool {
+        if case .nonFiniteLoss(0, _) = self { return true }
+        return false
+    }
+
+    /// The loss the run stopped at.
+    public var loss: Double {
+        switch self {
+        case .nonFiniteLoss(_, let loss), .runawayLoss(_, let loss, _): return loss
+        }
+    }
+}
