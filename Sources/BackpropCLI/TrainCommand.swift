@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
-    @Flag(help: "Save the model even when its final accuracy is no better than chance.")
+    @Flag(help: "Replace the --save file even when the new model is no better than chance.")
     var force = false
 
     @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")

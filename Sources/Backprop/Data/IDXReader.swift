@@ -45,7 +45,9 @@ public enum IDXReader {
             throw DataError.truncatedData(path: source, expectedBytes: elementCount,
                                           actualBytes: try discard(stream, upTo: inflationBound))
         }
-        file += repeatElement(0, count: elementCount)
+        let header = file
+        file = [UInt8](repeating: 0, count: headerSize + elementCount)
+        file.replaceSubrange(0 ..< headerSize, with: header)
         let end = try stream.fill(&file, from: headerSize)
         guard end == file.count else {
             throw DataError.truncatedData(path: source, expectedBytes: elementCount, actualBytes: end - headerSize)
