@@ -10,9 +10,9 @@ import Foundation
 /// fail if the directories change under the run; a later file is then not written, but an
 /// earlier one is already complete (never partial).
 ///
-/// Saving follows ``AtomicFile``'s rules: only regular files are replaced (a FIFO or a device
-/// is refused), symbolic links are written through, and stale temporary files of a target
-/// left by a killed save are removed.
+/// Saving follows the rules of every save in the package (``Safetensors/save(_:metadata:to:)``
+/// too): only regular files are replaced (a FIFO or a device is refused), symbolic links are
+/// written through, and stale temporary files of a target left by a killed save are removed.
 public struct OutputSet {
     private var files: [(url: URL, data: Data)] = []
 

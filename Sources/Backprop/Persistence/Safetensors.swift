@@ -42,8 +42,8 @@ public enum Safetensors {
     /// Parses the bytes of a safetensors file; `source` names it in errors.
     ///
     /// Throws ``SafetensorsError`` when the file is truncated, its header length or JSON is
-    /// invalid or longer than ``maximumHeaderLength``, a tensor is not F32, or the byte ranges do not match the shapes or do not tile
-    /// the data section exactly.
+    /// invalid or longer than ``maximumHeaderLength``, a tensor is not F32, or the byte ranges
+    /// do not match the shapes or do not tile the data section exactly.
     public static func decode(_ data: Data, source: String = "in-memory safetensors data") throws -> SafetensorsFile {
         try data.withUnsafeBytes { file in
             guard file.count >= 8 else {
@@ -80,8 +80,12 @@ public enum Safetensors {
     }
 
     /// Writes `tensors` and `metadata` to `url` atomically: the data goes to a temporary file
-    /// in the same directory, which is then renamed over `url`, so an interrupted save never
-    /// destroys the file that was there. Throws ``SafetensorsError/writeFailed(path:reason:)``.
+    /// `.NAME.<UUID>.partial` in the same directory, which is then renamed over `url`, so an
+    /// interrupted save never destroys the file that was there. Only a regular file is
+    /// replaced: a FIFO, a socket or a device at `url` is refused. A symbolic link is written
+    /// through (the file it points to is replaced, the link stays); a link to nothing is
+    /// refused. Temporary files a killed save of the same target left behind are removed.
+    /// Throws ``SafetensorsError/writeFailed(path:reason:)``.
     public static func save(_ tensors: [(name: String, tensor: Tensor<Float>)],
                             metadata: [String: String] = [:], to url: URL) throws {
         let data = encode(tensors, metadata: metadata)
