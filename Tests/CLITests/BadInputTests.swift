@@ -9,14 +9,11 @@ import TestSupport
 @Suite("backprop: bad input gives one clear line on stderr")
 struct BadInputTests {
     /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+    let directories: RunDirectories
+    var scratch: TemporaryDirectory { directories.scratch }
+    var data: TemporaryDirectory { directories.data }
 
-    init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 50)
-    }
+    init() throws { directories = try RunDirectories() }
 
     /// `train` with every output option, so that a failure can be checked to have written nothing.
     func train(_ extra: [String]) throws -> BackpropExecutable.Run {

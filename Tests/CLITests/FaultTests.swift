@@ -8,14 +8,12 @@ import TestSupport
 /// without overflowing. Each test runs in seconds on tiny data.
 @Suite("backprop under faults: killed saves, gzip bombs, exploding loss")
 struct FaultTests {
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
+    let directories: RunDirectories
+    var scratch: TemporaryDirectory { directories.scratch }
+    var data: TemporaryDirectory { directories.data }
 
-    init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 50)
-    }
+    init() throws { directories = try RunDirectories() }
 
     /// The names of temporary save files (`.NAME.<UUID>.partial`) in the scratch directory.
     func partials() throws -> [String] {

@@ -10,14 +10,12 @@ import Glibc
 /// on stderr naming the file or option, a non-zero exit, no signal, and no file clobbered.
 @Suite("backprop: hostile input, unusual files and runs that cannot fit")
 struct HostileInputTests {
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
+    let directories: RunDirectories
+    var scratch: TemporaryDirectory { directories.scratch }
+    var data: TemporaryDirectory { directories.data }
 
-    init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 50)
-    }
+    init() throws { directories = try RunDirectories() }
 
     func train(_ arguments: [String]) throws -> BackpropExecutable.Run {
         try BackpropExecutable.run(["train", "--data", data.url.path] + arguments, in: scratch.url)
