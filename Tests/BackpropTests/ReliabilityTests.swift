@@ -62,11 +62,12 @@ struct ReliabilityTests {
 
     @Test("a safetensors header longer than 100 MB is refused before it is read")
     func safetensorsHeaderCap() throws {
-        var bytes = withUnsafeBytes(of: UInt64(100_000_001).littleEndian) { Array($0) }
-        bytes += Array("{}".utf8)
+        // A file that really holds a header of 100,000,001 bytes (zeros: it is never parsed).
+        var file = Data(count: 8 + 100_000_001)
+        file.replaceSubrange(0..<8, with: withUnsafeBytes(of: UInt64(100_000_001).littleEndian) { Data($0) })
         expectError(SafetensorsError.headerTooLarge(path: "big", headerLength: 100_000_001, limit: 100_000_000),
                     mentioning: "big") {
-            try Safetensors.decode(Data(bytes), source: "big")
+            try Safetensors.decode(file, source: "big")
         }
     }
 
@@ -133,6 +134,11 @@ struct ReliabilityTests {
         try OutputSet.checkWritable(directory.path("new/curves.csv"), expectedSize: 1 << 20)
         try OutputSet.checkWritable(directory.path("m.safetensors"))
         #expect(try directory.listing() == [])
+        // No disk has a petabyte free: the probe reserves the expected size, so a full disk shows.
+        let full = #expect(throws: OutputError.self) {
+            try OutputSet.checkWritable(directory.path("m.safetensors"), expectedSize: 1 << 50)
+        }
+        #expect(full?.reason.contains("no room for \(1 << 50) bytes") == true, "\(String(describing: full))")
         let long = directory.path(String(repeating: "x", count: 300))
         let error = #expect(throws: OutputError.self) { try OutputSet.checkWritable(long) }
         #expect(error?.reason.contains("300 bytes") == true, "\(String(describing: error))")

@@ -50,13 +50,13 @@ public enum Safetensors {
                 throw SafetensorsError.missingHeaderLength(path: source, byteCount: file.count)
             }
             let headerLength = UInt64(littleEndian: file.loadUnaligned(as: UInt64.self))
-            guard headerLength <= UInt64(maximumHeaderLength) else {
-                throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength,
-                                                      limit: maximumHeaderLength)
-            }
             guard headerLength <= UInt64(file.count - 8) else {
                 throw SafetensorsError.headerLengthBeyondFile(path: source, headerLength: headerLength,
                                                               fileSize: file.count)
+            }
+            guard headerLength <= UInt64(maximumHeaderLength) else {
+                throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength,
+                                                      limit: maximumHeaderLength)
             }
             let dataStart = 8 + Int(headerLength)
             let header = try SafetensorsHeader(decoding: file[8 ..< dataStart], dataSize: file.count - dataStart,

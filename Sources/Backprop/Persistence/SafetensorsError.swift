@@ -8,7 +8,7 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingHeaderLength(path: String, byteCount: Int)
     /// The header length points past the end of the file.
     case headerLengthBeyondFile(path: String, headerLength: UInt64, fileSize: Int)
-    /// The header length exceeds ``Safetensors/maximumHeaderLength`` (checked before anything is parsed).
+    /// The header length exceeds ``Safetensors/maximumHeaderLength`` (checked before the JSON is parsed).
     case headerTooLarge(path: String, headerLength: UInt64, limit: Int)
     /// The header is not valid JSON.
     case invalidJSON(path: String, reason: String)

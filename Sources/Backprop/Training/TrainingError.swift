@@ -17,7 +17,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .nonFiniteLoss(let iteration, let loss) where iteration == 0:
-            return "the loss is \(loss) before any update: the initial weights or the input data are too large"
+            return "the loss became \(loss) at iteration 0, before any update: the initial weights or the input data "
+                + "are too large"
         case .nonFiniteLoss(let iteration, let loss):
             return "the loss became \(loss) at iteration \(iteration); try a smaller learning rate"
         case .runawayLoss(let iteration, let loss, let initialLoss):
