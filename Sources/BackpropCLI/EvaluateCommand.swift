@@ -33,16 +33,15 @@ struct EvaluateCommand: ParsableCommand {
             throw CommandError("\(model): the model takes \(network.inputSize) inputs and \(network.outputSize) classes, "
                                + "MNIST has \(trainingSet.featureCount) and \(trainingSet.classCount)")
         }
-        let trainAccuracy = network.accuracy(trainingSet.inputs, labels: trainingSet.labels)
-        let testAccuracy = testSet.count > 0 ? network.accuracy(testSet.inputs, labels: testSet.labels) : nil
+        let trainAccuracy = accuracy(of: network, on: trainingSet)
+        let testAccuracy = accuracy(of: network, on: testSet)
         let sizes = network.sizes.map(String.init).joined(separator: "-")
         if json {
-            print(try jsonLine(["train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "sizes": sizes]))
+            print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
+                                "sizes": sizes]))
         } else {
-            let testText = testAccuracy.map { String(format: "test accuracy %.4f", $0) }
-                ?? "no test set (\(MNIST.Split.test.imagesFileName) holds no images)"
-            print(String(format: "model %@ (%@ %@): train accuracy %.4f, %@",
-                         model, sizes, network.activation.rawValue, trainAccuracy, testText))
+            print("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
+                  + accuracyText(testAccuracy, of: .test))
         }
     }
 }

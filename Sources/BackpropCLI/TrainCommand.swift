@@ -164,11 +164,10 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test)
         let finalLoss = history.losses.last ?? .nan
-        let testText = testAccuracy.map { String(format: "test accuracy %.4f", $0) }
-            ?? "no test set (\(MNIST.Split.test.imagesFileName) holds no images)"
         print(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
-                     trainAccuracy, testText, finalLoss, iterations, seconds, Double(iterations) / seconds))
+                     trainAccuracy, accuracyText(testAccuracy, of: .test), finalLoss, iterations, seconds,
+                     Double(iterations) / seconds))
         try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
                                                on: testAccuracy == nil ? trainingSet : testSet,
                                                setName: testAccuracy == nil ? "train" : "test",

@@ -179,7 +179,7 @@ struct HostileInputTests {
                                              "not a regular file"])
     }
 
-    @Test("No test images: train and evaluate say there is no test set instead of accuracy 0")
+    @Test("No test images (or, for evaluate, no training images): the set is said to be missing instead of accuracy 0")
     func noTestSet() throws {
         try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 0)
         let model = scratch.filePath("m.safetensors")
@@ -192,6 +192,14 @@ struct HostileInputTests {
                                                   in: scratch.url)
         expectSuccess(evaluate)
         #expect(evaluate.standardOutput.contains("no test set"), "\(evaluate)")
+        // And without training images, evaluate says so too.
+        try MNISTSlice.write(to: data.url, trainCount: 0, testCount: 50)
+        let noTraining = try BackpropExecutable.run(["evaluate", "--model", model, "--data", data.url.path],
+                                                    in: scratch.url)
+        expectSuccess(noTraining)
+        #expect(noTraining.standardOutput.contains("no train set (train-images-idx3-ubyte holds no images)"),
+                "\(noTraining)")
+        #expect(noTraining.standardOutput.contains("test accuracy 0."), "\(noTraining)")
     }
 
     @Test("evaluate refuses a model with NaN or infinite weights, naming the tensor")
