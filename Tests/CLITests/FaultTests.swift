@@ -87,8 +87,11 @@ struct FaultTests {
         #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
         #expect(outcome.standardError.contains(bomb) && outcome.standardError.contains("inflates to far more"),
                 "\(outcome.standardError)")
-        #expect(outcome.maximumResidentBytes < 2 * declaredBytes,
-                "peak RSS \(outcome.maximumResidentBytes) bytes for \(declaredBytes) declared")
+        // Under AddressSanitizer the shadow memory and the quarantine of freed blocks dominate.
+        if !BackpropExecutable.isAddressSanitized {
+            #expect(outcome.maximumResidentBytes < 2 * declaredBytes,
+                    "peak RSS \(outcome.maximumResidentBytes) bytes for \(declaredBytes) declared")
+        }
         #expect(try scratch.listing() == [])
     }
 

@@ -49,6 +49,14 @@ enum BackpropExecutable {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// Whether the executable is built with AddressSanitizer (scripts/sanitize.sh): it then
+    /// reserves terabytes of address space for its shadow memory (so it cannot start under
+    /// `ulimit -v`) and its resident memory says more about the sanitizer than about the program.
+    static let isAddressSanitized: Bool = {
+        guard let url, let binary = try? Data(contentsOf: url, options: .alwaysMapped) else { return false }
+        return binary.range(of: Data("__asan_init".utf8)) != nil
+    }()
+
     /// How long a run may take before it is stopped and reported as hung.
     static let timeout: DispatchTimeInterval = .seconds(300)
 
