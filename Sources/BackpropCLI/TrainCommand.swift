@@ -49,10 +49,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
+    @Option(name: .customLong("loss-smoothing"), help: ArgumentHelp(
+        "Also draw the loss in curves.svg smoothed by an exponential moving average of this weight, in [0, 1) "
+            + "(0.9 spans about 10 iterations).", valueName: "beta"))
+    var lossSmoothing: Double?
+
     @Flag(help: "Replace the --save file even when the new model is no better than chance.")
     var force = false
 
-    @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
+    @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
@@ -63,6 +68,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
+        if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
+            throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
         guard weightStd > 0, Float(weightStd).isFinite else {
             throw ValidationError("--weight-std must be a positive number within Float's range, got \(weightStd)")
@@ -134,9 +142,10 @@ struct TrainCommand: ParsableCommand {
                               testSet: testSet.count > 0 ? testSet : nil,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
-        print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+        let report = TrainingReport(json: json)
+        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
                        trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
-        print(EpochTable.header)
+        report.text(EpochTable.header)
         var progress = ProgressLine(total: iterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -145,7 +154,7 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    print(EpochTable.row(record))
+                    report.epoch(record)
                 })
         } catch {
             progress.clear()
@@ -164,7 +173,7 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, accuracyText(testAccuracy, of: .test), finalLoss, iterations, seconds,
                      Double(iterations) / seconds))
@@ -176,13 +185,12 @@ struct TrainCommand: ParsableCommand {
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
         ])
-        try outputs.files.write(model: model, curves: history).forEach { print($0) }
-        if json {
-            print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
-                "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ]))
-        }
+        let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
+        try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
+        try report.summary([
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
+            "iterations": iterations, "seconds": seconds, "backend": backend.name,
+        ])
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,

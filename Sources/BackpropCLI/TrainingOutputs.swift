@@ -36,7 +36,7 @@ struct TrainingOutputs {
     }
 
     /// Writes the model and the curves, all or none; returns the lines that say what was written.
-    func write(model: Data, curves history: TrainingHistory) throws -> [String] {
+    func write(model: Data, curves learningCurves: LearningCurves) throws -> [String] {
         var set = OutputSet()
         var report: [String] = []
         if let save {
@@ -44,7 +44,6 @@ struct TrainingOutputs {
             report.append("saved model to \(save.path)")
         }
         if let curves {
-            let learningCurves = LearningCurves(history: history)
             let csv = curves.appendingPathComponent(Self.curveFileNames.csv)
             let svg = curves.appendingPathComponent(Self.curveFileNames.svg)
             set.add(Data(learningCurves.csv().utf8), at: csv)
