@@ -14,20 +14,3 @@ func validatedSaveURL(_ path: String) throws -> URL {
     }
     return url
 }
-
-/// A checked `--curves` directory: it may exist (as a directory) or be creatable in an existing parent.
-func validatedCurvesDirectory(_ path: String) throws -> URL {
-    let url = URL(fileURLWithPath: path)
-    switch FileKind(of: url) {
-    case .directory:
-        return url
-    case .file:
-        throw CommandError("\(url.path): --curves needs a directory, but this is a file")
-    case .missing:
-        let parent = url.deletingLastPathComponent()
-        guard FileKind(of: parent) == .directory else {
-            throw CommandError("\(parent.path): parent directory for --curves does not exist")
-        }
-        return url
-    }
-}

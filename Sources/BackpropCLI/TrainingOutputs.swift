@@ -17,7 +17,7 @@ struct TrainingOutputs {
     /// and missing parent directories, fail here with the option's name.
     init(save: String?, curves: String?) throws {
         self.save = try save.map(validatedSaveURL)
-        self.curves = try curves.map(validatedCurvesDirectory)
+        self.curves = try curves.map { try validatedOutputDirectory($0, option: "--curves") }
     }
 
     /// Probes each output (creating and removing a file, reserving `modelBytes` for the
