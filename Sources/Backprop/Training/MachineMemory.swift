@@ -2,7 +2,8 @@ import Foundation
 
 /// How much more memory this process can allocate, read from the system: the physical memory,
 /// a container's limit (cgroup v2 `memory.max`) and the process's own limits (`ulimit -v`,
-/// `ulimit -d`) less what it already uses. ``TrainingMemory`` is compared against it before a
+/// `ulimit -d`), each less what this process already uses. Other processes' use is not
+/// subtracted: the estimate guards against runs that cannot fit, not against a busy machine. ``TrainingMemory`` is compared against it before a
 /// run allocates, so that a run that cannot fit is refused instead of aborting mid-way.
 public struct MachineMemory: Sendable, Equatable {
     /// The bytes still available under the tightest of the limits.
@@ -19,11 +20,12 @@ public struct MachineMemory: Sendable, Equatable {
             candidates.append(MachineMemory(availableBytes: Double(pages) * Double(pageSize) - resident,
                                             limit: "physical memory"))
         }
+        // The container's limit less this process's own use: the group's `memory.current`
+        // counts page cache the kernel reclaims on demand, and would refuse runs that fit.
         if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
            let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            let used = (try? String(contentsOfFile: "/sys/fs/cgroup/memory.current", encoding: .utf8))
-                .flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-            candidates.append(MachineMemory(availableBytes: bytes - used, limit: "the cgroup memory limit"))
+            candidates.append(MachineMemory(availableBytes: bytes - (statusField("VmRSS") ?? 0),
+                                            limit: "the cgroup memory limit"))
         }
         for (resource, field, name) in [(RLIMIT_AS, "VmSize", "the address-space limit (ulimit -v)"),
                                         (RLIMIT_DATA, "VmData", "the data-segment limit (ulimit -d)")] {
