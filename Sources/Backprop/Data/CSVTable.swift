@@ -1,0 +1,106 @@
+import CSV
+import Foundation
+
+/// A CSV file of numbers with a header row: the feature columns as a matrix, and the class
+/// labels when a label column is named. Parsing (quotes, escaped separators, CRLF line ends)
+/// is yaslab's CSV.swift; this type checks what a data set needs: every row as long as the
+/// header, every feature a finite number, every label a class index.
+public struct CSVTable: Sendable {
+    /// The file the table was read from, for error messages.
+    public let source: String
+    /// The names of the feature columns, in file order (every column but the label column).
+    public let featureColumns: [String]
+    /// One row per sample, one column per feature column, `[rows, featureColumns.count]`.
+    public let features: Tensor<Float>
+    /// The label column's values, when one was named.
+    public let labels: [Int32]?
+
+    /// Reads the CSV file at `url` (gzip-compressed when its name ends in `.gz`); the column
+    /// called `labelColumn`, if given, holds the labels and the others the features.
+    ///
+    /// Throws ``DataError`` when the file is missing or empty, and ``CSVDataError`` naming the
+    /// row and column of the first field that does not fit.
+    public init(contentsOf url: URL, labelColumn: String?) throws {
+        let path = url.path
+        let bytes = try DataFile.contents(of: url)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CSVDataError.unreadable(path: path, reason: "the file is not UTF-8 text")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+        } catch {
+            throw CSVDataError.unreadable(path: path, reason: "\(error)")
+        }
+        let header = reader.headerRow ?? []
+        if let repeated = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
+            throw CSVDataError.duplicateColumn(path: path, column: repeated.element)
+        }
+        var labelIndex: Int?
+        if let labelColumn {
+            guard let index = header.firstIndex(of: labelColumn) else {
+                throw CSVDataError.missingColumn(path: path, column: labelColumn, available: header)
+            }
+            labelIndex = index
+        }
+        let featureIndices = header.indices.filter { $0 != labelIndex }
+        var features: [Float] = []
+        var labels: [Int32] = []
+        var row = 1
+        while let fields = reader.next() {
+            row += 1
+            // A blank line (the usual one at the end, or between blocks) holds no sample.
+            if fields.count == 1 && fields[0].isEmpty && header.count > 1 { continue }
+            guard fields.count == header.count else {
+                throw CSVDataError.raggedRow(path: path, row: row, fieldCount: fields.count, expected: header.count)
+            }
+            for index in featureIndices {
+                guard let value = Float(fields[index]), value.isFinite else {
+                    throw CSVDataError.notANumber(path: path, row: row, column: header[index], value: fields[index])
+                }
+                features.append(value)
+            }
+            if let labelIndex {
+                guard let label = Int32(fields[labelIndex]), label >= 0 else {
+                    throw CSVDataError.invalidLabel(path: path, row: row, column: header[labelIndex],
+                                                    value: fields[labelIndex])
+                }
+                labels.append(label)
+            }
+        }
+        if let error = reader.error {
+            throw CSVDataError.unreadable(path: path, reason: "\(error)")
+        }
+        let rowCount = featureIndices.isEmpty ? labels.count : features.count / featureIndices.count
+        guard rowCount > 0 else { throw CSVDataError.noRows(path: path) }
+        source = path
+        featureColumns = featureIndices.map { header[$0] }
+        self.features = Tensor(shape: [rowCount, featureIndices.count], scalars: features)
+        self.labels = labelIndex == nil ? nil : labels
+    }
+
+    /// Throws ``CSVDataError/columnsDiffer(path:expected:found:)`` unless the feature columns
+    /// are `expected`, in that order: a test file or a file to predict must match the training file.
+    public func requireFeatureColumns(_ expected: [String]) throws {
+        guard featureColumns == expected else {
+            throw CSVDataError.columnsDiffer(path: source, expected: expected, found: featureColumns)
+        }
+    }
+}
+
+extension Dataset {
+    /// The data set in the CSV file at `url`: the column `labelColumn` holds each row's class
+    /// index (0, 1, 2, …), every other column a numeric feature. `classCount` defaults to the
+    /// largest label plus one.
+    ///
+    /// Throws ``DataError`` when the file is missing or empty, and ``CSVDataError`` naming the
+    /// file, row and column otherwise.
+    public init(csv url: URL, labelColumn: String, classCount: Int? = nil) throws {
+        let table = try CSVTable(contentsOf: url, labelColumn: labelColumn)
+        guard table.features.columns > 0 else {
+            throw CSVDataError.noFeatureColumns(path: url.path, labelColumn: labelColumn)
+        }
+        try self.init(features: table.features.scalars, featureCount: table.features.columns,
+                      labels: table.labels ?? [], classCount: classCount)
+    }
+}
