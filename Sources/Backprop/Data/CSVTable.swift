@@ -8,6 +8,8 @@ import Foundation
 public struct CSVTable: Sendable {
     /// The file the table was read from, for error messages.
     public let source: String
+    /// The name of the label column, if one was named.
+    public let labelColumn: String?
     /// The names of the feature columns, in file order (every column but the label column).
     public let featureColumns: [String]
     /// One row per sample, one column per feature column, `[rows, featureColumns.count]`.
@@ -74,6 +76,7 @@ public struct CSVTable: Sendable {
         let rowCount = featureIndices.isEmpty ? labels.count : features.count / featureIndices.count
         guard rowCount > 0 else { throw CSVDataError.noRows(path: path) }
         source = path
+        self.labelColumn = labelColumn
         featureColumns = featureIndices.map { header[$0] }
         self.features = Tensor(shape: [rowCount, featureIndices.count], scalars: features)
         self.labels = labelIndex == nil ? nil : labels
@@ -96,11 +99,20 @@ extension Dataset {
     /// Throws ``DataError`` when the file is missing or empty, and ``CSVDataError`` naming the
     /// file, row and column otherwise.
     public init(csv url: URL, labelColumn: String, classCount: Int? = nil) throws {
-        let table = try CSVTable(contentsOf: url, labelColumn: labelColumn)
-        guard table.features.columns > 0 else {
-            throw CSVDataError.noFeatureColumns(path: url.path, labelColumn: labelColumn)
+        try self.init(CSVTable(contentsOf: url, labelColumn: labelColumn), classCount: classCount)
+    }
+
+    /// The samples of `table`, which must have been read with a label column. Throws
+    /// ``CSVDataError/noFeatureColumns(path:labelColumn:)`` when the label is its only column,
+    /// and ``DatasetError`` when a label is not below an explicit `classCount`.
+    public init(_ table: CSVTable, classCount: Int? = nil) throws {
+        guard let labels = table.labels else {
+            preconditionFailure("Dataset: \(table.source) was read without a label column")
         }
-        try self.init(features: table.features.scalars, featureCount: table.features.columns,
-                      labels: table.labels ?? [], classCount: classCount)
+        guard !table.featureColumns.isEmpty else {
+            throw CSVDataError.noFeatureColumns(path: table.source, labelColumn: table.labelColumn ?? "")
+        }
+        try self.init(features: table.features.scalars, featureCount: table.features.columns, labels: labels,
+                      classCount: classCount)
     }
 }
