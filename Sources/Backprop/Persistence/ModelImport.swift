@@ -180,7 +180,10 @@ struct ImportPlan {
         var prefixes: [String] = []
         for name in file.names {
             guard let prefix = torchPrefix(of: name) else {
-                throw ModelFileError.unrecognizedLayout(path: path, tensor: name)
+                // Name the tensor that fits neither layout; a book name among PyTorch ones
+                // only when the file mixes the two.
+                let stranger = file.names.first { !isBookName($0) && torchPrefix(of: $0) == nil }
+                throw ModelFileError.unrecognizedLayout(path: path, tensor: stranger ?? name)
             }
             if !prefixes.contains(prefix) { prefixes.append(prefix) }
         }
@@ -194,10 +197,6 @@ struct ImportPlan {
 
     /// The layers of a file named `W1 b1 … Wn bn`, or nil when its names are not the book's.
     private static func bookLayers(of file: SafetensorsFile) throws -> [LayerTensors]? {
-        let isBookName = { (name: String) in
-            guard let first = name.first, first == "W" || first == "b" else { return false }
-            return Int(name.dropFirst()).map { $0 >= 1 && String($0) == name.dropFirst() } ?? false
-        }
         guard file.names.allSatisfy(isBookName) else { return nil }
         let count = file.names.filter { $0.hasPrefix("W") }.count
         // Every name is W<k> or b<k> with k >= 1: a k beyond the W count is a gap in the numbering.
@@ -209,6 +208,12 @@ struct ImportPlan {
             LayerTensors(weight: try tensor(ParameterNames.weight(layer: index), in: file),
                          bias: try tensor(ParameterNames.bias(layer: index), in: file), isTransposed: false)
         }
+    }
+
+    /// Whether `name` is one of the book's `W1`, `b1`, `W2`, … (no leading zeros).
+    private static func isBookName(_ name: String) -> Bool {
+        guard let first = name.first, first == "W" || first == "b" else { return false }
+        return Int(name.dropFirst()).map { $0 >= 1 && String($0) == name.dropFirst() } ?? false
     }
 
     /// `name` minus its `weight` or `bias` ending (`"net.0."` for `"net.0.weight"`), or nil.
