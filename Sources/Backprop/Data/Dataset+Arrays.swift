@@ -22,8 +22,8 @@ extension Dataset {
     /// A data set from `features` stored sample after sample, `featureCount` values each
     /// (row-major, as numpy's `x.ravel()` gives them), labelled with the class indices in `labels`.
     ///
-    /// `classCount` defaults to the largest label plus one. Throws ``DatasetError`` as
-    /// ``init(features:labels:classCount:)-(([[Float]],_,_))`` does.
+    /// `classCount` defaults to the largest label plus one. Throws ``DatasetError`` as the
+    /// form taking rows does, and when the values are not a whole number of samples.
     public init<Label: BinaryInteger>(features: [Float], featureCount: Int, labels: [Label],
                                       classCount: Int? = nil) throws(DatasetError) {
         guard featureCount > 0, !features.isEmpty, !labels.isEmpty else { throw .empty }
