@@ -2,15 +2,16 @@
 // or one sample, without writing softmax and argmax by hand.
 
 extension MultiLayerNet {
-    /// The probability of each class for each row of x (the softmax of ``predict(_:)``'s
-    /// scores), `[rows, outputSize]`; each row sums to 1 up to rounding.
+    /// The probability of each class for each row of x, `[rows, outputSize]`: the output
+    /// activation of ``lossLayer`` on ``predict(_:)``'s scores, the softmax for the book's
+    /// ``SoftmaxWithLoss`` (each row then sums to 1 up to rounding).
     ///
     /// Like every inference method this uses buffers the network owns: a network is not safe
     /// to use from two threads at once. To predict in parallel, give each thread or task its
     /// own ``copy()``; copies share nothing that changes.
     public func probabilities(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         var probabilities = Tensor<Scalar>(shape: [0])
-        backend.softmax(predict(x), into: &probabilities)
+        lossLayer.activate(predict(x), into: &probabilities)
         return probabilities
     }
 
@@ -32,17 +33,15 @@ extension MultiLayerNet {
     }
 
     /// A new network with the same architecture and bitwise the same parameters, sharing no
-    /// buffers with this one: what each thread needs to run inference in parallel.
+    /// buffers with this one: what each thread needs to run inference in parallel. The
+    /// network must be closed by ``SoftmaxWithLoss`` (the one ``Loss`` there is to copy).
     public func copy() -> MultiLayerNet<Backend> {
-        let copy = MultiLayerNet(inputSize: inputSize, hiddenSizes: Array(sizes.dropFirst().dropLast()),
-                                 outputSize: outputSize, activation: activation,
-                                 weightInitialization: .standardDeviation(0), backend: backend, seed: 0)
-        do {
-            try copy.load(parameters: parameters)
-        } catch {
-            preconditionFailure("MultiLayerNet.copy: the copy does not take the original's parameters: \(error)")
+        guard lossLayer is SoftmaxWithLoss<Backend> else {
+            preconditionFailure("MultiLayerNet.copy: cannot copy a network closed by \(type(of: lossLayer))")
         }
-        return copy
+        let values = parameters.map(\.tensor)
+        let affineParameters = stride(from: 0, to: values.count, by: 2).map { (weights: values[$0], bias: values[$0 + 1]) }
+        return MultiLayerNet(affineParameters: affineParameters, activation: activation, backend: backend)
     }
 
     private func sampleTensor(_ sample: [Scalar]) -> Tensor<Scalar> {

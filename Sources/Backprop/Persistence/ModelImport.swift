@@ -39,11 +39,11 @@ extension ModelFile {
     ) throws -> ImportedModel<Backend> {
         let file = try Safetensors.load(from: url)
         let plan = try ImportPlan(file: file, defaultActivation: activation)
-        let sizes = plan.sizes
-        let network = MultiLayerNet(inputSize: sizes[0], hiddenSizes: Array(sizes.dropFirst().dropLast()),
-                                    outputSize: sizes[sizes.count - 1], activation: plan.activation,
-                                    weightInitialization: .standardDeviation(0), backend: backend, seed: 0)
-        try network.load(parameters: plan.parameters.map { ($0.name, Tensor<Backend.Scalar>.converting($0.tensor)) })
+        let affineParameters = stride(from: 0, to: plan.parameters.count, by: 2).map { index in
+            (weights: Tensor<Backend.Scalar>.converting(plan.parameters[index].tensor),
+             bias: Tensor<Backend.Scalar>.converting(plan.parameters[index + 1].tensor))
+        }
+        let network = MultiLayerNet(affineParameters: affineParameters, activation: plan.activation, backend: backend)
         return ImportedModel(network: network, layout: plan.layout, notes: plan.notes,
                              metadata: file.metadata.filter { !architectureKeys.contains($0.key) })
     }
@@ -106,8 +106,8 @@ struct ImportPlan {
             (layout, layers) = try Self.layers(of: file)
             sizes = try Self.sizes(of: layers, path: path)
             parameters = layers.enumerated().flatMap { index, layer in
-                [(name: ParameterNames.weight(layer: index), tensor: layer.bookWeight),
-                 (name: ParameterNames.bias(layer: index), tensor: layer.bias.tensor)]
+                [(name: ParameterNames.name(stem: "W", layer: index), tensor: layer.bookWeight),
+                 (name: ParameterNames.name(stem: "b", layer: index), tensor: layer.bias.tensor)]
             }
             if let sizeText = file.metadata["sizes"], sizeText != sizes.map(String.init).joined(separator: ",") {
                 throw ModelFileError.invalidMetadata(path: path, key: "sizes", value: sizeText)
@@ -205,8 +205,8 @@ struct ImportPlan {
                 path: file.source, tensor: stray, reason: "the file has \(count) weight matrices (W1 ... W\(count))")
         }
         return try (0..<count).map { index in
-            LayerTensors(weight: try tensor(ParameterNames.weight(layer: index), in: file),
-                         bias: try tensor(ParameterNames.bias(layer: index), in: file), isTransposed: false)
+            LayerTensors(weight: try tensor(ParameterNames.name(stem: "W", layer: index), in: file),
+                         bias: try tensor(ParameterNames.name(stem: "b", layer: index), in: file), isTransposed: false)
         }
     }
 
