@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 import Testing
 import TestSupport
@@ -137,6 +138,24 @@ struct ImportAndPredictTests {
                                "--output", scratch.filePath("b.safetensors")]))
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.filePath("b.safetensors")))
                 == Data(contentsOf: URL(fileURLWithPath: model)))
+    }
+
+    @Test("A PyTorch file whose layers do not chain, or cannot be ordered, is refused with one line naming the tensor",
+          arguments: [
+        ([("fc1.weight", [16, 784]), ("fc1.bias", [16]), ("fc2.weight", [10, 12]), ("fc2.bias", [10])],
+         ["tensor 'fc2.weight' does not fit the network", "takes 12 inputs", "'fc1.weight' gives 16 outputs"]),
+        ([("encoder.weight", [16, 784]), ("encoder.bias", [16]), ("head.weight", [10, 16]), ("head.bias", [10])],
+         ["cannot tell whether 'encoder.weight' or 'head.weight' comes first"]),
+    ] as [([(String, [Int])], [String])])
+    func inconsistentModel(tensors: [(String, [Int])], fragments: [String]) throws {
+        let path = scratch.filePath("torch.safetensors")
+        try Safetensors.save(tensors.map { (name: $0.0, tensor: Tensor<Float>(shape: $0.1)) }, to: URL(fileURLWithPath: path))
+        for command in ["evaluate", "predict"] {
+            let extra = command == "evaluate" ? ["--data", data.url.path] : ["--images", data.filePath("t10k-images-idx3-ubyte")]
+            let run = try run([command, "--model", path] + extra)
+            expectOneLineError(run, mentioning: [path] + fragments)
+            #expect(run.standardOutput.isEmpty)
+        }
     }
 
     @Test("predict refuses inputs that do not fit, with one line", arguments: [
