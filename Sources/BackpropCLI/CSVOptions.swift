@@ -2,16 +2,24 @@ import ArgumentParser
 import Backprop
 import Foundation
 
-/// `train --csv FILE --label-column NAME`: a tabular data set instead of MNIST, tested on a
-/// second file or a seeded random part of the first, optionally standardized.
-struct CSVOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Train on this CSV file (header row; numeric features) instead of MNIST.",
-                               valueName: "file"))
+/// `--csv FILE` and `--label-column NAME`: a CSV file of numeric features with a header row,
+/// and the column that holds each row's class (train needs it, predict uses it for accuracy).
+struct CSVFileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A CSV file with a header row; every column but --label-column is a numeric feature "
+                               + "(train: instead of MNIST).", valueName: "file"))
     var csv: String?
 
     @Option(name: .customLong("label-column"),
             help: ArgumentHelp("The CSV column holding each row's class (0, 1, 2, ...).", valueName: "name"))
     var labelColumn: String?
+}
+
+/// `train --csv FILE --label-column NAME`: a tabular data set instead of MNIST, tested on a
+/// second file or a seeded random part of the first, optionally standardized.
+struct CSVOptions: ParsableArguments {
+    @OptionGroup var file: CSVFileOptions
+    var csv: String? { file.csv }
+    var labelColumn: String? { file.labelColumn }
 
     @Option(name: .customLong("test-csv"), help: ArgumentHelp("A CSV file of test samples with the same columns.",
                                                               valueName: "file"))

@@ -24,13 +24,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An IDX labels file for --images, to print the accuracy.", valueName: "file"))
     var labels: String?
 
-    @Option(help: ArgumentHelp("A CSV file with a header row; every column but --label-column is a feature.",
-                               valueName: "file"))
-    var csv: String?
-
-    @Option(name: .customLong("label-column"),
-            help: ArgumentHelp("The CSV column with each row's class, to print the accuracy.", valueName: "name"))
-    var labelColumn: String?
+    @OptionGroup var csvFile: CSVFileOptions
+    private var csv: String? { csvFile.csv }
+    private var labelColumn: String? { csvFile.labelColumn }
 
     @Flag(help: "Print JSON lines instead of CSV.")
     var json = false

@@ -103,6 +103,31 @@ struct DatasetArraysTests {
         #expect(unlabelled.labels == nil && unlabelled.features.shape == [2, 3])
     }
 
+    @Test("A CSV data set trains through the API: read, split, standardize, train, predict")
+    func csvTrains() throws {
+        let directory = try TemporaryDirectory()
+        let blobs = blobsDataset(count: 240, features: 5, classes: 4, seed: 70)
+        var text = "f0,f1,class,f2,f3,f4\n"
+        for row in 0..<blobs.count {
+            var fields = (0..<5).map { String(blobs.inputs[row, $0] * ($0 == 2 ? 1000 : 1)) }
+            fields.insert(String(blobs.labels[row]), at: 2)
+            text += fields.joined(separator: ",") + "\n"
+        }
+        let url = try directory.write(Array(text.utf8), to: "blobs.csv")
+        let data = try Dataset(csv: url, labelColumn: "class")
+        #expect(data.count == 240 && data.featureCount == 5 && data.classCount == 4)
+        var (train, test) = try #require(data.split(testFraction: 0.25, seed: 1))
+        let standardization = Standardization(fitting: train.inputs)
+        (train.inputs, test.inputs) = (standardization.apply(to: train.inputs), standardization.apply(to: test.inputs))
+        let network = MultiLayerNet(inputSize: 5, hiddenSizes: [10], outputSize: 4, backend: FastBackend(), seed: 2)
+        let history = try Trainer(network: network, optimizer: SGD(learningRate: 0.1), trainingSet: train, testSet: test,
+                                  configuration: TrainingConfiguration(iterations: 200, batchSize: 20, seed: 3)).train()
+        #expect((history.epochs.last?.testAccuracy ?? 0) > 0.95, "\(history.epochs.map(\.testAccuracy))")
+        let classes = network.classify(test.inputs)
+        #expect(Double(zip(classes, test.labels).filter { $0 == Int($1) }.count) / Double(test.count)
+                == network.accuracy(test.inputs, labels: test.labels))
+    }
+
     @Test("Malformed CSV is refused naming the file, the row and the column", arguments: [
         ("a,b,label\n1,2,0\n3,4\n", "row 3: 2 fields, but the header has 3 columns"),
         ("a,b,label\n1,2,0\n3,x4,1\n", "row 3, column 'b': 'x4' is not a finite number"),
