@@ -13,6 +13,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: "Number of minibatch iterations.")
     var iterations = 10_000
@@ -65,6 +66,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
         }
         if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.isEnabled && outputOptions.inputRange != nil {
+            throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
+        }
     }
 
     func run() throws {
@@ -96,7 +100,8 @@ struct TrainCommand: ParsableCommand {
         let directory = try dataOptions.directory()
         let (trainingSet, testSet) = try MNIST.load(from: directory)
         try requireSamples(trainingSet, split: .train, in: directory)
-        return (trainingSet, testSet, [:], "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
+        return (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
+                "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
     }
 
     private var weightInitialization: WeightInitialization {
@@ -124,7 +129,9 @@ struct TrainCommand: ParsableCommand {
     ) throws where Backend.Scalar == Float, Method.Scalar == Float {
         let network = MultiLayerNet(inputSize: trainingSet.featureCount, hiddenSizes: hidden,
                                     outputSize: trainingSet.classCount, activation: activation,
-                                    weightInitialization: weightInitialization, backend: backend, seed: seed)
+                                    weightInitialization: weightInitialization,
+                                    biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                    classTargets: outputOptions.classTargets, backend: backend, seed: seed)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
@@ -190,7 +197,8 @@ struct TrainCommand: ParsableCommand {
             \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)
+            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
 }

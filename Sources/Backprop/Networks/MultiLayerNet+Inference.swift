@@ -2,17 +2,15 @@
 // or one sample, without writing softmax and argmax by hand.
 
 extension MultiLayerNet {
-    /// The probability of each class for each row of x, `[rows, outputSize]`: the output
-    /// activation of ``lossLayer`` on ``predict(_:)``'s scores, the softmax for the book's
-    /// ``SoftmaxWithLoss`` (each row then sums to 1 up to rounding).
+    /// The probability of each class for each row of x, `[rows, outputSize]`: ``outputs(_:)``,
+    /// the softmax of the scores for the book's ``SoftmaxWithLoss`` (each row then sums to 1
+    /// up to rounding), independent sigmoid values for a sigmoid output layer.
     ///
     /// Like every inference method this uses buffers the network owns: a network is not safe
     /// to use from two threads at once. To predict in parallel, give each thread or task its
     /// own ``copy()``; copies share nothing that changes.
     public func probabilities(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var probabilities = Tensor<Scalar>(shape: [0])
-        lossLayer.activate(predict(x), into: &probabilities)
-        return probabilities
+        outputs(x)
     }
 
     /// The probability of each class for one sample of ``inputSize`` features.
@@ -32,16 +30,18 @@ extension MultiLayerNet {
         classify(sampleTensor(sample))[0]
     }
 
-    /// A new network with the same architecture and bitwise the same parameters, sharing no
-    /// buffers with this one: what each thread needs to run inference in parallel. The
-    /// network must be closed by ``SoftmaxWithLoss`` (the one ``Loss`` there is to copy).
+    /// A new network with the same architecture, output layer and bitwise the same
+    /// parameters, sharing no buffers with this one: what each thread needs to run inference
+    /// in parallel. The network must end in one of the library's output layers (``output``).
     public func copy() -> MultiLayerNet<Backend> {
-        guard lossLayer is SoftmaxWithLoss<Backend> else {
+        guard let output else {
             preconditionFailure("MultiLayerNet.copy: cannot copy a network closed by \(type(of: lossLayer))")
         }
+        let classTargets = (lossLayer as? SigmoidWithLoss<Backend>)?.classTargets ?? 0...1
         let values = parameters.map(\.tensor)
         let affineParameters = stride(from: 0, to: values.count, by: 2).map { (weights: values[$0], bias: values[$0 + 1]) }
-        return MultiLayerNet(affineParameters: affineParameters, activation: activation, backend: backend)
+        return MultiLayerNet(affineParameters: affineParameters, activation: activation,
+                             loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
     }
 
     private func sampleTensor(_ sample: [Scalar]) -> Tensor<Scalar> {
