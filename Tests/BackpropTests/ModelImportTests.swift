@@ -100,6 +100,26 @@ struct ModelImportTests {
         #expect(description.contains(message), "\(description)")
     }
 
+    @Test("A sigmoid output layer is saved and loaded with its loss, in either layout", arguments: ModelLayout.allCases)
+    func sigmoidOutput(layout: ModelLayout) throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.path("model.safetensors")
+        let network = MultiLayerNet(inputSize: 6, hiddenSizes: [5], outputSize: 3, biasInitialization: .uniform,
+                                    output: .sigmoid(.binaryCrossEntropy), backend: FastBackend(), seed: 54)
+        try ModelFile.save(network, to: url, layout: layout)
+        let file = try Safetensors.load(from: url)
+        #expect(file.metadata["output"] == "sigmoid" && file.metadata["loss"] == "binary-cross-entropy")
+        let loaded = try ModelFile.load(from: url, backend: FastBackend())
+        #expect(loaded.output == .sigmoid(.binaryCrossEntropy))
+        #expect(loaded.probabilities(probe).scalars.map(\.bitPattern) == network.probabilities(probe).scalars.map(\.bitPattern))
+        #expect(loaded.copy().output == .sigmoid(.binaryCrossEntropy))
+
+        try Safetensors.save(network.parameters, metadata: ["output": "sigmoid", "loss": "cross-entropy"], to: url)
+        #expect(throws: ModelFileError.invalidMetadata(path: url.path, key: "loss", value: "cross-entropy")) {
+            try ModelFile.load(from: url, backend: FastBackend())
+        }
+    }
+
     @Test("Saving in the PyTorch layout and back gives the original file byte for byte")
     func layoutRoundTrip() throws {
         let directory = try TemporaryDirectory()

@@ -2,7 +2,8 @@ import Foundation
 
 /// A trained ``MultiLayerNet`` as a safetensors file: the parameters W1 b1 … Wn bn as F32
 /// tensors (numpy and PyTorch read them directly) and the architecture in the metadata
-/// (`format`, `sizes` such as "784,50,10", `activation`), so a file alone rebuilds the network.
+/// (`format`, `sizes` such as "784,50,10", `activation`, and `output` and `loss` for output
+/// units other than the book's softmax), so a file alone rebuilds the network.
 ///
 /// Files from elsewhere load too: numpy's `W1 b1 …` without metadata and PyTorch state
 /// dicts (see ``ModelLayout``), in F32, F64, F16 or BF16.
@@ -24,6 +25,11 @@ public enum ModelFile {
         entries["format"] = layout == .backprop ? formatName : "pt"
         entries["sizes"] = network.sizes.map(String.init).joined(separator: ",")
         entries["activation"] = network.activation.rawValue
+        // The book's softmax output is the default and not written, so its files stay as they were.
+        if let output = network.output, output != .softmaxCrossEntropy {
+            entries["output"] = output.activation.rawValue
+            entries["loss"] = output.lossFunction.rawValue
+        }
         try Safetensors.save(parameters(of: network, layout: layout), metadata: entries, to: url)
     }
 

@@ -20,7 +20,7 @@ public struct ImportedModel<Backend: KernelBackend> {
 
 extension ModelFile {
     /// The metadata keys that describe a network's architecture rather than its history.
-    static let architectureKeys: Set<String> = ["format", "sizes", "activation"]
+    static let architectureKeys: Set<String> = ["format", "sizes", "activation", "output", "loss"]
 
     /// Reads the model at `url` in any layout Backprop accepts (see ``ModelLayout``) and
     /// rebuilds it on `backend`.
@@ -43,7 +43,8 @@ extension ModelFile {
             (weights: Tensor<Backend.Scalar>.converting(plan.parameters[index].tensor),
              bias: Tensor<Backend.Scalar>.converting(plan.parameters[index + 1].tensor))
         }
-        let network = MultiLayerNet(affineParameters: affineParameters, activation: plan.activation, backend: backend)
+        let network = MultiLayerNet(affineParameters: affineParameters, activation: plan.activation,
+                                    loss: plan.output.makeLoss(backend: backend), backend: backend)
         return ImportedModel(network: network, layout: plan.layout, notes: plan.notes,
                              metadata: file.metadata.filter { !architectureKeys.contains($0.key) })
     }
@@ -91,6 +92,8 @@ struct ImportPlan {
     var layout: ModelLayout
     var sizes: [Int]
     var activation: Activation
+    /// The output units and loss: from the `output` and `loss` metadata, else the book's softmax.
+    var output: OutputLayer
     /// `W1 b1 … Wn bn`, weights `[inputs, outputs]`.
     var parameters: [(name: String, tensor: Tensor<Float>)]
     var notes: [String]
@@ -113,6 +116,7 @@ struct ImportPlan {
                 throw ModelFileError.invalidMetadata(path: path, key: "sizes", value: sizeText)
             }
         }
+        output = try Self.output(file)
         if let name = file.metadata["activation"] {
             guard let activation = Activation(rawValue: name) else {
                 throw ModelFileError.invalidMetadata(path: path, key: "activation", value: name)
@@ -123,6 +127,27 @@ struct ImportPlan {
             if sizes.count > 2 {
                 notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
             }
+        }
+    }
+
+    /// The output layer the metadata names, softmax with cross-entropy when it names none.
+    private static func output(_ file: SafetensorsFile) throws -> OutputLayer {
+        let (outputName, lossName) = (file.metadata["output"], file.metadata["loss"])
+        guard outputName != nil || lossName != nil else { return .softmaxCrossEntropy }
+        guard let activation = OutputLayer.Activation(rawValue: outputName ?? "") else {
+            throw ModelFileError.invalidMetadata(path: file.source, key: "output", value: outputName ?? "")
+        }
+        var loss: OutputLayer.LossFunction?
+        if let lossName {
+            guard let named = OutputLayer.LossFunction(rawValue: lossName) else {
+                throw ModelFileError.invalidMetadata(path: file.source, key: "loss", value: lossName)
+            }
+            loss = named
+        }
+        do {
+            return try OutputLayer(activation: activation, loss: loss)
+        } catch {
+            throw ModelFileError.invalidMetadata(path: file.source, key: "loss", value: lossName ?? "")
         }
     }
 
