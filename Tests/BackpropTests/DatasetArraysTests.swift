@@ -101,6 +101,10 @@ struct DatasetArraysTests {
         #expect(data.classCount == 2 && data.featureCount == 2 && data.labels == [1, 0])
         let unlabelled = try CSVTable(contentsOf: url, labelColumn: nil)
         #expect(unlabelled.labels == nil && unlabelled.features.shape == [2, 3])
+
+        // A byte order mark (as spreadsheets write) is not part of the first column's name.
+        let marked = try directory.write([0xEF, 0xBB, 0xBF] + Array("label,x\n1,2\n".utf8), to: "bom.csv")
+        #expect(try Dataset(csv: marked, labelColumn: "label").labels == [1])
     }
 
     @Test("A CSV data set trains through the API: read, split, standardize, train, predict")

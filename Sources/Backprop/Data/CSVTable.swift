@@ -25,9 +25,12 @@ public struct CSVTable: Sendable {
     public init(contentsOf url: URL, labelColumn: String?) throws {
         let path = url.path
         let bytes = try DataFile.contents(of: url)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard var text = String(validating: bytes, as: UTF8.self) else {
             throw CSVDataError.unreadable(path: path, reason: "the file is not UTF-8 text")
         }
+        // Spreadsheets often start UTF-8 files with a byte order mark, which is not part of
+        // the first column's name.
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
