@@ -50,7 +50,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
-    @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
+    @Option(name: .customLong("loss-smoothing"), help: ArgumentHelp(
+        "Also draw the loss in curves.svg smoothed by an exponential moving average of this weight, in [0, 1) "
+            + "(0.9 spans about 10 iterations).", valueName: "beta"))
+    var lossSmoothing: Double?
+
+    @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
@@ -61,6 +66,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
+        if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
+            throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
         guard weightStd > 0, weightStd.isFinite else {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
@@ -135,9 +143,10 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
-        print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                       data: outputs.data.summary, loadSeconds: outputs.loadSeconds))
-        print(EpochTable.header)
+        let report = TrainingReport(json: json)
+        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds))
+        report.text(EpochTable.header)
         var progress = ProgressLine(total: iterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -146,7 +155,7 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    print(EpochTable.row(record))
+                    report.epoch(record)
                 })
         } catch {
             progress.clear()
@@ -164,7 +173,7 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
 
@@ -173,18 +182,16 @@ struct TrainCommand: ParsableCommand {
                 "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
                 "iterations": String(iterations), "seed": String(seed),
             ].merging(outputs.data.metadata) { $1 })
-            print("saved model to \(url.path)")
+            report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
-            let files = try LearningCurves(history: history).write(to: directory)
-            print("wrote \(files.csv.path) and \(files.svg.path)")
+            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
+            report.text("wrote \(files.csv.path) and \(files.svg.path)")
         }
-        if json {
-            print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
-                "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ]))
-        }
+        try report.summary([
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "iterations": iterations, "seconds": seconds, "backend": backend.name,
+        ])
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,

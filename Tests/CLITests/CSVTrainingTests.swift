@@ -56,8 +56,9 @@ struct CSVTrainingTests {
         let model = scratch.filePath("m.safetensors")
         let training = try run(["train", "--csv", train, "--label-column", "label", "--test-csv", test, "--standardize",
                                 "--hidden", "8", "--iterations", "300", "--batch-size", "30", "--save", model, "--json"])
-        expectSuccess(training)
-        #expect(training.outputLines.first?.hasPrefix(
+        // Under --json the run's description and table go to stderr, stdout holds JSON lines.
+        #expect(training.exited && training.status == 0, "\(training)")
+        #expect(training.errorLines.first?.hasPrefix(
             "\(train): 300 training and 90 test rows, 4 features, 3 classes, standardized (loaded in ") == true)
         let summary = try lastJSON(training)
         let testAccuracy = try #require(summary["test_accuracy"] as? Double)
@@ -82,8 +83,8 @@ struct CSVTrainingTests {
         let arguments = ["train", "--csv", data, "--label-column", "label", "--standardize", "--hidden", "8",
                          "--iterations", "200", "--batch-size", "20", "--seed", "7", "--json"]
         let first = try run(arguments)
-        expectSuccess(first)
-        #expect(first.outputLines.first?.hasPrefix("\(data): 160 training and 40 test rows, 4 features, 3 classes") == true)
+        #expect(first.exited && first.status == 0, "\(first)")
+        #expect(first.errorLines.first?.hasPrefix("\(data): 160 training and 40 test rows, 4 features, 3 classes") == true)
         let summary = try lastJSON(first)
         #expect((summary["test_accuracy"] as? Double).map { $0 > 0.95 } == true, "\(first)")
         let second = try lastJSON(try run(arguments))
