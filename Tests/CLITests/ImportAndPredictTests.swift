@@ -164,12 +164,15 @@ struct ImportAndPredictTests {
         (["--images", "IMAGES", "--label-column", "y"], ["--label-column goes with --csv"]),
         (["--images", "LABELS"], ["LABELS", "IDX file has 1 dimensions, expected 3"]),
         (["--images", "IMAGES", "--labels", "IMAGES"], ["IMAGES", "IDX file has 3 dimensions, expected 1"]),
+        (["--images", "IMAGES", "--labels", "TRAIN_LABELS"], ["IMAGES holds 200 images but TRAIN_LABELS holds 500 labels"]),
+        (["--csv", "IMAGES"], ["IMAGES", "not a readable CSV file", "not UTF-8"]),
     ] as [([String], [String])])
     func predictRefuses(arguments: [String], fragments: [String]) throws {
         let model = scratch.filePath("m.safetensors")
         expectSuccess(try run(["train", "--iterations", "2", "--data", data.url.path, "--save", model]))
         let substitute = { (text: String) in
-            text.replacingOccurrences(of: "IMAGES", with: data.filePath("t10k-images-idx3-ubyte"))
+            text.replacingOccurrences(of: "TRAIN_LABELS", with: data.filePath("train-labels-idx1-ubyte"))
+                .replacingOccurrences(of: "IMAGES", with: data.filePath("t10k-images-idx3-ubyte"))
                 .replacingOccurrences(of: "LABELS", with: data.filePath("t10k-labels-idx1-ubyte"))
         }
         let predict = try run(["predict", "--model", model] + arguments.map(substitute))

@@ -26,6 +26,7 @@ extension Dataset {
     /// form taking rows does, and when the values are not a whole number of samples.
     public init<Label: BinaryInteger>(features: [Float], featureCount: Int, labels: [Label],
                                       classCount: Int? = nil) throws(DatasetError) {
+        precondition(classCount.map { $0 > 0 } ?? true, "Dataset: the class count must be positive, got \(classCount!)")
         guard featureCount > 0, !features.isEmpty, !labels.isEmpty else { throw .empty }
         guard features.count % featureCount == 0 else {
             throw .incompleteSample(valueCount: features.count, featureCount: featureCount)
@@ -41,7 +42,7 @@ extension Dataset {
         let limit = Label(clamping: Int32.max)
         let classes = classCount ?? labels.max().map { $0 < limit ? Int($0) + 1 : Int(Int32.max) }!
         if let index = labels.firstIndex(where: { $0 < 0 || $0 >= limit || Int($0) >= classes }) {
-            throw .labelOutOfRange(sample: index, label: String(labels[index]), classCount: max(classes, 1))
+            throw .labelOutOfRange(sample: index, label: String(labels[index]), classCount: classes)
         }
         self.init(inputs: Tensor(shape: [sampleCount, featureCount], scalars: features),
                   labels: labels.map { Int32($0) }, classCount: classes)
