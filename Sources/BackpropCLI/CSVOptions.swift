@@ -73,7 +73,7 @@ struct CSVOptions: ParsableArguments {
         }
         let classCount = max(train.classCount, test.classCount)
         (train.classCount, test.classCount) = (classCount, classCount)
-        var metadata = [featureColumnsKey: table.featureColumns.joined(separator: ",")]
+        var metadata = table.featureColumnsMetadata
         if standardize {
             let standardization = Standardization(fitting: train.inputs)
             train.inputs = standardization.apply(to: train.inputs)

@@ -66,9 +66,7 @@ struct PredictCommand: ParsableCommand {
         }
         let path = csv!
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
-        if let columns = model.metadata[featureColumnsKey] {
-            try table.requireFeatureColumns(columns.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
-        }
+        try table.requireFeatureColumns(recordedIn: model.metadata, model: modelOptions.model)
         guard table.features.columns == network.inputSize else {
             throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
                                + "takes \(network.inputSize) inputs")
@@ -115,7 +113,3 @@ struct PredictCommand: ParsableCommand {
         }
     }
 }
-
-/// The model-file metadata entry that lists the CSV feature columns a model was trained on,
-/// comma-separated, so that predict can refuse a file whose columns differ.
-let featureColumnsKey = "csv_feature_columns"

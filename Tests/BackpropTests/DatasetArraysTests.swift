@@ -102,6 +102,14 @@ struct DatasetArraysTests {
         let unlabelled = try CSVTable(contentsOf: url, labelColumn: nil)
         #expect(unlabelled.labels == nil && unlabelled.features.shape == [2, 3])
 
+        // The feature columns survive model metadata, commas in names included.
+        let recorded = table.featureColumnsMetadata
+        try table.requireFeatureColumns(recordedIn: recorded, model: "m")
+        try table.requireFeatureColumns(recordedIn: [:], model: "m")
+        #expect(throws: CSVDataError.columnsDiffer(path: url.path, expected: ["x, first", "y"], found: ["x, first", "label", "y"])) {
+            try unlabelled.requireFeatureColumns(recordedIn: recorded, model: "m")
+        }
+
         // A byte order mark (as spreadsheets write) is not part of the first column's name.
         let marked = try directory.write([0xEF, 0xBB, 0xBF] + Array("label,x\n1,2\n".utf8), to: "bom.csv")
         #expect(try Dataset(csv: marked, labelColumn: "label").labels == [1])

@@ -74,7 +74,7 @@ struct CSVTrainingTests {
         let renamed = try scratch.writeFile(Array(Self.csv(rows: 9, seed: 3).replacingOccurrences(of: "x4", with: "x5").utf8),
                                             to: "renamed.csv")
         expectOneLineError(try run(["predict", "--model", model, "--csv", renamed, "--label-column", "label"]),
-                           mentioning: [renamed, "row 1", "the feature columns are x1,x2,x3,x5, expected x1,x2,x3,x4"])
+                           mentioning: [renamed, "row 1", "the feature columns are 'x1' 'x2' 'x3' 'x5', expected 'x1' 'x2' 'x3' 'x4'"])
     }
 
     @Test("Without --test-csv a seeded fifth of the rows is held out; the run is reproducible")
@@ -114,7 +114,7 @@ struct CSVTrainingTests {
         let train = try scratch.writeFile(Array("a,b,label\n1,2,0\n3,4,1\n".utf8), to: "train.csv")
         let test = try scratch.writeFile(Array("b,a,label\n1,2,0\n".utf8), to: "test.csv")
         expectOneLineError(try run(["train", "--csv", train, "--label-column", "label", "--test-csv", test]),
-                           mentioning: [test, "row 1", "the feature columns are b,a, expected a,b"])
+                           mentioning: [test, "row 1", "the feature columns are 'b' 'a', expected 'a' 'b'"])
     }
 
     @Test("CSV options are checked together", arguments: [

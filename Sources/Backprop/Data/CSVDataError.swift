@@ -41,8 +41,8 @@ public enum CSVDataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidLabel(let path, let row, let column, let value):
             return "\(path): row \(row), column '\(column)': label '\(value)' is not a class index (0, 1, 2, ...)"
         case .columnsDiffer(let path, let expected, let found):
-            return "\(path): row 1: the feature columns are \(found.joined(separator: ",")), "
-                + "expected \(expected.joined(separator: ","))"
+            let quoted = { (names: [String]) in names.map { "'\($0)'" }.joined(separator: " ") }
+            return "\(path): row 1: the feature columns are \(quoted(found)), expected \(quoted(expected))"
         }
     }
 }
