@@ -2,15 +2,17 @@
 // or one sample, without writing softmax and argmax by hand.
 
 extension MultiLayerNet {
-    /// The probability of each class for each row of x, `[rows, outputSize]`: ``outputs(_:)``,
-    /// the softmax of the scores for the book's ``SoftmaxWithLoss`` (each row then sums to 1
+    /// The probability of each class for each row of x, `[rows, outputSize]`: the output
+    /// activation of the scores (``Loss/activate(_:into:)``), the softmax of the scores for the book's ``SoftmaxWithLoss`` (each row then sums to 1
     /// up to rounding), independent sigmoid values for a sigmoid output layer.
     ///
     /// Like every inference method this uses buffers the network owns: a network is not safe
     /// to use from two threads at once. To predict in parallel, give each thread or task its
     /// own ``copy()``; copies share nothing that changes.
     public func probabilities(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        outputs(x)
+        var result = Tensor<Scalar>(shape: [0])
+        lossLayer.activate(predict(x), into: &result)
+        return result
     }
 
     /// The probability of each class for one sample of ``inputSize`` features.
