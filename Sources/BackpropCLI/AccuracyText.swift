@@ -1,12 +1,13 @@
 import Backprop
 import Foundation
 
-/// "test accuracy 0.9712", or, for a split without images, "no test set (t10k-images-idx3-ubyte
-/// holds no images)": an accuracy over no samples is not 0, it does not exist.
-func accuracyText(_ accuracy: Double?, of split: MNIST.Split) -> String {
+/// "test accuracy 0.9712", or, for a split without samples, "no test set" (for MNIST with the
+/// file at fault: "(t10k-images-idx3-ubyte holds no images)"): an accuracy over no samples is
+/// not 0, it does not exist.
+func accuracyText(_ accuracy: Double?, of split: MNIST.Split, mnist: Bool = true) -> String {
     let name = split == .train ? "train" : "test"
     return accuracy.map { String(format: "%@ accuracy %.4f", name, $0) }
-        ?? "no \(name) set (\(split.imagesFileName) holds no images)"
+        ?? "no \(name) set" + (mnist ? " (\(split.imagesFileName) holds no images)" : "")
 }
 
 /// The accuracy of `network` on `set`, or nil when the set is empty.

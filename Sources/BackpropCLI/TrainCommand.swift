@@ -8,9 +8,10 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST (defaults: the book's TwoLayerNet run).")
+        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -79,6 +80,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--weight-std \(weightStd) is below Float's smallest normal number (1.2e-38): "
                                   + "the weights would be subnormal (many times slower) or zero")
         }
+        if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.isEnabled && outputOptions.inputRange != nil {
+            throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
+        }
     }
 
     func run() throws {
@@ -89,16 +94,14 @@ struct TrainCommand: ParsableCommand {
         // space reserved by the probe need only be close.
         try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
         let loadStart = ContinuousClock.now
-        let directory = try dataOptions.directory()
-        let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
-        try requireSamples(loadedTraining, split: .train, in: directory)
-        let (trainingSet, testSet) = (outputOptions.scaled(loadedTraining), outputOptions.scaled(loadedTest))
+        let data = try loadData()
+        let (trainingSet, testSet) = (data.train, data.test)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
         try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                                     trainingSet: trainingSet, testSet: testSet,
                                     evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
-        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds)
+        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -108,6 +111,17 @@ struct TrainCommand: ParsableCommand {
     private struct Outputs {
         var files: TrainingOutputs
         var loadSeconds: Double
+        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+    }
+
+    /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
+    private func loadData() throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
+        if csvOptions.isEnabled { return try csvOptions.load(seed: seed) }
+        let directory = try dataOptions.directory()
+        let (trainingSet, testSet) = try MNIST.load(from: directory)
+        try requireSamples(trainingSet, split: .train, in: directory)
+        return (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
+                "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
     }
 
     private var weightInitialization: WeightInitialization {
@@ -144,7 +158,7 @@ struct TrainCommand: ParsableCommand {
                                                                    seed: seed))
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                       trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
+                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds))
         report.text(EpochTable.header)
         var progress = ProgressLine(total: iterations)
         let start = ContinuousClock.now
@@ -175,8 +189,8 @@ struct TrainCommand: ParsableCommand {
         let finalLoss = history.losses.last ?? .nan
         report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
-                     trainAccuracy, accuracyText(testAccuracy, of: .test), finalLoss, iterations, seconds,
-                     Double(iterations) / seconds))
+                     trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
+                     iterations, seconds, Double(iterations) / seconds))
         try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
                                                on: testAccuracy == nil ? trainingSet : testSet,
                                                setName: testAccuracy == nil ? "train" : "test",
@@ -184,7 +198,7 @@ struct TrainCommand: ParsableCommand {
         let model = ModelFile.encode(network, metadata: [
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
-        ])
+        ].merging(outputs.data.metadata) { $1 })
         let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
         try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([
@@ -194,13 +208,13 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
-                                                  iterationsPerEpoch: Int, trainCount: Int, testCount: Int,
+                                                  iterationsPerEpoch: Int, data: String,
                                                   loadSeconds: Double) -> String {
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
-            MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
+            \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
             (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
