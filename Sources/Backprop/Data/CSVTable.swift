@@ -21,8 +21,8 @@ public struct CSVTable: Sendable {
     /// called `labelColumn`, if given, holds the labels and the others the features.
     ///
     /// Throws ``FileError`` when the file is missing or not a regular file, ``DataError`` when it
-    /// is empty, and ``CSVDataError`` naming the
-    /// row and column of the first field that does not fit.
+    /// is empty, and ``CSVDataError`` naming the row and column of the first field that does
+    /// not fit.
     public init(contentsOf url: URL, labelColumn: String?) throws {
         let path = url.path
         let bytes = try DataFile.contents(of: url)
