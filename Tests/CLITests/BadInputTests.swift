@@ -7,12 +7,8 @@ import TestSupport
 /// non-zero exit, one line on standard error naming the file (or option) and the problem,
 /// and no output file.
 @Suite("backprop: bad input gives one clear line on stderr")
-struct BadInputTests {
-    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
+struct BadInputTests: RunsInDirectories {
     let directories: RunDirectories
-    var scratch: TemporaryDirectory { directories.scratch }
-    var data: TemporaryDirectory { directories.data }
-
     init() throws { directories = try RunDirectories() }
 
     /// `train` with every output option, so that a failure can be checked to have written nothing.

@@ -7,12 +7,8 @@ import TestSupport
 /// killed at any moment, a gzip bomb in place of a data file, a training run that diverges
 /// without overflowing. Each test runs in seconds on tiny data.
 @Suite("backprop under faults: killed saves, gzip bombs, exploding loss")
-struct FaultTests {
-    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
+struct FaultTests: RunsInDirectories {
     let directories: RunDirectories
-    var scratch: TemporaryDirectory { directories.scratch }
-    var data: TemporaryDirectory { directories.data }
-
     init() throws { directories = try RunDirectories() }
 
     /// The names of temporary save files (`.NAME.<UUID>.partial`) in the scratch directory.

@@ -9,12 +9,8 @@ import Glibc
 /// The cases of a probe of hostile input and unusual files (issue 13): each ends with one line
 /// on stderr naming the file or option, a non-zero exit, no signal, and no file clobbered.
 @Suite("backprop: hostile input, unusual files and runs that cannot fit")
-struct HostileInputTests {
-    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
+struct HostileInputTests: RunsInDirectories {
     let directories: RunDirectories
-    var scratch: TemporaryDirectory { directories.scratch }
-    var data: TemporaryDirectory { directories.data }
-
     init() throws { directories = try RunDirectories() }
 
     func train(_ arguments: [String]) throws -> BackpropExecutable.Run {

@@ -56,3 +56,13 @@ struct RunDirectories {
         try MNISTSlice.write(to: data.url, trainCount: trainCount, testCount: testCount)
     }
 }
+
+/// A suite that runs in a ``RunDirectories``: `scratch` and `data` name its two directories.
+protocol RunsInDirectories {
+    var directories: RunDirectories { get }
+}
+
+extension RunsInDirectories {
+    var scratch: TemporaryDirectory { directories.scratch }
+    var data: TemporaryDirectory { directories.data }
+}
