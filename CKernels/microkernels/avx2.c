@@ -45,8 +45,8 @@ CK_AVX2 static void gemm_ukernel_avx2(ptrdiff_t k, const float *a, const float *
     }
 }
 
-#define AVX2_SUP_MR 6
-#define AVX2_SUP_NR 16
+#define AVX2_UNPACKED_MR 6
+#define AVX2_UNPACKED_NR 16
 
 /* Lanes [0, count) set (count clamped to 0..8), for masked loads and stores of a tail. */
 CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count);
@@ -56,21 +56,21 @@ CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count);
  * variant keeps only its own accumulators: 12 + 2 B vectors + 1 broadcast = 15 of 16 ymm.
  * Short tiles repeat their last row of A (in bounds, never stored) so the loop body stays fully
  * unrolled; as in avx512.c, same order and epilogue as the packed microkernel. */
-CK_AVX2 static inline __attribute__((always_inline)) void gemm_sup_tile_avx2(
+CK_AVX2 static inline __attribute__((always_inline)) void gemm_unpacked_tile_avx2(
     int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
     float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
     const __m256i live0 = first_lanes(cols), live1 = first_lanes(cols - 8);
     const int full0 = cols >= 8, full1 = cols >= 16;
-    const float *ar[AVX2_SUP_MR];
-    for (int i = 0; i < AVX2_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
-    __m256 acc[AVX2_SUP_MR][2];
-    for (int i = 0; i < AVX2_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    const float *ar[AVX2_UNPACKED_MR];
+    for (int i = 0; i < AVX2_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m256 acc[AVX2_UNPACKED_MR][2];
+    for (int i = 0; i < AVX2_UNPACKED_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
     for (ptrdiff_t p = 0; p < k; ++p) {
         const float *brow = b + p * rsb;
         __m256 b0 = full0 ? _mm256_loadu_ps(brow) : _mm256_maskload_ps(brow, live0);
         __m256 b1 = halves == 2 ? (full1 ? _mm256_loadu_ps(brow + 8) : _mm256_maskload_ps(brow + 8, live1))
                                 : _mm256_setzero_ps();
-        for (int i = 0; i < AVX2_SUP_MR; ++i) {
+        for (int i = 0; i < AVX2_UNPACKED_MR; ++i) {
             __m256 ai = _mm256_broadcast_ss(ar[i] + p * csa);
             acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
             if (halves == 2) acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
@@ -96,13 +96,13 @@ CK_AVX2 static inline __attribute__((always_inline)) void gemm_sup_tile_avx2(
     }
 }
 
-CK_AVX2 static void gemm_sup_avx2(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+CK_AVX2 static void gemm_unpacked_avx2(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                   const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                   float alpha, float beta, int rows, int cols) {
     if (cols <= 8) {
-        gemm_sup_tile_avx2(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile_avx2(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     } else {
-        gemm_sup_tile_avx2(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile_avx2(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
 }
 
@@ -331,7 +331,7 @@ CK_AVX2 static __attribute__((noinline)) unsigned softmax_rows8_avx2(ptrdiff_t n
 CK_AVX2 static unsigned softmax_rows16_avx2(ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy,
                                             float max[16], float sum[16]) {
     if (n < 1 || n > 16) return 0xFFFF; /* not this kernel's rows: the caller's per-row path */
-    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy, ck_tuning_default.softmax_prefetch_blocks);
     return softmax_rows8_avx2(n, x, ldx, y, ldy, max, sum)
          | softmax_rows8_avx2(n, x + 8 * ldx, ldx, y + 8 * ldy, ldy, max + 8, sum + 8) << 8;
 }
@@ -339,10 +339,9 @@ CK_AVX2 static unsigned softmax_rows16_avx2(ptrdiff_t n, const float *x, ptrdiff
 static const ck_config avx2_config = {
     .isa = CK_ISA_AVX2,
     .mr = AVX2_MR, .nr = AVX2_NR,
-    .mc = 168, .nc = 4080, /* BLIS Haswell sizes: A block in L2, B block in L3 */
     .gemm_ukernel = gemm_ukernel_avx2,
-    .sup_mr = AVX2_SUP_MR, .sup_nr = AVX2_SUP_NR,
-    .gemm_sup = gemm_sup_avx2,
+    .unpacked_mr = AVX2_UNPACKED_MR, .unpacked_nr = AVX2_UNPACKED_NR,
+    .gemm_unpacked = gemm_unpacked_avx2,
     .relu_forward = relu_forward_avx2,
     .relu_backward = relu_backward_avx2,
     .sigmoid_forward = sigmoid_forward_avx2,
@@ -350,6 +349,7 @@ static const ck_config avx2_config = {
     .row_max = row_max_avx2,
     .scale = scale_avx2,
     .softmax_rows16 = softmax_rows16_avx2,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_avx2(void) { return &avx2_config; }

@@ -48,8 +48,8 @@ CK_AVX512 static void gemm_ukernel_avx512(ptrdiff_t k, const float *a, const flo
     }
 }
 
-#define AVX512_SUP_MR 10
-#define AVX512_SUP_NR 32
+#define AVX512_UNPACKED_MR 10
+#define AVX512_UNPACKED_NR 32
 
 CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count);
 
@@ -58,18 +58,18 @@ CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count);
  * each variant keeps only its own accumulators. Short tiles repeat their last row of A (in
  * bounds, never stored) so the loop body stays fully unrolled; full-width rows are stored
  * without masks, which are slow on some cores. */
-CK_AVX512 static inline __attribute__((always_inline)) void gemm_sup_tile(
+CK_AVX512 static inline __attribute__((always_inline)) void gemm_unpacked_tile(
     int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
     float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
     const __mmask16 live0 = tail_mask(cols), live1 = tail_mask(cols > 16 ? cols - 16 : 0);
-    const float *ar[AVX512_SUP_MR];
-    for (int i = 0; i < AVX512_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
-    __m512 acc[AVX512_SUP_MR][2];
-    for (int i = 0; i < AVX512_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    const float *ar[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m512 acc[AVX512_UNPACKED_MR][2];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
     for (ptrdiff_t p = 0; p < k; ++p) {
         __m512 b0 = _mm512_maskz_loadu_ps(live0, b + p * rsb);
         __m512 b1 = halves == 2 ? _mm512_maskz_loadu_ps(live1, b + p * rsb + 16) : _mm512_setzero_ps();
-        for (int i = 0; i < AVX512_SUP_MR; ++i) {
+        for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
             __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             if (halves == 2) acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
@@ -93,13 +93,13 @@ CK_AVX512 static inline __attribute__((always_inline)) void gemm_sup_tile(
 }
 
 /* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. */
-CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+CK_AVX512 static void gemm_unpacked_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                       const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                       float alpha, float beta, int rows, int cols) {
     if (cols <= 16) {
-        gemm_sup_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     } else {
-        gemm_sup_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
 }
 
@@ -239,7 +239,7 @@ CK_AVX512 static void scale_avx512(ptrdiff_t n, float s, float *y) {
     }
 }
 
-CK_AVX512 static int softmax_row16_avx512(ptrdiff_t n, const float *x, float *y, float *max, float *sum) {
+CK_AVX512 static int softmax_short_row_avx512(ptrdiff_t n, const float *x, float *y, float *max, float *sum) {
     const __mmask16 live = tail_mask(n);
     const __m512 v = _mm512_maskz_loadu_ps(live, x);
     if (_mm512_mask_cmp_ps_mask(live, v, v, _CMP_UNORD_Q)) return 0;
@@ -296,7 +296,7 @@ CK_AVX512 static inline __attribute__((always_inline)) unsigned softmax_rows16_w
     const __mmask16 live = tail_mask(n);
     __m512 c[16];
     for (int i = 0; i < 16; ++i) c[i] = _mm512_maskz_loadu_ps(live, x + i * ldx);
-    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy, ck_tuning_default.softmax_prefetch_blocks);
     transpose16_avx512(c); /* c[j]: column j, lane i = row i */
 
     /* The row maxima as a tree: the maximum does not depend on the order, and a chain would put
@@ -354,18 +354,18 @@ CK_AVX512 static unsigned softmax_rows16_avx512(ptrdiff_t n, const float *x, ptr
 static const ck_config avx512_config = {
     .isa = CK_ISA_AVX512,
     .mr = AVX512_MR, .nr = AVX512_NR,
-    .mc = 192, .nc = 4096, /* measured on Zen: a wide B block beats an L2-sized one */
     .gemm_ukernel = gemm_ukernel_avx512,
-    .sup_mr = AVX512_SUP_MR, .sup_nr = AVX512_SUP_NR,
-    .gemm_sup = gemm_sup_avx512,
+    .unpacked_mr = AVX512_UNPACKED_MR, .unpacked_nr = AVX512_UNPACKED_NR,
+    .gemm_unpacked = gemm_unpacked_avx512,
     .relu_forward = relu_forward_avx512,
     .relu_backward = relu_backward_avx512,
     .sigmoid_forward = sigmoid_forward_avx512,
     .exp_shifted_sum = exp_shifted_sum_avx512,
     .row_max = row_max_avx512,
     .scale = scale_avx512,
-    .softmax_row16 = softmax_row16_avx512,
+    .softmax_short_row = softmax_short_row_avx512,
     .softmax_rows16 = softmax_rows16_avx512,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_avx512(void) { return &avx512_config; }
