@@ -33,6 +33,15 @@ typedef void (*ck_gemm_unpacked_fn)(ptrdiff_t k, const float *a, ptrdiff_t rsa, 
                                     const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                     float alpha, float beta, int rows, int cols);
 
+/*
+ * The transposing case of packing: `lines` (<= width) lines of kc floats, line i at src + i * ld
+ * and contiguous along k, become a kc x width panel, out[p * width + i] = src[i * ld + p], with
+ * zeros for lines <= i < width. That is packing A when it is not transposed (lines are rows of
+ * A, width MR) and B when it is (lines are columns of op(B), width NR). Writes only the panel.
+ * Optional (NULL: a scalar loop; copying is exact either way).
+ */
+typedef void (*ck_pack_lines_fn)(ptrdiff_t kc, int lines, const float *src, ptrdiff_t ld, int width, float *out);
+
 /* Elementwise kernels over n contiguous elements (already validated). */
 typedef void (*ck_relu_forward_fn)(ptrdiff_t n, const float *x, float *y, uint8_t *mask);
 typedef void (*ck_relu_backward_fn)(ptrdiff_t n, const float *dy, const uint8_t *mask, float *dx);
@@ -94,6 +103,7 @@ typedef struct ck_config {
     ck_isa isa;
     int mr, nr;          /* microkernel tile */
     ck_gemm_ukernel_fn gemm_ukernel;
+    ck_pack_lines_fn pack_lines;
     int unpacked_mr, unpacked_nr;  /* unpacked tile; 0 when gemm_unpacked is NULL */
     ck_gemm_unpacked_fn gemm_unpacked;
     ck_relu_forward_fn relu_forward;

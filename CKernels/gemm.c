@@ -84,54 +84,58 @@ void ck_gemm_blocking(ck_isa isa, ck_gemm_blocking_info *blocking) {
     *blocking = cfg ? blocking_of(cfg, ck_caches_active()) : (ck_gemm_blocking_info){0};
 }
 
+/* The transposing case of both packings: `lines` lines of kc floats, each contiguous along k,
+ * into a kc x width panel (ck_pack_lines_fn), through the table's vector kernel when it has one. */
+static void pack_lines(const ck_config *cfg, ptrdiff_t kc, ptrdiff_t lines, const float *src, ptrdiff_t ld,
+                       int width, float *out) {
+    if (cfg->pack_lines != NULL) {
+        cfg->pack_lines(kc, (int)lines, src, ld, width, out);
+        return;
+    }
+    for (ptrdiff_t i = 0; i < lines; ++i) {
+        const float *line = src + i * ld;
+        for (ptrdiff_t p = 0; p < kc; ++p) out[p * width + i] = line[p];
+    }
+    for (ptrdiff_t i = lines; i < width; ++i) {
+        for (ptrdiff_t p = 0; p < kc; ++p) out[p * width + i] = 0.0f;
+    }
+}
+
+/* The copying case: kc rows of `count` contiguous floats (row p at src + p * ld) into a
+ * kc x width panel, zero-padded. */
+static void pack_rows(ptrdiff_t kc, ptrdiff_t count, const float *src, ptrdiff_t ld, int width, float *out) {
+    for (ptrdiff_t p = 0; p < kc; ++p) {
+        const float *row = src + p * ld;
+        float *dst = out + p * width;
+        ptrdiff_t i = 0;
+        for (; i < count; ++i) dst[i] = row[i];
+        for (; i < width; ++i) dst[i] = 0.0f;
+    }
+}
+
 /* Packs rows [0, mc) x columns [0, kc) of op(A) (already offset) into MR-tall panels. */
-static void pack_a(ck_transpose ta, ptrdiff_t mc, ptrdiff_t kc, const float *a, ptrdiff_t lda,
-                   int mr, float *out) {
+static void pack_a(const ck_config *cfg, ck_transpose ta, ptrdiff_t mc, ptrdiff_t kc, const float *a, ptrdiff_t lda,
+                   float *out) {
+    const int mr = cfg->mr;
     for (ptrdiff_t ir = 0; ir < mc; ir += mr) {
-        ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
-        float *panel = out + ir * kc;
+        const ptrdiff_t rows = mc - ir < mr ? mc - ir : mr;
         if (ta == CK_TRANS) {
-            for (ptrdiff_t p = 0; p < kc; ++p) {
-                const float *src = a + p * lda + ir;
-                float *dst = panel + p * mr;
-                ptrdiff_t i = 0;
-                for (; i < rows; ++i) dst[i] = src[i];
-                for (; i < mr; ++i) dst[i] = 0.0f;
-            }
+            pack_rows(kc, rows, a + ir, lda, mr, out + ir * kc);
         } else {
-            for (ptrdiff_t i = 0; i < rows; ++i) {
-                const float *src = a + (ir + i) * lda;
-                for (ptrdiff_t p = 0; p < kc; ++p) panel[p * mr + i] = src[p];
-            }
-            for (ptrdiff_t i = rows; i < mr; ++i) {
-                for (ptrdiff_t p = 0; p < kc; ++p) panel[p * mr + i] = 0.0f;
-            }
+            pack_lines(cfg, kc, rows, a + ir * lda, lda, mr, out + ir * kc);
         }
     }
 }
 
 /* Packs rows [0, kc) x columns [0, nc) of op(B) (already offset) into NR-wide panels. */
-static void pack_b(ck_transpose tb, ptrdiff_t kc, ptrdiff_t nc, const float *b, ptrdiff_t ldb,
+static void pack_b(const ck_config *cfg, ck_transpose tb, ptrdiff_t kc, ptrdiff_t nc, const float *b, ptrdiff_t ldb,
                    int nr, float *out) {
     for (ptrdiff_t jr = 0; jr < nc; jr += nr) {
-        ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
-        float *panel = out + jr * kc;
+        const ptrdiff_t cols = nc - jr < nr ? nc - jr : nr;
         if (tb == CK_NO_TRANS) {
-            for (ptrdiff_t p = 0; p < kc; ++p) {
-                const float *src = b + p * ldb + jr;
-                float *dst = panel + p * nr;
-                ptrdiff_t j = 0;
-                for (; j < cols; ++j) dst[j] = src[j];
-                for (; j < nr; ++j) dst[j] = 0.0f;
-            }
+            pack_rows(kc, cols, b + jr, ldb, nr, out + jr * kc);
         } else {
-            for (ptrdiff_t j = 0; j < cols; ++j) {
-                const float *src = b + (jr + j) * ldb;
-                for (ptrdiff_t p = 0; p < kc; ++p) panel[p * nr + j] = src[p];
-            }
-            for (ptrdiff_t j = cols; j < nr; ++j) {
-                for (ptrdiff_t p = 0; p < kc; ++p) panel[p * nr + j] = 0.0f;
-            }
+            pack_lines(cfg, kc, cols, b + jr * ldb, ldb, nr, out + jr * kc);
         }
     }
 }
@@ -217,7 +221,7 @@ static void gemm_packed_member(const ck_config *cfg, packed_sizes sizes, ptrdiff
             if (rows.first < rows.last) {
                 const ptrdiff_t row = ic + rows.first;
                 const float *a_block = ta == CK_NO_TRANS ? a + row * lda + pc : a + pc * lda + row;
-                pack_a(ta, rows.last - rows.first, kc, a_block, lda, mr, packed_a + rows.first * kc);
+                pack_a(cfg, ta, rows.last - rows.first, kc, a_block, lda, packed_a + rows.first * kc);
             }
 #ifdef _OPENMP
             if (team > 1) {
@@ -227,7 +231,7 @@ static void gemm_packed_member(const ck_config *cfg, packed_sizes sizes, ptrdiff
             for (ptrdiff_t jc = columns.first; jc < columns.last; jc += sizes.nc) {
                 const ptrdiff_t nc = columns.last - jc < sizes.nc ? columns.last - jc : sizes.nc;
                 const float *b_block = tb == CK_NO_TRANS ? b + pc * ldb + jc : b + jc * ldb + pc;
-                pack_b(tb, kc, nc, b_block, ldb, nr, packed_b);
+                pack_b(cfg, tb, kc, nc, b_block, ldb, nr, packed_b);
                 macro_kernel(cfg, mc, nc, kc, packed_a, packed_b, alpha, beta_block, c + ic * ldc + jc, ldc);
             }
             /* Everyone is done with this A block before the next one overwrites it. */
@@ -298,7 +302,7 @@ static void gemm_unpacked(const ck_config *cfg, ck_transpose ta, ck_transpose tb
         /* K block pc occupies kc x n_padded floats at offset pc * n_padded. */
         for (ptrdiff_t pc = 0; pc < k; pc += CK_KC) {
             ptrdiff_t kc = k - pc < CK_KC ? k - pc : CK_KC;
-            pack_b(tb, kc, n, b + pc, ldb, nr, packed_b + pc * n_padded);
+            pack_b(cfg, tb, kc, n, b + pc, ldb, nr, packed_b + pc * n_padded);
         }
     }
     for (ptrdiff_t ir = 0; ir < m; ir += mr) {
