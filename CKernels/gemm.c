@@ -44,10 +44,11 @@ static ck_range share_of(ptrdiff_t extent, ptrdiff_t unit, ptrdiff_t t, ptrdiff_
     return range;
 }
 
+/* `value` within [lo, hi], as a multiple of `unit` (rounded down, or up to stay at least lo). */
 static ptrdiff_t clamp_to_multiple(double value, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t unit) {
     ptrdiff_t v = value < (double)lo ? lo : value > (double)hi ? hi : (ptrdiff_t)value;
     v = v / unit * unit;
-    return v < unit ? unit : v;
+    return v < lo ? v + unit : v;
 }
 
 /*
