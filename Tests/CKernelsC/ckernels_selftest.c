@@ -317,7 +317,7 @@ static void test_gemm(void) {
 }
 
 /* Other CPUs' caches (CKERNELS_CACHES's syntax) and the B block width NC the model must give
- * for them (CKernels/README.md, "Block sizes"). */
+ * for them, within one NR (CKernels/README.md, "Block sizes from the caches"). */
 static const struct {
     const char *cpu, *spec;
     ptrdiff_t b_block_kib; /* KC x NC x 4 bytes: half the core's L2 */
@@ -352,7 +352,7 @@ static void test_gemm_cache_geometries(void) {
                 && blocks.mc >= 512 && blocks.mc < 3072 + blocks.mr && blocks.nc >= 128 && blocks.nc <= 4096
                 && blocks.kc * blocks.nc * 4 <= caches.l2_bytes / caches.l2_shared_by
                 && blocks.a_panel_fits_l1
-                && blocks.nc > geometries[g].b_block_kib - blocks.nr && blocks.nc <= geometries[g].b_block_kib;
+                && blocks.nc > geometries[g].b_block_kib - blocks.nr && blocks.nc < geometries[g].b_block_kib + blocks.nr;
             record(sensible, "%s (%s) [%s]: MC %td, NC %td, KC %td, A panel in L1 %d", geometries[g].cpu,
                    geometries[g].spec, ck_isa_name(candidates[c]), blocks.mc, blocks.nc, blocks.kc, blocks.a_panel_fits_l1);
         }
