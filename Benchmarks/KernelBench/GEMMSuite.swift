@@ -30,6 +30,7 @@ struct GEMMSuite: BenchmarkSuite {
             // library's idle pool spins after a call and would take a core from the other:
             // a pause at each switch, and fewer batches to keep the run short.
             var plan = settings.plan
+            plan.usesThreadCPUTime = threads == 1
             let pause = threads > 1 && openBLAS != nil ? 0.25 : 0
             if pause > 0 {
                 plan.samples = min(plan.samples, 9)

@@ -23,6 +23,17 @@ struct MeasurementPlan {
     var minimumSampleSeconds: Double
     /// Stop taking batches (after `minimumSamples`) once measuring has taken this long.
     var budgetSeconds: Double
+    /// Time batches by the calling thread's CPU time instead of the wall clock: for kernels
+    /// that run on the calling thread alone, so that the time other processes hold the core
+    /// is not counted (the cache lines they evict still are). Wall clock for multi-threaded runs.
+    var usesThreadCPUTime = false
+}
+
+/// Seconds of the wall clock (monotonic), or of the calling thread's CPU time.
+private func now(threadCPUTime: Bool) -> Double {
+    var time = timespec()
+    clock_gettime(threadCPUTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 /// The outcome of timing one kernel.
@@ -112,11 +123,11 @@ func measureInterleaved(_ plan: MeasurementPlan, switchPause: Double = 0, _ call
             if calls.count > 1, switchPause > 0 {
                 usleep(useconds_t(switchPause * 1e6))
             }
-            let start = ContinuousClock.now
+            let start = now(threadCPUTime: plan.usesThreadCPUTime)
             for _ in 0..<callsPerBatch[index] {
                 witness += calls[index]()
             }
-            let elapsed = seconds(since: start)
+            let elapsed = now(threadCPUTime: plan.usesThreadCPUTime) - start
             measuredSeconds += elapsed
             perCall[index].append(elapsed / Double(callsPerBatch[index]))
         }
