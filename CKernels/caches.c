@@ -213,20 +213,23 @@ static int parse_spec(const char *spec, ck_cache_info *caches) {
     return complete(caches);
 }
 
-static ck_cache_info current;
+/* The geometry at start (CKERNELS_CACHES or the CPU's), and the one in use. */
+static ck_cache_info initial, current;
 static pthread_once_t current_once = PTHREAD_ONCE_INIT;
 
 static void initialize(void) {
     const char *spec = getenv("CKERNELS_CACHES");
+    initial.source = NULL;
     if (spec != NULL && spec[0] != '\0') {
-        if (parse_spec(spec, &current)) {
-            current.source = "CKERNELS_CACHES";
-            return;
+        if (parse_spec(spec, &initial)) {
+            initial.source = "CKERNELS_CACHES";
+        } else {
+            fprintf(stderr, "ckernels: CKERNELS_CACHES=%s is not of the form l1d=48K,l2=1280K[,l3=48M[/cores]]; "
+                            "detecting the caches instead\n", spec);
         }
-        fprintf(stderr, "ckernels: CKERNELS_CACHES=%s is not of the form l1d=48K,l2=1280K[,l3=48M[/cores]]; "
-                        "detecting the caches instead\n", spec);
     }
-    current = detect();
+    if (initial.source == NULL) initial = detect();
+    current = initial;
 }
 
 const ck_cache_info *ck_caches_active(void) {
@@ -241,7 +244,7 @@ void ck_caches(ck_cache_info *caches) {
 ck_status ck_set_caches(const char *spec) {
     pthread_once(&current_once, initialize);
     if (spec == NULL || spec[0] == '\0') {
-        current = detect();
+        current = initial;
         return CK_OK;
     }
     ck_cache_info parsed;

@@ -146,8 +146,9 @@ typedef struct ck_cache_info {
 void ck_caches(ck_cache_info *caches);
 
 /**
- * Use the cache geometry `spec` (CKERNELS_CACHES's syntax) from now on, or detect the CPU's
- * again when spec is NULL or "". Returns CK_EINVAL, changing nothing, for a malformed spec.
+ * Use the cache geometry `spec` (CKERNELS_CACHES's syntax) from now on, or the one in use at
+ * start (CKERNELS_CACHES's, else the CPU's) when spec is NULL or "". Returns CK_EINVAL,
+ * changing nothing, for a malformed spec.
  * Block sizes never change results, so this exists for tests and benchmarks that emulate
  * other CPUs. Not thread-safe against kernels running at the same time.
  */

@@ -148,11 +148,11 @@ static void fill_with_specials(float *p, size_t n) {
 static ck_isa candidates[4];
 static int candidate_count;
 
-/* The cache geometry candidates run with (ck_set_caches syntax); NULL: the detected one. */
+/* The cache geometry candidates run with (ck_set_caches syntax); NULL: the one at start. */
 static const char *candidate_caches = NULL;
 
 /* The reference every candidate is held to: the scalar kernels on one thread, with the
- * detected caches. */
+ * caches at start (detected, or CKERNELS_CACHES). */
 static void use_reference(void) {
     ck_set_isa(CK_ISA_SCALAR);
     ck_set_num_threads(1);
@@ -331,7 +331,7 @@ static const struct {
 };
 
 /* Under every geometry: block sizes within the model's bounds, and every ISA's GEMM bitwise
- * equal to scalar under the detected caches (the reference of test_gemm_case), for products
+ * equal to scalar under the caches at start (the reference of test_gemm_case), for products
  * that span several MC and NC blocks there. */
 static void test_gemm_cache_geometries(void) {
     record(ck_set_caches("l1d=48K,l2=") == CK_EINVAL && ck_set_caches("l1=48K,l2=1M") == CK_EINVAL
@@ -1041,7 +1041,11 @@ int main(void) {
         ck_gemm_tile(candidates[c], &mr, &nr);
         printf(" %s (%dx%d)", ck_isa_name(candidates[c]), mr, nr);
     }
-    printf(" against scalar on 1 thread\n");
+    ck_cache_info caches;
+    ck_caches(&caches);
+    printf(" against scalar on 1 thread; caches (%s) L1d %lld K, L2 %lld K / %d, L3 %lld K / %d\n", caches.source,
+           (long long)(caches.l1d_bytes >> 10), (long long)(caches.l2_bytes >> 10), caches.l2_shared_by,
+           (long long)(caches.l3_bytes >> 10), caches.l3_shared_by);
 
     run_section("argument checks", test_argument_checks);
     run_section("gemm", test_gemm);
