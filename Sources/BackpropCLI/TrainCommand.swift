@@ -12,6 +12,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: "Number of minibatch iterations.")
     var iterations = 10_000
@@ -48,7 +49,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
-    @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
+    @Option(name: .customLong("loss-smoothing"), help: ArgumentHelp(
+        "Also draw the loss in curves.svg smoothed by an exponential moving average of this weight, in [0, 1) "
+            + "(0.9 spans about 10 iterations).", valueName: "beta"))
+    var lossSmoothing: Double?
+
+    @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
@@ -59,6 +65,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
+        if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
+            throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
         guard weightStd > 0, weightStd.isFinite else {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
@@ -72,8 +81,9 @@ struct TrainCommand: ParsableCommand {
         let curvesURL = try curves.map(validatedCurvesDirectory)
         let loadStart = ContinuousClock.now
         let directory = try dataOptions.directory()
-        let (trainingSet, testSet) = try MNIST.load(from: directory)
-        try requireSamples(trainingSet, split: .train, in: directory)
+        let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
+        try requireSamples(loadedTraining, split: .train, in: directory)
+        let (trainingSet, testSet) = (outputOptions.scaled(loadedTraining), outputOptions.scaled(loadedTest))
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
         switch kernels.backend {
@@ -113,13 +123,16 @@ struct TrainCommand: ParsableCommand {
     ) throws where Backend.Scalar == Float, Method.Scalar == Float {
         let network = MultiLayerNet(inputSize: trainingSet.featureCount, hiddenSizes: hidden,
                                     outputSize: trainingSet.classCount, activation: activation,
-                                    weightInitialization: weightInitialization, backend: backend, seed: seed)
+                                    weightInitialization: weightInitialization,
+                                    biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                    classTargets: outputOptions.classTargets, backend: backend, seed: seed)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
-        print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+        let report = TrainingReport(json: json)
+        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
                        trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
-        print(EpochTable.header)
+        report.text(EpochTable.header)
         var progress = ProgressLine(total: iterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -128,7 +141,7 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    print(EpochTable.row(record))
+                    report.epoch(record)
                 })
         } catch {
             progress.clear()
@@ -146,7 +159,7 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
 
@@ -155,18 +168,16 @@ struct TrainCommand: ParsableCommand {
                 "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
                 "iterations": String(iterations), "seed": String(seed),
             ])
-            print("saved model to \(url.path)")
+            report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
-            let files = try LearningCurves(history: history).write(to: directory)
-            print("wrote \(files.csv.path) and \(files.svg.path)")
+            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
+            report.text("wrote \(files.csv.path) and \(files.svg.path)")
         }
-        if json {
-            print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
-                "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ]))
-        }
+        try report.summary([
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "iterations": iterations, "seconds": seconds, "backend": backend.name,
+        ])
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
@@ -179,7 +190,8 @@ struct TrainCommand: ParsableCommand {
             MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)
+            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
 }

@@ -94,7 +94,7 @@ struct OptimizerTests {
         let gradients = network.gradient(Tensor(data.inputs), targets: .labels(data.labels))
             .map { (name: $0.name, tensor: Tensor<Double>(shape: $0.tensor.shape, scalars: $0.tensor.scalars)) }
         var sgd = SGD<Double>(learningRate: 0.5)
-        network.update(using: &sgd)
+        sgd.step(network.parameterList)
         for ((name, after), (old, gradient)) in zip(network.parameters, zip(before, gradients)) {
             #expect(name == old.name && name == gradient.name)
             let expected = zip(old.tensor.scalars, gradient.tensor.scalars).map { $0 - 0.5 * $1 }

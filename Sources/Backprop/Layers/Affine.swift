@@ -9,7 +9,7 @@
 /// input is usually another layer's (or the trainer's) buffer, which its owner rewrites on
 /// the next batch; to keep that rewrite from copying the buffer, ``backward(_:)`` consumes
 /// the cache and releases the reference.
-public final class Affine<Backend: KernelBackend>: Layer {
+public final class Affine<Backend: KernelBackend>: ParameterizedLayer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
@@ -50,18 +50,22 @@ public final class Affine<Backend: KernelBackend>: Layer {
 
     /// Returns x · W + b as `[rows, outputSize]`; a training pass also keeps x.
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        forward(x, training: training, fusedRelu: nil)
+        forward(x, rows: nil, training: training, fusedRelu: nil)
     }
 
     /// Returns x · W + b, or max(x · W + b, 0) when `relu` (the layer after this one) is
     /// given: the fused bias-and-ReLU kernel then writes the ReLU's output and mask, saving a
     /// pass over the output. The result is bitwise the same as running the two layers.
-    func forward(_ x: Tensor<Scalar>, training: Bool, fusedRelu relu: Relu<Backend>?) -> Tensor<Scalar> {
+    ///
+    /// `rows`, in an inference pass, takes only those rows of x, read in place: how a network
+    /// evaluates a large dataset chunk by chunk without copying each chunk out first.
+    func forward(_ x: Tensor<Scalar>, rows: Range<Int>?, training: Bool, fusedRelu relu: Relu<Backend>?) -> Tensor<Scalar> {
         precondition(x.columns == inputSize,
                      "Affine.forward: input \(x.shapeDescription) has \(x.columns) features but W is \(weights.shapeDescription)")
+        precondition(rows == nil || !training, "Affine.forward: a row range is for inference passes only")
         if training { input = x }
         return outputs.withWorkspace(training: training) { y in
-            backend.matmul(x, weights, into: &y)
+            backend.matmul(x, weights, into: &y, rowsOfA: rows)
             if let relu {
                 relu.forwardAddingBias(bias, to: &y, training: training)
             } else {
@@ -73,36 +77,6 @@ public final class Affine<Backend: KernelBackend>: Layer {
 
     /// Computes dW and db from `dout`, returns dx = dout · Wᵀ in the input's shape, and
     /// releases the cached input.
-    /// An inference forward pass over rows `rows` of x, read in place: how a network evaluates
-    /// a large dataset chunk by chunk without copying each chunk out first.
-    func forward(rowsOf x: Tensor<Scalar>, _ rows: Range<Int>, fusedRelu relu: Relu<Backend>?) -> Tensor<Scalar> {
-        precondition(x.columns == inputSize,
-                     "Affine.forward: input \(x.shapeDescription) has \(x.columns) features but W is \(weights.shapeDescription)")
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= x.rows,
-                     "Affine.forward: rows \(rows) are outside 0..<\(x.rows) of \(x.shapeDescription)")
-        return outputs.withWorkspace(training: false) { y in
-            if y.shape.count != 2 || y.shape[0] != rows.count || y.shape[1] != outputSize {
-                y.reshape(to: [rows.count, outputSize])
-            }
-            let width = x.columns
-            x.withUnsafeBufferPointer { px in
-                weights.withUnsafeBufferPointer { pw in
-                    y.withUnsafeMutableBufferPointer { py in
-                        backend.gemm(transposeA: .none, transposeB: .none, m: rows.count, n: outputSize, k: width,
-                                     alpha: 1, a: UnsafeBufferPointer(rebasing: px[rows.lowerBound * width ..< rows.upperBound * width]),
-                                     lda: width, b: pw, ldb: outputSize, beta: 0, c: py, ldc: outputSize)
-                    }
-                }
-            }
-            if let relu {
-                relu.forwardAddingBias(bias, to: &y, training: false)
-            } else {
-                backend.addRowBias(bias, to: &y)
-            }
-            return y
-        }
-    }
-
     public func backward(_ dout: Tensor<Scalar>) -> Tensor<Scalar> {
         let x = consumeInput(for: dout)
         computeParameterGradients(x: x, dout: dout)
@@ -130,6 +104,44 @@ public final class Affine<Backend: KernelBackend>: Layer {
     private func computeParameterGradients(x: Tensor<Scalar>, dout: Tensor<Scalar>) {
         backend.matmul(x, dout, into: &weightGradient, transposeA: .transposed)
         backend.columnSums(dout, into: &biasGradient)
+    }
+}
+
+extension Affine {
+    /// W and b, the book's order.
+    public var parameterStems: [String] { ["W", "b"] }
+
+    /// W for index 0, b for index 1.
+    public func parameter(_ index: Int) -> Tensor<Scalar> {
+        switch index {
+        case 0: return weights
+        case 1: return bias
+        default: preconditionFailure("Affine: parameter \(index) does not exist (0 is W, 1 is b)")
+        }
+    }
+
+    /// dL/dW for index 0, dL/db for index 1.
+    public func gradient(ofParameter index: Int) -> Tensor<Scalar> {
+        switch index {
+        case 0: return weightGradient
+        case 1: return biasGradient
+        default: preconditionFailure("Affine: parameter \(index) does not exist (0 is W, 1 is b)")
+        }
+    }
+
+    /// W (index 0) or b (index 1) in place, with its gradient.
+    public func updateParameter(_ index: Int, _ body: (inout Tensor<Scalar>, Tensor<Scalar>) -> Void) {
+        switch index {
+        case 0:
+            body(&weights, weightGradient)
+            precondition(weights.rank == 2 && weights.shape == weightGradient.shape,
+                         "Affine: W became \(weights.shapeDescription) but must stay \(weightGradient.shapeDescription)")
+        case 1:
+            body(&bias, biasGradient)
+            precondition(bias.shape == biasGradient.shape,
+                         "Affine: b became \(bias.shapeDescription) but must stay \(biasGradient.shapeDescription)")
+        default: preconditionFailure("Affine: parameter \(index) does not exist (0 is W, 1 is b)")
+        }
     }
 }
 

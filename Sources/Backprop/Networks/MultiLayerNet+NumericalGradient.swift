@@ -7,25 +7,25 @@ extension MultiLayerNet {
     /// exists to check ``gradient(_:targets:)``. In Float, the rounding of the loss limits its
     /// accuracy to roughly ulp(loss) / 2h ≈ 1e-3; use Double for a tight check.
     public func numericalGradient(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> [(name: String, tensor: Tensor<Scalar>)] {
-        affineLayers.enumerated().flatMap { index, affine in
-            [(ParameterNames.weight(layer: index), numericalGradient(of: \.weights, in: affine, x, targets)),
-             (ParameterNames.bias(layer: index), numericalGradient(of: \.bias, in: affine, x, targets))]
+        (0..<parameterList.count).map { slot in
+            (parameterList.names[slot], numericalGradient(ofSlot: slot, x, targets))
         }
     }
 
-    private func numericalGradient(
-        of parameter: ReferenceWritableKeyPath<Affine<Backend>, Tensor<Scalar>>, in layer: Affine<Backend>,
-        _ x: Tensor<Scalar>, _ targets: Targets<Scalar>
-    ) -> Tensor<Scalar> {
+    private func numericalGradient(ofSlot slot: Int, _ x: Tensor<Scalar>, _ targets: Targets<Scalar>) -> Tensor<Scalar> {
         let h = Scalar(1e-4)
-        var gradient = Tensor<Scalar>(shape: layer[keyPath: parameter].shape)
+        var gradient = Tensor<Scalar>(shape: parameterList.value(at: slot).shape)
+        // Each change is its own short in-place access: the loss reads the parameter too.
+        func set(_ i: Int, _ value: Scalar) {
+            parameterList.update(slot) { parameter, _ in parameter[flat: i] = value }
+        }
         for i in 0..<gradient.count {
-            let original = layer[keyPath: parameter][flat: i]
-            layer[keyPath: parameter][flat: i] = original + h
+            let original = parameterList.value(at: slot)[flat: i]
+            set(i, original + h)
             let lossPlus = loss(x, targets: targets)
-            layer[keyPath: parameter][flat: i] = original - h
+            set(i, original - h)
             let lossMinus = loss(x, targets: targets)
-            layer[keyPath: parameter][flat: i] = original
+            set(i, original)
             gradient[flat: i] = (lossPlus - lossMinus) / (2 * h)
         }
         return gradient

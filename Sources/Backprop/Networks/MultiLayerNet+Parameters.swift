@@ -4,17 +4,15 @@
 /// The book's parameter names, and the shapes they have in a network of given layer widths:
 /// what a network's parameter list and a model file share, whatever the backend.
 enum ParameterNames {
-    /// The name of layer `index`'s weights (0-based index, 1-based name): "W1", "W2", …
-    static func weight(layer index: Int) -> String { "W\(index + 1)" }
-
-    /// The name of layer `index`'s bias: "b1", "b2", …
-    static func bias(layer index: Int) -> String { "b\(index + 1)" }
+    /// The name of a parameter of the `index`-th parameterized layer (0-based index, 1-based
+    /// name): stem "W" gives "W1", "W2", …
+    static func name(stem: String, layer index: Int) -> String { "\(stem)\(index + 1)" }
 
     /// The name and shape of every parameter of a network whose layers have the widths
     /// `sizes` (input, hidden…, output), in the order of ``MultiLayerNet/parameters``.
     static func shapes(sizes: [Int]) -> [(name: String, shape: [Int])] {
         (0..<max(sizes.count - 1, 0)).flatMap { layer in
-            [(weight(layer: layer), [sizes[layer], sizes[layer + 1]]), (bias(layer: layer), [sizes[layer + 1]])]
+            [(name(stem: "W", layer: layer), [sizes[layer], sizes[layer + 1]]), (name(stem: "b", layer: layer), [sizes[layer + 1]])]
         }
     }
 }
@@ -25,16 +23,12 @@ extension MultiLayerNet {
     /// the layers until either side changes them (copy-on-write); hold them only briefly
     /// during training, or the next update has to copy them.
     public var parameters: [(name: String, tensor: Tensor<Scalar>)] {
-        affineLayers.enumerated().flatMap { index, affine in
-            [(ParameterNames.weight(layer: index), affine.weights), (ParameterNames.bias(layer: index), affine.bias)]
-        }
+        (0..<parameterList.count).map { (parameterList.names[$0], parameterList.value(at: $0)) }
     }
 
     /// dL/dparameter from the last backward pass, named and ordered like ``parameters``.
     public var gradients: [(name: String, tensor: Tensor<Scalar>)] {
-        affineLayers.enumerated().flatMap { index, affine in
-            [(ParameterNames.weight(layer: index), affine.weightGradient), (ParameterNames.bias(layer: index), affine.biasGradient)]
-        }
+        (0..<parameterList.count).map { (parameterList.names[$0], parameterList.gradient(at: $0)) }
     }
 
     /// Replaces every parameter by the tensor of the same name in `parameters` (any order).
@@ -56,21 +50,8 @@ extension MultiLayerNet {
                 throw .shapeMismatch(name: name, expected: tensor.shape, actual: replacement.shape)
             }
         }
-        for (index, affine) in affineLayers.enumerated() {
-            affine.weights = byName[ParameterNames.weight(layer: index)]!
-            affine.bias = byName[ParameterNames.bias(layer: index)]!
-        }
-    }
-
-    /// Applies one step of `optimizer` to every parameter, using the gradients of the last
-    /// ``backpropagate(_:targets:)``. Parameters are updated in place; the optimizer keys its
-    /// state by the parameter's position (0 = W1, 1 = b1, …), which never changes.
-    public func update<Method: Optimizer>(using optimizer: inout Method) where Method.Scalar == Scalar {
-        optimizer.beginStep()
-        for index in 0..<affineLayers.count {
-            let affine = affineLayers[index]
-            optimizer.update(&affine.weights, gradient: affine.weightGradient, slot: 2 * index, backend: backend)
-            optimizer.update(&affine.bias, gradient: affine.biasGradient, slot: 2 * index + 1, backend: backend)
+        for slot in 0..<parameterList.count {
+            parameterList.update(slot) { value, _ in value = byName[parameterList.names[slot]]! }
         }
     }
 }

@@ -14,9 +14,12 @@
 ///   inference path: they keep no cache and use separate buffers, so they can be called
 ///   between training steps without disturbing them.
 ///
-/// An affine layer directly followed by ReLU runs as one fused step (the bias addition and
-/// the ReLU in a single pass); ``layers`` still lists the two layers separately, and running
-/// them one by one gives bitwise the same result.
+/// The network is one ordered list of layers, ``layers``, closed by a ``Loss``
+/// (``lossLayer``), as in the book's `OrderedDict` of layers plus `lastLayer`. Everything else
+/// is derived from that list: the parameters (``parameterList``, from the layers that have
+/// them) and the forward plan, in which an affine layer directly followed by ReLU runs as one
+/// fused step (the bias addition and the ReLU in a single pass); running the two layers one by
+/// one gives bitwise the same result.
 public final class MultiLayerNet<Backend: KernelBackend> {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
@@ -29,74 +32,131 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     public let activation: Activation
     /// The layers in forward order: Affine1, activation, Affine2, …, AffineN.
     public let layers: [any Layer<Backend>]
-    /// The affine layers in order: `affineLayers[i]` holds `W(i+1)` and `b(i+1)`.
-    public let affineLayers: [Affine<Backend>]
-    /// The loss layer that closes the network during training.
-    public let lastLayer: SoftmaxWithLoss<Backend>
+    /// The output activation and loss that close the network during training.
+    public let lossLayer: any Loss<Backend>
+    /// Every parameter with its gradient, gathered from ``layers``: what an optimizer updates.
+    public let parameterList: ParameterList<Backend>
 
-    private let stages: [Stage]
+    /// The forward pass as steps, derived from ``layers`` once (they never change).
+    private let plan: [Stage]
 
-    /// One step of the forward pass: a single layer, or an affine layer fused with its ReLU.
+    /// One step of the forward pass: a single layer, or an affine layer with the ReLU after it
+    /// fused into its epilogue.
     private enum Stage {
         case layer(any Layer<Backend>)
-        case affineRelu(Affine<Backend>, Relu<Backend>)
+        case affine(Affine<Backend>, fusedRelu: Relu<Backend>?)
+    }
+
+    /// A network made of `layers` (Affine, activation, Affine, …, Affine: affine layers whose
+    /// sizes chain, with one ``Relu`` or ``Sigmoid`` between consecutive ones, the same kind
+    /// throughout) closed by `loss`. Other arrangements are programmer errors and stop with a
+    /// message naming the layer.
+    public init(layers: [any Layer<Backend>], loss: any Loss<Backend>, backend: Backend) {
+        let affines = stride(from: 0, to: layers.count, by: 2).map { index -> Affine<Backend> in
+            guard let affine = layers[index] as? Affine<Backend> else {
+                preconditionFailure("MultiLayerNet: layer \(index) must be Affine, got \(type(of: layers[index]))")
+            }
+            return affine
+        }
+        precondition(!layers.isEmpty && layers.count % 2 == 1,
+                     "MultiLayerNet: layers must alternate Affine and an activation and end with Affine, got \(layers.count) layers")
+        let activations = stride(from: 1, to: layers.count, by: 2).map { index -> Activation in
+            switch layers[index] {
+            case is Relu<Backend>: return .relu
+            case is Sigmoid<Backend>: return .sigmoid
+            default: preconditionFailure("MultiLayerNet: layer \(index) must be Relu or Sigmoid, got \(type(of: layers[index]))")
+            }
+        }
+        precondition(Set(activations).count <= 1, "MultiLayerNet: the hidden activations must all be the same, got \(activations)")
+        for (earlier, later) in zip(affines, affines.dropFirst()) {
+            precondition(earlier.outputSize == later.inputSize,
+                         "MultiLayerNet: an affine layer outputs \(earlier.outputSize) values but the next takes \(later.inputSize)")
+        }
+        self.backend = backend
+        self.sizes = [affines[0].inputSize] + affines.map(\.outputSize)
+        self.activation = activations.first ?? .relu
+        self.layers = layers
+        self.lossLayer = loss
+        self.parameterList = ParameterList(layers: layers, backend: backend)
+        self.plan = Self.plan(of: layers)
     }
 
     /// A network with randomly initialized weights (normal, standard deviation from
-    /// `weightInitialization`) and zero biases. The weights are drawn from `generator` layer
-    /// by layer in row-major order, so a seeded generator makes the network reproducible.
-    public init<Generator: RandomNumberGenerator>(
+    /// `weightInitialization`), biases from `biasInitialization` (zero by default) and the
+    /// output units and loss of `output` (softmax with cross-entropy by default; `classTargets`
+    /// maps class targets for sigmoid outputs, see ``SigmoidWithLoss``). The weights are drawn
+    /// from `generator` layer by layer in row-major order, each layer's biases after its
+    /// weights when they are random, so a seeded generator makes the network reproducible.
+    public convenience init<Generator: RandomNumberGenerator>(
         inputSize: Int, hiddenSizes: [Int], outputSize: Int,
         activation: Activation = .relu, weightInitialization: WeightInitialization = .he,
+        biasInitialization: BiasInitialization = .zero,
+        output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
         backend: Backend, generator: inout Generator
     ) {
         let sizes = [inputSize] + hiddenSizes + [outputSize]
         precondition(sizes.allSatisfy { $0 > 0 }, "MultiLayerNet: every layer size must be positive, got \(sizes)")
-        self.backend = backend
-        self.sizes = sizes
-        self.activation = activation
-
-        var affineLayers: [Affine<Backend>] = []
         var layers: [any Layer<Backend>] = []
-        var stages: [Stage] = []
-        for (index, (inputs, outputs)) in zip(sizes, sizes.dropFirst()).enumerated() {
+        for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
+            if !layers.isEmpty { layers.append(activation.makeLayer(backend: backend)) }
             var distribution = NormalDistribution(
                 standardDeviation: weightInitialization.standardDeviation(inputCount: inputs))
-            let affine = Affine(weights: distribution.tensor(shape: [inputs, outputs], using: &generator),
-                                bias: Tensor(shape: [outputs]), backend: backend)
-            affineLayers.append(affine)
-            layers.append(affine)
-            let isOutputLayer = index == sizes.count - 2
-            if isOutputLayer {
-                stages.append(.layer(affine))
-                continue
-            }
-            let activationLayer = activation.makeLayer(backend: backend)
-            layers.append(activationLayer)
-            if let relu = activationLayer as? Relu<Backend> {
-                stages.append(.affineRelu(affine, relu))
-            } else {
-                stages.append(.layer(affine))
-                stages.append(.layer(activationLayer))
-            }
+            let weights: Tensor<Scalar> = distribution.tensor(shape: [inputs, outputs], using: &generator)
+            layers.append(Affine(weights: weights, bias: biasInitialization.tensor(count: outputs, using: &generator),
+                                 backend: backend))
         }
-        self.affineLayers = affineLayers
-        self.layers = layers
-        self.stages = stages
-        self.lastLayer = SoftmaxWithLoss(backend: backend)
+        self.init(layers: layers, loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
     }
 
-    /// As ``init(inputSize:hiddenSizes:outputSize:activation:weightInitialization:backend:generator:)``
+    /// As ``init(inputSize:hiddenSizes:outputSize:activation:weightInitialization:biasInitialization:output:classTargets:backend:generator:)``
     /// with a ``SeededGenerator`` seeded with `seed`.
     public convenience init(
         inputSize: Int, hiddenSizes: [Int], outputSize: Int,
         activation: Activation = .relu, weightInitialization: WeightInitialization = .he,
+        biasInitialization: BiasInitialization = .zero,
+        output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
         backend: Backend, seed: UInt64
     ) {
         var generator = SeededGenerator(seed: seed)
         self.init(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
                   activation: activation, weightInitialization: weightInitialization,
+                  biasInitialization: biasInitialization, output: output, classTargets: classTargets,
                   backend: backend, generator: &generator)
+    }
+
+    /// The forward steps of `layers`: each affine layer followed by a ReLU absorbs it.
+    private static func plan(of layers: [any Layer<Backend>]) -> [Stage] {
+        var stages: [Stage] = []
+        var index = 0
+        while index < layers.count {
+            if let affine = layers[index] as? Affine<Backend> {
+                let relu = index + 1 < layers.count ? layers[index + 1] as? Relu<Backend> : nil
+                stages.append(.affine(affine, fusedRelu: relu))
+                index += relu == nil ? 1 : 2
+            } else {
+                stages.append(.layer(layers[index]))
+                index += 1
+            }
+        }
+        return stages
+    }
+
+    /// The output units and loss, when ``lossLayer`` is one of the library's pairs.
+    public var output: OutputLayer? {
+        switch lossLayer {
+        case is SoftmaxWithLoss<Backend>: return .softmaxCrossEntropy
+        case let sigmoid as SigmoidWithLoss<Backend>: return .sigmoid(sigmoid.loss)
+        default: return nil
+        }
+    }
+
+    /// The outputs of the network for each row of x: the output activation of the scores,
+    /// softmax class probabilities for the book's network, independent sigmoid values for a
+    /// sigmoid output.
+    public func outputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var result = Tensor<Scalar>(shape: [0])
+        lossLayer.activate(predict(x), into: &result)
+        return result
     }
 
     /// The number of input features.
@@ -107,17 +167,17 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 
     // MARK: Inference
 
-    /// The class scores (before softmax) for each row of x, `[rows, outputSize]`.
+    /// The class scores (before the output activation) for each row of x, `[rows, outputSize]`.
     ///
     /// Rows are independent: a NaN feature makes its row's scores NaN (through either
     /// activation) and leaves every other row bitwise as it would be without it.
     public func predict(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        scores(x, training: false)
+        scores(x, rows: nil, training: false)
     }
 
-    /// The mean cross-entropy loss of the network on x against `targets`.
+    /// The mean loss of the network on x against `targets` (cross-entropy for the book's network).
     public func loss(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> Scalar {
-        lastLayer.forward(scores(x, training: false), targets: targets, training: false)
+        lossLayer.forward(scores(x, rows: nil, training: false), targets: targets, training: false)
     }
 
     /// The fraction of rows of x whose highest score is at their label. Large inputs are
@@ -132,7 +192,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         var correct = 0
         for start in stride(from: 0, to: x.rows, by: chunkSize) {
             let rows = start..<min(start + chunkSize, x.rows)
-            correct += Self.countCorrect(scores: scores(rowsOf: x, rows), labels: labels[rows])
+            correct += Self.countCorrect(scores: scores(x, rows: rows, training: false), labels: labels[rows])
         }
         return Double(correct) / Double(x.rows)
     }
@@ -145,11 +205,11 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     // MARK: Training
 
     /// A training forward pass on x and the backward pass from the loss: afterwards every
-    /// affine layer holds dL/dW and dL/db for this batch (see ``gradients``). Returns the loss.
+    /// parameterized layer holds dL/dW and dL/db for this batch (see ``gradients``). Returns the loss.
     @discardableResult
     public func backpropagate(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> Scalar {
-        let loss = lastLayer.forward(scores(x, training: true), targets: targets, training: true)
-        var dout = lastLayer.backward()
+        let loss = lossLayer.forward(scores(x, rows: nil, training: true), targets: targets, training: true)
+        var dout = lossLayer.backward()
         // Index loops, here and in the other per-step code: the library's generic code runs
         // unspecialized for client modules, and there the stdlib's generic iterators over
         // these element types (`reversed()`, `enumerated()`) allocate on every step.
@@ -157,7 +217,11 @@ public final class MultiLayerNet<Backend: KernelBackend> {
             dout = layers[index].backward(dout)
         }
         // The first layer's dx would be the gradient with respect to the data: unused.
-        affineLayers[0].backwardParameters(dout)
+        if let first = layers[0] as? Affine<Backend> {
+            first.backwardParameters(dout)
+        } else {
+            _ = layers[0].backward(dout)
+        }
         return loss
     }
 
@@ -169,39 +233,20 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         return gradients
     }
 
-    /// The inference scores of rows `rows` of x: the first stage reads them in place.
-    private func scores(rowsOf x: Tensor<Scalar>, _ rows: Range<Int>) -> Tensor<Scalar> {
-        var y: Tensor<Scalar>
-        switch stages[0] {
-        case .affineRelu(let affine, let relu):
-            y = affine.forward(rowsOf: x, rows, fusedRelu: relu)
-        case .layer(let layer):
-            guard let affine = layer as? Affine<Backend> else {
-                preconditionFailure("MultiLayerNet: the first stage must be an affine layer")
-            }
-            y = affine.forward(rowsOf: x, rows, fusedRelu: nil)
-        }
-        for index in 1..<stages.count {
-            switch stages[index] {
-            case .layer(let layer):
-                y = layer.forward(y, training: false)
-            case .affineRelu(let affine, let relu):
-                y = affine.forward(y, training: false, fusedRelu: relu)
-            }
-        }
-        return y
-    }
-
-    private func scores(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
+    /// The scores of x (or, in an inference pass, of its rows `rows`, read in place by the
+    /// first affine layer) through every stage of the plan.
+    private func scores(_ x: Tensor<Scalar>, rows: Range<Int>?, training: Bool) -> Tensor<Scalar> {
         precondition(x.columns == inputSize,
                      "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
         var y = x
-        for stage in stages {
-            switch stage {
+        for index in 0..<plan.count {
+            let firstRows = index == 0 ? rows : nil
+            switch plan[index] {
             case .layer(let layer):
+                precondition(firstRows == nil, "MultiLayerNet: only an affine first layer reads a row range in place")
                 y = layer.forward(y, training: training)
-            case .affineRelu(let affine, let relu):
-                y = affine.forward(y, training: training, fusedRelu: relu)
+            case .affine(let affine, let relu):
+                y = affine.forward(y, rows: firstRows, training: training, fusedRelu: relu)
             }
         }
         return y
@@ -211,7 +256,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 extension MultiLayerNet: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         layers.flatMap { ($0 as? any StorageInspectable)?.storageAddresses ?? [] }
-            + lastLayer.storageAddresses
+            + ((lossLayer as? any StorageInspectable)?.storageAddresses ?? [])
     }
 }
 

@@ -1,6 +1,7 @@
-// Row copies into a reused tensor: how the networks cut large inputs into evaluation chunks
-// without allocating once the destination has its size (minibatches are gathered by the
-// backend, see KernelBackend.gatherRows).
+// Row copies into a reused tensor, for callers that want a chunk of rows as a tensor of its
+// own without allocating once the destination has its size. (The networks evaluate large
+// inputs by reading rows in place, see MatrixKernels.matmul(rowsOfA:); minibatches are
+// gathered by the backend, see MatrixKernels.gatherRows.)
 
 extension Tensor {
     /// Makes this tensor hold rows `range` of `source`, keeping its trailing dimensions.

@@ -3,7 +3,7 @@ import RealModule
 /// Adam (book section 6.1.6): per-parameter running means of the gradient (m) and of its
 /// square (v), with a step size corrected for their zero start:
 /// m += (1 - beta1)(g - m); v += (1 - beta2)(g² - v);
-/// p -= lr · sqrt(1 - beta2ᵗ) / (1 - beta1ᵗ) · m / (sqrt(v) + 1e-7).
+/// p -= lr · sqrt(1 - beta2ᵗ) / (1 - beta1ᵗ) · m / (sqrt(v) + epsilon), epsilon 1e-7 by default as in the book.
 public struct Adam<Scalar: BinaryFloatingPoint & Sendable>: Optimizer, Sendable {
     /// The step size (0.001 by default).
     public var learningRate: Double

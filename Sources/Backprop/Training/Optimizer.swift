@@ -1,8 +1,8 @@
 /// A rule that moves parameters against their gradients (book section 6.1).
 ///
-/// A network calls ``beginStep()`` once per training step and then ``update(_:gradient:slot:backend:)``
-/// once per parameter, each with the same `slot` every step (its position in the network's
-/// parameter list). Optimizers with per-parameter state (velocities, moments) allocate it on
+/// A trainer hands the network's ``ParameterList`` to ``step(_:)``, which calls ``beginStep()``
+/// and then ``update(_:gradient:slot:backend:)`` once per parameter, each with the same `slot`
+/// every step (its position in the parameter list). Optimizers with per-parameter state (velocities, moments) allocate it on
 /// a slot's first update and reuse it afterwards, so steps after the first do not allocate.
 /// Updates run the backend's fused update kernels, in place.
 public protocol Optimizer<Scalar> {
@@ -21,6 +21,19 @@ public protocol Optimizer<Scalar> {
 extension Optimizer {
     /// Stateless optimizers need not know where a step starts.
     public mutating func beginStep() {}
+
+    /// One step over every parameter of `parameters`, from the gradients of the last backward
+    /// pass, in place: the optimizer reads the network's parameters through the list the
+    /// trainer hands it, so the network never needs to know about optimizers.
+    public mutating func step<Backend: KernelBackend>(_ parameters: ParameterList<Backend>)
+    where Backend.Scalar == Scalar {
+        beginStep()
+        for slot in 0..<parameters.count {
+            parameters.update(slot) { value, gradient in
+                update(&value, gradient: gradient, slot: slot, backend: parameters.backend)
+            }
+        }
+    }
 }
 
 /// Per-parameter optimizer state (a velocity or a moment), one zero tensor per slot created

@@ -18,8 +18,9 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
 
     /// The network being trained (updated in place).
     public let network: MultiLayerNet<Backend>
-    /// The optimizer and its state.
-    public private(set) var optimizer: Method
+    /// The optimizer and its state. Settable between steps, for example to change the
+    /// learning rate during training.
+    public var optimizer: Method
     /// The run's settings.
     public let configuration: TrainingConfiguration
     /// The number of iterations done so far, by ``step()`` or ``train(onIteration:onEpoch:)``.
@@ -79,7 +80,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         guard loss.isFinite else {
             throw .nonFiniteLoss(iteration: completedIterations, loss: Double(loss))
         }
-        network.update(using: &optimizer)
+        optimizer.step(network.parameterList)
         completedIterations += 1
         return Double(loss)
     }

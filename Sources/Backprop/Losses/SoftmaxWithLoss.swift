@@ -6,7 +6,7 @@
 /// the graph, the backward pass starts from dL/dL = 1 and returns the book's famously
 /// simple (y - t) / batchSize, both passes using the backend's fused kernels.
 ///
-/// Targets may be one-hot rows or class indices. A training forward pass keeps a reference
+/// Targets may be one-hot rows (or any target distributions) or class indices. A training forward pass keeps a reference
 /// to them, typically the trainer's reused label buffer; ``backward()`` consumes it so that
 /// the trainer's next write into that buffer does not copy it.
 ///
@@ -24,7 +24,7 @@
 ///   gradient are NaN, and so is the batch's mean loss. Other rows are computed as without it.
 /// - One class (n == 1): the probability is 1 and the loss and gradient are 0 for any score
 ///   but NaN or -Inf: there is nothing to learn.
-public final class SoftmaxWithLoss<Backend: KernelBackend> {
+public final class SoftmaxWithLoss<Backend: KernelBackend>: Loss {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
@@ -42,6 +42,11 @@ public final class SoftmaxWithLoss<Backend: KernelBackend> {
 
     /// The softmax probabilities of the last training forward pass (the book's `self.y`).
     public var output: Tensor<Scalar> { outputs.training }
+
+    /// The row-wise softmax of `scores`: the class probabilities.
+    public func activate(_ scores: Tensor<Scalar>, into output: inout Tensor<Scalar>) {
+        backend.softmax(scores, into: &output)
+    }
 
     /// Returns the mean cross-entropy of softmax(x) against `targets` over the rows of x.
     /// A training pass keeps the probabilities and the targets for ``backward()``.
