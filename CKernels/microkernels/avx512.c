@@ -146,12 +146,58 @@ CK_AVX512 static inline __attribute__((always_inline)) void gemm_unpacked_tile(
     }
 }
 
+/* The 10 x 32 unpacked tile for 17 to 24 columns (N = 50 ends in a tile of 18): the second
+ * vector is a 256-bit one. Where a 512-bit FMA issues as two 256-bit halves (Zen 4) this tile
+ * does 3/4 of the two-vector tile's work; each lane still computes the same fused multiply-adds
+ * in the same order, so the bits are those of the other tiles. */
+CK_AVX512 static void gemm_unpacked_tile_24(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                            const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                            float alpha, float beta, int rows, int cols) {
+    const __mmask8 live1 = (__mmask8)((1u << (cols - 16)) - 1u);
+    const float *ar[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m512 acc0[AVX512_UNPACKED_MR];
+    __m256 acc1[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
+        acc0[i] = _mm512_setzero_ps();
+        acc1[i] = _mm256_setzero_ps();
+    }
+    for (ptrdiff_t p = 0; p < k; ++p) {
+        __m512 b0 = _mm512_loadu_ps(b + p * rsb);
+        __m256 b1 = _mm256_maskz_loadu_ps(live1, b + p * rsb + 16);
+        for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
+            __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
+            acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
+            acc1[i] = _mm256_fmadd_ps(_mm512_castps512_ps256(ai), b1, acc1[i]);
+        }
+    }
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const __m256 va8 = _mm256_set1_ps(alpha), vb8 = _mm256_set1_ps(beta);
+    for (int i = 0; i < rows; ++i) {
+        float *row = c + i * ldc;
+        __m512 r0 = _mm512_mul_ps(va, acc0[i]);
+        __m256 r1 = _mm256_mul_ps(va8, acc1[i]);
+        if (beta != 0.0f) {
+            r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row), r0);
+            r1 = _mm256_fmadd_ps(vb8, _mm256_maskz_loadu_ps(live1, row + 16), r1);
+        }
+        _mm512_storeu_ps(row, r0);
+        if (cols == 24) {
+            _mm256_storeu_ps(row + 16, r1);
+        } else {
+            _mm256_mask_storeu_ps(row + 16, live1, r1);
+        }
+    }
+}
+
 /* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. */
 CK_AVX512 static void gemm_unpacked_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                       const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                       float alpha, float beta, int rows, int cols) {
     if (cols <= 16) {
         gemm_unpacked_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+    } else if (cols <= 24) {
+        gemm_unpacked_tile_24(k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     } else {
         gemm_unpacked_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
