@@ -91,6 +91,7 @@ typedef struct ck_tuning {
     ptrdiff_t nc_min, nc_max;      /* bounds on NC (columns of B per block) */
     double elementwise_serial_below; /* elements below which an elementwise kernel or softmax stays serial */
     double gather_serial_below;    /* elements below which a minibatch gather stays serial */
+    int gather_prefetch_rows;      /* the gather prefetches the row this many rows ahead */
     int softmax_prefetch_blocks;   /* softmax_rows16 prefetches the block of 16 rows this many blocks ahead */
 } ck_tuning;
 

@@ -109,9 +109,6 @@ ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx
     return CK_OK;
 }
 
-/* How many rows ahead the gather prefetches: enough to cover DRAM latency. */
-#define CK_GATHER_AHEAD 4
-
 ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrdiff_t src_rows, ptrdiff_t ld_src,
                          const ptrdiff_t *indices, float *dst, ptrdiff_t ld_dst) {
     if (rows < 0 || width < 0 || src_rows < 0 || ld_src < width || ld_dst < width) return CK_EINVAL;
@@ -121,10 +118,12 @@ ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrd
         if (indices[r] < 0 || indices[r] >= src_rows) return CK_ERANGE;
     }
     if (width == 0) return CK_OK;
-    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, ck_config_active()->tuning->gather_serial_below),
+    const ck_tuning *tuning = ck_config_active()->tuning;
+    const ptrdiff_t ahead_rows = tuning->gather_prefetch_rows;
+    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, tuning->gather_serial_below),
     for (ptrdiff_t r = 0; r < rows; ++r) {
-        if (r + CK_GATHER_AHEAD < rows) {
-            const char *ahead = (const char *)(src + indices[r + CK_GATHER_AHEAD] * ld_src);
+        if (r + ahead_rows < rows) {
+            const char *ahead = (const char *)(src + indices[r + ahead_rows] * ld_src);
             for (ptrdiff_t byte = 0; byte < width * (ptrdiff_t)sizeof(float); byte += 64) {
                 __builtin_prefetch(ahead + byte, 0, 0);
             }

@@ -47,6 +47,9 @@ const ck_tuning ck_tuning_default = {
     /* A gather waits on memory latency for random rows, which two threads overlap: it pays
      * for a fork from 16 Ki elements. */
     .gather_serial_below = 16384.0,
+    /* Random rows of the training set come from DRAM: prefetching the row 4 ahead keeps about
+     * four rows' misses in flight, enough to cover the latency at a row's copy time. */
+    .gather_prefetch_rows = 4,
     /* softmax_rows16 (rows of 10 in blocks of 16): with a whole block of arithmetic between its
      * loads, the prefetchers left each block waiting on memory. Measured with AVX-512 on Zen 4,
      * 16M floats: 13 ns per row without; 5.0, 4.2, 3.6 and 3.4 ns prefetching 1, 2, 4 and 8
