@@ -146,8 +146,8 @@ let package = Package(
             ],
             path: "Benchmarks/KernelBench"
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CKernelsTests", dependencies: ["Backprop", "CKernels"] + numericTestDependencies),
+        .target(name: "TestSupport", dependencies: ["CKernels"], path: "Tests/TestSupport"),
+        .testTarget(name: "CKernelsTests", dependencies: ["Backprop", "CKernels", "TestSupport"] + numericTestDependencies),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "TestSupport"] + numericTestDependencies),
         // Runs the built `backprop` executable as a separate process (swift test builds every product).
         .testTarget(name: "CLITests", dependencies: ["Backprop", "TestSupport"]),

@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+import TestSupport
 
 extension SerializedCoreTests {
     /// The GEMM's block sizes MC and NC come from the cache geometry (`ck_caches`), which
@@ -79,7 +80,7 @@ extension SerializedCoreTests {
             try forEachSupportedISA { isa in
                 for geometry in Self.geometries {
                     try #require(ck_set_caches(geometry.spec) == CK_OK)
-                    for threads: Int32 in [1, 2] {
+                    for threads in [1, 2] {
                         let results = withThreadCount(threads) { Self.products.map(Self.multiply) }
                         for (index, (result, reference)) in zip(results, expected).enumerated() {
                             expectSameBits(result, reference,
