@@ -121,7 +121,10 @@ struct SteeredTrainingTests {
                                           configuration: TrainingConfiguration(epochs: 4, batchSize: 5),
                                           trainingSet: blobs(10))
         // The documented formula, evaluated in the same order as the schedule does.
-        let expected = (0..<8).map { t in 0.01 + (0.1 - 0.01) * (1 + Double.cos(.pi * (Double(t) / 8))) / 2 }
+        let expected = (0..<8).map { (t: Int) -> Double in
+            let progress = Double(t) / 8
+            return 0.01 + (0.1 - 0.01) * (1 + Double.cos(Double.pi * progress)) / 2
+        }
         #expect(rates == expected)
         #expect(rates[0] == 0.1)
         #expect(rates[4].isApproximatelyEqual(to: 0.055, relativeTolerance: 1e-12))
