@@ -188,6 +188,40 @@ ck_status ck_softmax_cross_entropy_backward_labels(ptrdiff_t m, ptrdiff_t n,
                                                    float *dx, ptrdiff_t lddx);
 
 /* ---------------------------------------------------------------------------------------
+ * Sigmoid outputs and their losses (m rows of n independent outputs)
+ * ------------------------------------------------------------------------------------- */
+
+/** The loss taken on sigmoid outputs y against targets t (each in [0, 1]). */
+typedef enum ck_sigmoid_loss {
+    /** Half the squared error, summed over a row's outputs: 0.5 * sum_j (y[j] - t[j])^2. */
+    CK_SIGMOID_SQUARED_ERROR = 0,
+    /** Binary cross-entropy, summed over a row's outputs: -sum_j [t log y + (1 - t) log(1 - y)]. */
+    CK_SIGMOID_BINARY_CROSS_ENTROPY = 1,
+} ck_sigmoid_loss;
+
+/**
+ * y = sigmoid(x) (the bits of ck_sigmoid_forward) and *loss = the chosen loss averaged over
+ * the m rows. Binary cross-entropy is computed from the logits through softplus, so it is
+ * finite for any finite x (no clipping, no 1e-7 term). The sum is accumulated in double in
+ * row-major order on the calling thread. m == 0 gives *loss = 0. x and y are m x n (ldx,
+ * ldy >= n), t is m x n (ldt >= n); y must not alias x or t.
+ */
+ck_status ck_sigmoid_loss_forward(ck_sigmoid_loss loss, ptrdiff_t m, ptrdiff_t n,
+                                  const float *x, ptrdiff_t ldx,
+                                  const float *t, ptrdiff_t ldt,
+                                  float *y, ptrdiff_t ldy, float *out_loss);
+
+/**
+ * dL/dx of the last forward pass from its outputs y: (y - t) * y * (1 - y) / m for squared
+ * error (the per-sample network's output delta), (y - t) / m for binary cross-entropy.
+ * dx may alias y when lddx == ldy.
+ */
+ck_status ck_sigmoid_loss_backward(ck_sigmoid_loss loss, ptrdiff_t m, ptrdiff_t n,
+                                   const float *y, ptrdiff_t ldy,
+                                   const float *t, ptrdiff_t ldt,
+                                   float *dx, ptrdiff_t lddx);
+
+/* ---------------------------------------------------------------------------------------
  * Affine helpers and optimizers
  * ------------------------------------------------------------------------------------- */
 

@@ -12,6 +12,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: "Number of minibatch iterations.")
     var iterations = 10_000
@@ -72,8 +73,9 @@ struct TrainCommand: ParsableCommand {
         let curvesURL = try curves.map(validatedCurvesDirectory)
         let loadStart = ContinuousClock.now
         let directory = try dataOptions.directory()
-        let (trainingSet, testSet) = try MNIST.load(from: directory)
-        try requireSamples(trainingSet, split: .train, in: directory)
+        let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
+        try requireSamples(loadedTraining, split: .train, in: directory)
+        let (trainingSet, testSet) = (outputOptions.scaled(loadedTraining), outputOptions.scaled(loadedTest))
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
         switch kernels.backend {
@@ -113,7 +115,9 @@ struct TrainCommand: ParsableCommand {
     ) throws where Backend.Scalar == Float, Method.Scalar == Float {
         let network = MultiLayerNet(inputSize: trainingSet.featureCount, hiddenSizes: hidden,
                                     outputSize: trainingSet.classCount, activation: activation,
-                                    weightInitialization: weightInitialization, backend: backend, seed: seed)
+                                    weightInitialization: weightInitialization,
+                                    biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                    classTargets: outputOptions.classTargets, backend: backend, seed: seed)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
                                                                    seed: seed))
@@ -179,7 +183,8 @@ struct TrainCommand: ParsableCommand {
             MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)
+            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
 }

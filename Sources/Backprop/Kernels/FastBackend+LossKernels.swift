@@ -1,6 +1,6 @@
 import CKernels
 
-// FastBackend's losses that close a network (softmax with cross-entropy), forward and backward: each a call into the C core.
+// FastBackend's losses that close a network (softmax with cross-entropy, sigmoid with squared error or binary cross-entropy), forward and backward: each a call into the C core.
 
 extension FastBackend: LossKernels {
     public func softmaxCrossEntropyForward(m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,
@@ -33,5 +33,25 @@ extension FastBackend: LossKernels {
                                             dx: UnsafeMutableBufferPointer<Float>, lddx: Int) {
         check(ck_softmax_cross_entropy_backward_labels(m, n, y.baseAddress, ldy, labels.baseAddress, dx.baseAddress, lddx),
               "ck_softmax_cross_entropy_backward_labels", "m \(m) n \(n)")
+    }
+
+    private func code(_ loss: SigmoidLoss) -> ck_sigmoid_loss {
+        loss == .squaredError ? CK_SIGMOID_SQUARED_ERROR : CK_SIGMOID_BINARY_CROSS_ENTROPY
+    }
+
+    public func sigmoidLossForward(_ loss: SigmoidLoss, m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,
+                                   t: UnsafeBufferPointer<Float>, ldt: Int,
+                                   y: UnsafeMutableBufferPointer<Float>, ldy: Int) -> Float {
+        var value: Float = 0
+        check(ck_sigmoid_loss_forward(code(loss), m, n, x.baseAddress, ldx, t.baseAddress, ldt, y.baseAddress, ldy, &value),
+              "ck_sigmoid_loss_forward", "\(loss) m \(m) n \(n)")
+        return value
+    }
+
+    public func sigmoidLossBackward(_ loss: SigmoidLoss, m: Int, n: Int, y: UnsafeBufferPointer<Float>, ldy: Int,
+                                    t: UnsafeBufferPointer<Float>, ldt: Int,
+                                    dx: UnsafeMutableBufferPointer<Float>, lddx: Int) {
+        check(ck_sigmoid_loss_backward(code(loss), m, n, y.baseAddress, ldy, t.baseAddress, ldt, dx.baseAddress, lddx),
+              "ck_sigmoid_loss_backward", "\(loss) m \(m) n \(n)")
     }
 }

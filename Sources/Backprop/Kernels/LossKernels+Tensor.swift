@@ -66,4 +66,36 @@ extension LossKernels {
             preconditionFailure("softmaxCrossEntropy: label \(labels[bad]) at row \(bad) is outside 0..<\(n)")
         }
     }
+
+    /// y = sigmoid(x) and the mean `loss` against the real-valued targets `t` (x's shape).
+    public func sigmoidLoss(_ loss: SigmoidLoss, _ x: Tensor<Scalar>, targets t: Tensor<Scalar>,
+                            into y: inout Tensor<Scalar>) -> Scalar {
+        let (m, n) = (x.rows, x.columns)
+        precondition(t.rows == m && t.columns == n,
+                     "sigmoidLoss: scores are \(x.shapeDescription) but targets are \(t.shapeDescription)")
+        if y.shape != x.shape { y.reshape(to: x.shape) }
+        return x.withUnsafeBufferPointer { px in
+            t.withUnsafeBufferPointer { pt in
+                y.withUnsafeMutableBufferPointer {
+                    sigmoidLossForward(loss, m: m, n: n, x: px, ldx: n, t: pt, ldt: n, y: $0, ldy: n)
+                }
+            }
+        }
+    }
+
+    /// dL/dx of ``sigmoidLoss(_:_:targets:into:)`` from its outputs y.
+    public func sigmoidLossBackward(_ loss: SigmoidLoss, output y: Tensor<Scalar>, targets t: Tensor<Scalar>,
+                                    into dx: inout Tensor<Scalar>) {
+        let (m, n) = (y.rows, y.columns)
+        precondition(t.rows == m && t.columns == n,
+                     "sigmoidLossBackward: output is \(y.shapeDescription) but targets are \(t.shapeDescription)")
+        if dx.shape != y.shape { dx.reshape(to: y.shape) }
+        y.withUnsafeBufferPointer { py in
+            t.withUnsafeBufferPointer { pt in
+                dx.withUnsafeMutableBufferPointer {
+                    sigmoidLossBackward(loss, m: m, n: n, y: py, ldy: n, t: pt, ldt: n, dx: $0, lddx: n)
+                }
+            }
+        }
+    }
 }

@@ -82,12 +82,16 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     }
 
     /// A network with randomly initialized weights (normal, standard deviation from
-    /// `weightInitialization`) and zero biases, closed by softmax with cross-entropy. The
-    /// weights are drawn from `generator` layer by layer in row-major order, so a seeded
-    /// generator makes the network reproducible.
+    /// `weightInitialization`), biases from `biasInitialization` (zero by default) and the
+    /// output units and loss of `output` (softmax with cross-entropy by default; `classTargets`
+    /// maps class targets for sigmoid outputs, see ``SigmoidWithLoss``). The weights are drawn
+    /// from `generator` layer by layer in row-major order, each layer's biases after its
+    /// weights when they are random, so a seeded generator makes the network reproducible.
     public convenience init<Generator: RandomNumberGenerator>(
         inputSize: Int, hiddenSizes: [Int], outputSize: Int,
         activation: Activation = .relu, weightInitialization: WeightInitialization = .he,
+        biasInitialization: BiasInitialization = .zero,
+        output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
         backend: Backend, generator: inout Generator
     ) {
         let sizes = [inputSize] + hiddenSizes + [outputSize]
@@ -97,22 +101,26 @@ public final class MultiLayerNet<Backend: KernelBackend> {
             if !layers.isEmpty { layers.append(activation.makeLayer(backend: backend)) }
             var distribution = NormalDistribution(
                 standardDeviation: weightInitialization.standardDeviation(inputCount: inputs))
-            layers.append(Affine(weights: distribution.tensor(shape: [inputs, outputs], using: &generator),
-                                 bias: Tensor(shape: [outputs]), backend: backend))
+            let weights: Tensor<Scalar> = distribution.tensor(shape: [inputs, outputs], using: &generator)
+            layers.append(Affine(weights: weights, bias: biasInitialization.tensor(count: outputs, using: &generator),
+                                 backend: backend))
         }
-        self.init(layers: layers, loss: SoftmaxWithLoss(backend: backend), backend: backend)
+        self.init(layers: layers, loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
     }
 
-    /// As ``init(inputSize:hiddenSizes:outputSize:activation:weightInitialization:backend:generator:)``
+    /// As ``init(inputSize:hiddenSizes:outputSize:activation:weightInitialization:biasInitialization:output:classTargets:backend:generator:)``
     /// with a ``SeededGenerator`` seeded with `seed`.
     public convenience init(
         inputSize: Int, hiddenSizes: [Int], outputSize: Int,
         activation: Activation = .relu, weightInitialization: WeightInitialization = .he,
+        biasInitialization: BiasInitialization = .zero,
+        output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
         backend: Backend, seed: UInt64
     ) {
         var generator = SeededGenerator(seed: seed)
         self.init(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
                   activation: activation, weightInitialization: weightInitialization,
+                  biasInitialization: biasInitialization, output: output, classTargets: classTargets,
                   backend: backend, generator: &generator)
     }
 
@@ -131,6 +139,24 @@ public final class MultiLayerNet<Backend: KernelBackend> {
             }
         }
         return stages
+    }
+
+    /// The output units and loss, when ``lossLayer`` is one of the library's pairs.
+    public var output: OutputLayer? {
+        switch lossLayer {
+        case is SoftmaxWithLoss<Backend>: return .softmaxCrossEntropy
+        case let sigmoid as SigmoidWithLoss<Backend>: return .sigmoid(sigmoid.loss)
+        default: return nil
+        }
+    }
+
+    /// The outputs of the network for each row of x: the output activation of the scores,
+    /// softmax class probabilities for the book's network, independent sigmoid values for a
+    /// sigmoid output.
+    public func outputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var result = Tensor<Scalar>(shape: [0])
+        lossLayer.activate(predict(x), into: &result)
+        return result
     }
 
     /// The number of input features.
