@@ -13,9 +13,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
-
-    @Option(help: "Number of minibatch iterations.")
-    var iterations = 10_000
+    @OptionGroup var loop: TrainingLoopOptions
 
     @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
     var batchSize = 100
@@ -53,7 +51,6 @@ struct TrainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
@@ -75,9 +72,10 @@ struct TrainCommand: ParsableCommand {
         let directory = try dataOptions.directory()
         let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
         try requireSamples(loadedTraining, split: .train, in: directory)
-        let (trainingSet, testSet) = (outputOptions.scaled(loadedTraining), outputOptions.scaled(loadedTest))
+        let (trainingSet, validationSet) = try loop.splitValidation(outputOptions.scaled(loadedTraining))
+        let testSet = outputOptions.scaled(loadedTest)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
+        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds, validationSet: validationSet)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -88,6 +86,8 @@ struct TrainCommand: ParsableCommand {
         var save: URL?
         var curves: URL?
         var loadSeconds: Double
+        /// The rows `--validation-fraction` held out of the training set.
+        var validationSet: Dataset?
     }
 
     private var weightInitialization: WeightInitialization {
@@ -119,12 +119,14 @@ struct TrainCommand: ParsableCommand {
                                     biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                     classTargets: outputOptions.classTargets, backend: backend, seed: seed)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
-                              configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
-                                                                   seed: seed))
+                              validationSet: outputs.validationSet,
+                              learningRateSchedule: loop.schedule(initialRate: learningRate),
+                              configuration: loop.configuration(batchSize: batchSize, seed: seed))
         print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                       trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
-        print(EpochTable.header)
-        var progress = ProgressLine(total: iterations)
+                       trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds,
+                       validationCount: outputs.validationSet?.count))
+        print(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
         do {
@@ -141,12 +143,19 @@ struct TrainCommand: ParsableCommand {
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
-        // The last epoch's evaluation is the final one when it came after the last iteration.
-        let final: (train: Double, test: Double?)
-        if let last = history.epochs.last, last.iteration == iterations {
-            final = (last.trainAccuracy, last.testAccuracy)
+        let iterations = trainer.completedIterations
+        // The last epoch's evaluation is the final one when it came after the last iteration;
+        // early stopping's is the one whose parameters it restored.
+        let final: (train: Double, test: Double?, validation: (loss: Double, accuracy: Double)?)
+        if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }) {
+            final = (best.trainAccuracy, best.testAccuracy, best.validationLoss.map { ($0, best.validationAccuracy ?? .nan) })
+            print("early stopping: kept epoch \(best.epoch), the lowest validation loss "
+                  + String(format: "%.4f", best.validationLoss ?? .nan))
+        } else if let last = history.epochs.last, last.iteration == iterations {
+            final = (last.trainAccuracy, last.testAccuracy, last.validationLoss.map { ($0, last.validationAccuracy ?? .nan) })
         } else {
-            final = trainer.evaluate()
+            let (train, test) = trainer.evaluate()
+            final = (train, test, trainer.validate())
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
@@ -169,21 +178,23 @@ struct TrainCommand: ParsableCommand {
             print(try jsonLine([
                 "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
                 "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ]))
+            ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
+                      uniquingKeysWith: { $1 })))
         }
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
                                                   iterationsPerEpoch: Int, trainCount: Int, testCount: Int,
-                                                  loadSeconds: Double) -> String {
+                                                  loadSeconds: Double, validationCount: Int?) -> String {
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
             MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
-            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
+            \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \
+            seed \(seed), backend \(kernelsText)\
             \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
@@ -192,10 +203,13 @@ struct TrainCommand: ParsableCommand {
 /// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
 enum EpochTable {
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
+    /// The columns added when there is a validation set.
+    static let validationHeader = "  val-loss  val-acc"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
         String(format: "%5d  %9.4f  %8.4f  %7.4f  %6.2fs", record.epoch, record.trainAccuracy,
                record.testAccuracy ?? .nan, record.loss, record.elapsedSeconds)
+            + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationAccuracy ?? .nan) } ?? "")
     }
 }
 
