@@ -3,15 +3,16 @@ import Backprop
 import Foundation
 
 /// `backprop gradcheck`: the book's gradient check (section 5.7.3) — backpropagation against
-/// the central-difference numerical gradient (h = 1e-4) of a TwoLayerNet on the first
-/// training samples, as the mean absolute difference per parameter.
+/// the central-difference numerical gradient (h = 1e-4) of a network on the first training
+/// samples, as the mean absolute difference per parameter: the book's TwoLayerNet by default,
+/// or any architecture `train` can build (hidden sizes, activation, output units and loss).
 ///
 /// The numerical gradient costs two forward passes per parameter, about 40,000 of them for
 /// the book's 784-50-10 network; `--hidden` makes the check of a smaller network quick.
 struct GradcheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
-        abstract: "Compare backpropagation with the numerical gradient of a TwoLayerNet (784-50-10 by default).")
+        abstract: "Compare backpropagation with the numerical gradient of a network (the book's 784-50-10 by default).")
 
     /// The precision the check runs in.
     enum Precision: String, ExpressibleByArgument, CaseIterable {
@@ -25,6 +26,7 @@ struct GradcheckCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(name: .customLong("precision"), help: ArgumentHelp(
         "double (reference backend only) or float.",
@@ -40,8 +42,11 @@ struct GradcheckCommand: ParsableCommand {
     @Option(help: "Number of training samples in the batch.")
     var samples = 3
 
-    @Option(help: ArgumentHelp("Size of the hidden layer (the book's 50).", valueName: "size"))
-    var hidden = 50
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes, one or more (the book's 50).", valueName: "size"))
+    var hidden: [Int] = [50]
+
+    @Option(help: "Hidden-layer activation: relu or sigmoid.")
+    var activation: Activation = .relu
 
     @Option(help: "Seed of the weight initialization.")
     var seed: UInt64 = 0
@@ -51,7 +56,9 @@ struct GradcheckCommand: ParsableCommand {
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
-        guard hidden >= 1 else { throw ValidationError("--hidden must be at least 1, got \(hidden)") }
+        guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
         if kernels.backend == .fast && precision == .double {
             throw ValidationError("the fast backend computes in float only: use --precision float, or --backend reference")
         }
@@ -60,20 +67,20 @@ struct GradcheckCommand: ParsableCommand {
     func run() throws {
         kernels.apply()
         let directory = try dataOptions.directory()
-        let batch = try MNIST.load(.train, from: directory).prefix(samples)
+        let batch = outputOptions.scaled(try MNIST.load(.train, from: directory).prefix(samples))
         try requireSamples(batch, split: .train, in: directory)
         let check: GradientCheck
         switch (kernels.backend, precision) {
         case (.fast, _):
-            check = GradientCheck(network: makeNetwork(FastBackend(), for: batch), dataset: batch, sampleCount: samples)
+            check = GradientCheck(network: try makeNetwork(FastBackend(), for: batch), dataset: batch, sampleCount: samples)
         case (.reference, .float):
-            check = GradientCheck(network: makeNetwork(ReferenceBackend<Float>(), for: batch), dataset: batch,
+            check = GradientCheck(network: try makeNetwork(ReferenceBackend<Float>(), for: batch), dataset: batch,
                                   sampleCount: samples)
         case (.reference, .double):
-            check = GradientCheck(network: makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
+            check = GradientCheck(network: try makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
                                   sampleCount: samples)
         }
-        let sizes = "\(batch.featureCount)-\(hidden)-\(batch.classCount)"
+        let sizes = ([batch.featureCount] + hidden + [batch.classCount]).map(String.init).joined(separator: "-")
         let passed = check.largestDifference < precision.bound
         if json {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
@@ -81,7 +88,8 @@ struct GradcheckCommand: ParsableCommand {
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
             print(try jsonLine(object))
         } else {
-            print("gradient check: TwoLayerNet \(sizes), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
+            print("gradient check: \(sizes) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
                 print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
             }
@@ -93,8 +101,10 @@ struct GradcheckCommand: ParsableCommand {
 
     /// The network sized for the data: an image size other than MNIST's 28 x 28 must not
     /// reach the network's shape precondition.
-    private func makeNetwork<Backend: KernelBackend>(_ backend: Backend, for batch: Dataset) -> MultiLayerNet<Backend> {
-        TwoLayerNet(inputSize: batch.featureCount, hiddenSize: hidden, outputSize: batch.classCount,
-                    weightInitStd: 0.01, backend: backend, seed: seed)
+    private func makeNetwork<Backend: KernelBackend>(_ backend: Backend, for batch: Dataset) throws -> MultiLayerNet<Backend> {
+        MultiLayerNet(inputSize: batch.featureCount, hiddenSizes: hidden, outputSize: batch.classCount,
+                      activation: activation, weightInitialization: .standardDeviation(0.01),
+                      biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                      classTargets: outputOptions.classTargets, backend: backend, seed: seed)
     }
 }
