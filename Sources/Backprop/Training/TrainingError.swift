@@ -4,7 +4,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// or from bad input (a NaN or infinite feature); continuing would only spread NaN
     /// through every weight. The parameters are left as they were before that iteration.
     /// `iteration` may equal the number of iterations run: the final parameters were checked
-    /// after the last update (see ``Trainer/train(onIteration:onEpoch:)``) and diverged.
+    /// after the last update (see ``Trainer/train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``) and diverged.
     case nonFiniteLoss(iteration: Int, loss: Double)
 
     /// A sentence naming the iteration (0-based, like ``TrainingHistory/losses``).
