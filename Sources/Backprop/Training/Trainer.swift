@@ -316,7 +316,7 @@ private struct BestParameters<Scalar: BinaryFloatingPoint & Sendable> {
 
 extension Trainer: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress]
+        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress, epochRows.storageAddress]
             + network.storageAddresses + ((optimizer as? any StorageInspectable)?.storageAddresses ?? [])
     }
 }
