@@ -113,7 +113,7 @@ struct TrainingLoopOptions: ParsableArguments {
     /// The run's length for its header line, e.g. "10000 iterations (600 per epoch)" or
     /// "5 epochs shuffled (600 iterations each)", with the schedule, validation and early stopping.
     func summary(iterationsPerEpoch: Int, validationCount: Int?) -> String {
-        var text = epochs.map { "\($0) epochs \((order ?? .shuffled).rawValue) (\(iterationsPerEpoch) iterations each)" }
+        var text = epochs.map { "\($0) epoch\($0 == 1 ? "" : "s") \((order ?? .shuffled).rawValue) (\(iterationsPerEpoch) iterations each)" }
             ?? "\(iterations ?? Self.defaultIterations) iterations (\(iterationsPerEpoch) per epoch)"
         if learningRateSchedule != .constant { text += ", lr schedule \(learningRateSchedule)" }
         if let validationCount { text += ", \(validationCount) validation images (the last)" }

@@ -195,19 +195,19 @@ struct SteeredTrainingTests {
                                                                    earlyStopping: EarlyStopping(patience: 3)))
         var parametersByEpoch: [Int: [[UInt32]]] = [:]
         let history = try trainer.train(onEpoch: { record in
-            parametersByEpoch[record.epoch] = network.parameters.map { $0.tensor.scalars.map(\.bitPattern) }
+            parametersByEpoch[record.epoch] = parameterBits(of: network)
         })
         let losses = history.epochs.map { $0.validationLoss! }
         let best = try #require(history.bestEpoch)
         #expect(best == history.epochs[losses.firstIndex(of: losses.min()!)!].epoch)
         #expect(history.epochs.count == best + 3, "stopped 3 evaluations after the best")
         #expect(history.epochs.count < 30)
-        let restored = network.parameters.map { $0.tensor.scalars.map(\.bitPattern) }
+        let restored = parameterBits(of: network)
         #expect(restored == parametersByEpoch[best])
         #expect(restored != parametersByEpoch[history.epochs.last!.epoch])
     }
 
-    @Test("Without a validation loss that improves within patience, training runs its whole length and keeps the best")
+    @Test("While the validation loss keeps falling, training runs its whole length and the last epoch is the best")
     func earlyStoppingWithoutTrigger() throws {
         let (training, validation) = blobs(120).holdingOutValidation(fraction: 0.25)
         let network = makeNetwork()
@@ -217,11 +217,11 @@ struct SteeredTrainingTests {
                                                                    earlyStopping: EarlyStopping(patience: 10)))
         var lastParameters: [[UInt32]] = []
         let history = try trainer.train(onEpoch: { _ in
-            lastParameters = network.parameters.map { $0.tensor.scalars.map(\.bitPattern) }
+            lastParameters = parameterBits(of: network)
         })
         #expect(history.epochs.count == 4)
         // On clean blobs the loss falls every epoch: the best is the last, and nothing changes.
         #expect(history.bestEpoch == 4)
-        #expect(network.parameters.map { $0.tensor.scalars.map(\.bitPattern) } == lastParameters)
+        #expect(parameterBits(of: network) == lastParameters)
     }
 }
