@@ -1,33 +1,59 @@
 import ArgumentParser
 import Backprop
+import Foundation
 
-/// `backprop apples`: the book's shopping examples (section 5.4), forward and backward
-/// through MulLayer and AddLayer.
+/// `backprop apples`: the book's computational-graph examples — the shopping examples of
+/// section 5.4 through MulLayer and AddLayer, and the chain rule of section 5.2 — forward and
+/// backward, and with `--svg` drawn as the book draws them.
 struct ApplesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apples",
-        abstract: "Print the book's apple (and orange) computational-graph examples, forward and backward.")
+        abstract: "Print (and draw) the book's computational-graph examples, forward and backward.")
 
-    func run() {
+    @Option(help: ArgumentHelp(
+        "Write each graph as an SVG into this directory: apples.svg, apples-and-oranges.svg, chain-rule.svg.",
+        valueName: "dir"))
+    var svg: String?
+
+    func run() throws {
+        let directory = try svg.map { try validatedOutputDirectory($0, option: "--svg") }
+
         let apples = ShoppingExample.apples()
+        let applesTitle = "2 apples at 100 with 10% tax (MulLayer, MulLayer)"
+        let basket = ShoppingExample.applesAndOranges()
+        let basketTitle = "2 apples at 100 and 3 oranges at 150 with 10% tax (MulLayer, MulLayer, AddLayer, MulLayer)"
+        let chain = ChainRuleExample()
+        let chainTitle = "z = t**2 with t = x + y at x = \(format(chain.x)), y = \(format(chain.y)) (AddLayer, SquareLayer)"
+
+        // The files first: a directory that cannot be written fails the command before it prints.
+        var written: [URL] = []
+        if let directory {
+            for (name, graph, title) in [("apples.svg", apples.graph, applesTitle),
+                                         ("apples-and-oranges.svg", basket.graph, basketTitle),
+                                         ("chain-rule.svg", chain.graph, chainTitle)] {
+                written.append(try writeOutputFile(GraphDrawing(graph: graph, title: title).svg(), named: name,
+                                                   in: directory))
+            }
+        }
         print("""
-            2 apples at 100 with 10% tax (MulLayer, MulLayer)
+            \(applesTitle)
               forward:  price = \(format(apples.price))
               backward: dApple = \(format(apples.dApple)), dAppleNum = \(format(apples.dAppleNum)), \
             dTax = \(format(apples.dTax))
-            """)
-        let basket = ShoppingExample.applesAndOranges()
-        print("""
-            2 apples at 100 and 3 oranges at 150 with 10% tax (MulLayer, MulLayer, AddLayer, MulLayer)
+            \(basketTitle)
               forward:  price = \(format(basket.price))
               backward: dAppleNum = \(format(basket.dAppleNum)), dApple = \(format(basket.dApple)), \
             dOrange = \(format(basket.dOrange)), dOrangeNum = \(format(basket.dOrangeNum)), dTax = \(format(basket.dTax))
+            \(chainTitle)
+              forward:  t = \(format(chain.t)), z = \(format(chain.z))
+              backward: dz/dt = \(format(chain.dzdt)), dz/dx = \(format(chain.dzdx)), dz/dy = \(format(chain.dzdy))
             """)
+        for url in written {
+            print("wrote \(url.path)")
+        }
     }
 
-    /// Numbers as the book prints them: 220 rather than 220.00000000000003.
     private func format(_ value: Double) -> String {
-        let rounded = (value * 1e9).rounded() / 1e9
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        BookNumberFormat.string(value)
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Backprop
 
 /// `backprop`: chapter 5 of *Deep Learning from Scratch* on the command line.
 struct BackpropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapter 5).",
+        version: PackageVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, GradcheckCommand.self, ApplesCommand.self],
         defaultSubcommand: TrainCommand.self
     )

@@ -47,7 +47,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write curves.csv and curves.svg into this directory.", valueName: "dir"))
     var curves: String?
 
-    @Flag(help: "End with one JSON line: train_accuracy, test_accuracy, final_loss, iterations, seconds.")
+    @Option(name: .customLong("loss-smoothing"), help: ArgumentHelp(
+        "Also draw the loss in curves.svg smoothed by an exponential moving average of this weight, in [0, 1) "
+            + "(0.9 spans about 10 iterations).", valueName: "beta"))
+    var lossSmoothing: Double?
+
+    @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
@@ -57,6 +62,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        }
+        if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
+            throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
         guard weightStd > 0, weightStd.isFinite else {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
@@ -122,10 +130,11 @@ struct TrainCommand: ParsableCommand {
                               validationSet: outputs.validationSet,
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
                               configuration: loop.configuration(batchSize: batchSize, seed: seed))
-        print(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                       trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds,
-                       validationCount: outputs.validationSet?.count))
-        print(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        let report = TrainingReport(json: json)
+        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+                             trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds,
+                             validationCount: outputs.validationSet?.count))
+        report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
         var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -134,7 +143,7 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    print(EpochTable.row(record))
+                    report.epoch(record)
                 })
         } catch {
             progress.clear()
@@ -149,7 +158,7 @@ struct TrainCommand: ParsableCommand {
         let final: (train: Double, test: Double?, validation: (loss: Double, accuracy: Double)?)
         if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }) {
             final = (best.trainAccuracy, best.testAccuracy, best.validationLoss.map { ($0, best.validationAccuracy ?? .nan) })
-            print("early stopping: kept epoch \(best.epoch), the lowest validation loss "
+            report.text("early stopping: kept epoch \(best.epoch), the lowest validation loss "
                   + String(format: "%.4f", best.validationLoss ?? .nan))
         } else if let last = history.epochs.last, last.iteration == iterations {
             final = (last.trainAccuracy, last.testAccuracy, last.validationLoss.map { ($0, last.validationAccuracy ?? .nan) })
@@ -159,7 +168,7 @@ struct TrainCommand: ParsableCommand {
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
         let finalLoss = history.losses.last ?? .nan
-        print(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
 
@@ -168,19 +177,17 @@ struct TrainCommand: ParsableCommand {
                 "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
                 "iterations": String(iterations), "seed": String(seed),
             ])
-            print("saved model to \(url.path)")
+            report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
-            let files = try LearningCurves(history: history).write(to: directory)
-            print("wrote \(files.csv.path) and \(files.svg.path)")
+            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
+            report.text("wrote \(files.csv.path) and \(files.svg.path)")
         }
-        if json {
-            print(try jsonLine([
-                "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
-                "iterations": iterations, "seconds": seconds, "backend": backend.name,
-            ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
-                      uniquingKeysWith: { $1 })))
-        }
+        try report.summary([
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "iterations": iterations, "seconds": seconds, "backend": backend.name,
+        ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
+                  uniquingKeysWith: { $1 }))
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,

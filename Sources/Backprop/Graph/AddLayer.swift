@@ -1,7 +1,7 @@
 /// The addition node of the book's scalar computational graph (section 5.4): the
 /// derivative of x + y is 1 for both inputs, so `backward` passes the upstream derivative
 /// through unchanged and the node needs no memory.
-public struct AddLayer: Sendable {
+public struct AddLayer: Sendable, Equatable {
     /// A stateless addition node.
     public init() {}
 

@@ -1,7 +1,7 @@
 /// The multiplication node of the book's scalar computational graph (section 5.4):
 /// `forward` computes x * y, `backward` sends the upstream derivative to each input
 /// multiplied by the *other* input, which is why the node remembers both inputs.
-public struct MulLayer: Sendable {
+public struct MulLayer: Sendable, Equatable {
     /// The first input of the last forward pass; the backward pass needs it for dL/dy.
     public private(set) var x: Double = 0
     /// The second input of the last forward pass; the backward pass needs it for dL/dx.

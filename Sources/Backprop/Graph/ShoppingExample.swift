@@ -1,6 +1,8 @@
 /// The book's two shopping examples (section 5.4) built from ``MulLayer`` and ``AddLayer``:
-/// the price to pay, and how much it changes per unit change of each input. The CLI's
-/// `apples` command prints these; the tests check them against the book's figures.
+/// the price to pay, and how much it changes per unit change of each input. Each result
+/// carries the ``ComputationalGraph`` whose layers computed its numbers, for
+/// ``GraphDrawing`` to draw as the book's figures 5-16 and 5-17. The CLI's `apples` command
+/// prints and draws these; the tests check them against the book's figures.
 public enum ShoppingExample {
     /// Apples only: price = applePrice * appleCount * tax.
     public struct Apples: Sendable, Equatable {
@@ -12,6 +14,8 @@ public enum ShoppingExample {
         public var dAppleNum: Double
         /// dPrice/dTax (200).
         public var dTax: Double
+        /// The graph that computed these numbers, forward and backward.
+        public var graph: ComputationalGraph
     }
 
     /// Apples and oranges: price = (applePrice * appleCount + orangePrice * orangeCount) * tax.
@@ -28,21 +32,22 @@ public enum ShoppingExample {
         public var dOrangeNum: Double
         /// dPrice/dTax (650).
         public var dTax: Double
+        /// The graph that computed these numbers, forward and backward.
+        public var graph: ComputationalGraph
     }
 
     /// Forward and backward through the two-node graph apple -> (x count) -> (x tax).
     /// The defaults are the book's numbers: 2 apples at 100 with 10% tax.
     public static func apples(price applePrice: Double = 100, count appleCount: Double = 2,
                               tax: Double = 1.1) -> Apples {
-        var mulApple = MulLayer()
-        var mulTax = MulLayer()
-
-        let applesPrice = mulApple.forward(applePrice, appleCount)
-        let price = mulTax.forward(applesPrice, tax)
-
-        let (dApplesPrice, dTax) = mulTax.backward(1)
-        let (dApple, dAppleNum) = mulApple.backward(dApplesPrice)
-        return Apples(price: price, dApple: dApple, dAppleNum: dAppleNum, dTax: dTax)
+        var graph = ComputationalGraph()
+        let apple = graph.input("apple", applePrice)
+        let appleNum = graph.input("apple num", appleCount)
+        let taxRate = graph.input("tax", tax)
+        let price = graph.multiply(graph.multiply(apple, appleNum), taxRate, name: "price")
+        graph.backward(from: price)
+        return Apples(price: graph[price].value, dApple: graph[apple].gradient, dAppleNum: graph[appleNum].gradient,
+                      dTax: graph[taxRate].gradient, graph: graph)
     }
 
     /// Forward and backward through the four-node graph of the book's second example.
@@ -50,21 +55,17 @@ public enum ShoppingExample {
     public static func applesAndOranges(applePrice: Double = 100, appleCount: Double = 2,
                                         orangePrice: Double = 150, orangeCount: Double = 3,
                                         tax: Double = 1.1) -> ApplesAndOranges {
-        var mulApple = MulLayer()
-        var mulOrange = MulLayer()
-        let addFruit = AddLayer()
-        var mulTax = MulLayer()
-
-        let applesPrice = mulApple.forward(applePrice, appleCount)
-        let orangesPrice = mulOrange.forward(orangePrice, orangeCount)
-        let fruitPrice = addFruit.forward(applesPrice, orangesPrice)
-        let price = mulTax.forward(fruitPrice, tax)
-
-        let (dFruitPrice, dTax) = mulTax.backward(1)
-        let (dApplesPrice, dOrangesPrice) = addFruit.backward(dFruitPrice)
-        let (dOrange, dOrangeNum) = mulOrange.backward(dOrangesPrice)
-        let (dApple, dAppleNum) = mulApple.backward(dApplesPrice)
-        return ApplesAndOranges(price: price, dApple: dApple, dAppleNum: dAppleNum,
-                                dOrange: dOrange, dOrangeNum: dOrangeNum, dTax: dTax)
+        var graph = ComputationalGraph()
+        let apple = graph.input("apple", applePrice)
+        let appleNum = graph.input("apple num", appleCount)
+        let orange = graph.input("orange", orangePrice)
+        let orangeNum = graph.input("orange num", orangeCount)
+        let taxRate = graph.input("tax", tax)
+        let fruitPrice = graph.add(graph.multiply(apple, appleNum), graph.multiply(orange, orangeNum))
+        let price = graph.multiply(fruitPrice, taxRate, name: "price")
+        graph.backward(from: price)
+        return ApplesAndOranges(price: graph[price].value, dApple: graph[apple].gradient,
+                                dAppleNum: graph[appleNum].gradient, dOrange: graph[orange].gradient,
+                                dOrangeNum: graph[orangeNum].gradient, dTax: graph[taxRate].gradient, graph: graph)
     }
 }

@@ -1,0 +1,50 @@
+import Backprop
+import Foundation
+
+/// Where `train` sends what it prints. Without `--json` everything is text on stdout, as a
+/// person reads it. With `--json` stdout carries only JSON lines — one object per epoch, then
+/// the summary object — so `backprop train --json | jq` needs no filtering, and the text
+/// (the run's description, the epoch table, what was saved) goes to stderr.
+struct TrainingReport {
+    /// Whether stdout is reserved for JSON lines.
+    let json: Bool
+
+    /// A line for the person watching: stdout, or stderr under `--json`.
+    func text(_ line: String) {
+        if json {
+            writeToStandardError(line + "\n")
+        } else {
+            print(line)
+        }
+    }
+
+    /// One epoch: a row of the table and, under `--json`, the record as one JSON object on
+    /// stdout (keys in snake case: `epoch`, `iteration`, `train_accuracy`, `test_accuracy`,
+    /// `loss`, `elapsed_seconds`, and whatever later fields the record gains). A number that
+    /// is not finite, which JSON cannot hold, is written as the string "NaN" or "Infinity".
+    func epoch(_ record: TrainingHistory.EpochRecord) {
+        text(EpochTable.row(record))
+        if json {
+            guard let line = try? Self.encoder.encode(record) else {
+                preconditionFailure("an epoch record always encodes: its only failure, a non-finite number, is a string")
+            }
+            print(String(decoding: line, as: UTF8.self))
+        }
+    }
+
+    /// The run's summary as the last JSON line on stdout; nothing without `--json`.
+    func summary(_ object: [String: Any]) throws {
+        if json {
+            print(try jsonLine(object))
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }()
+}
