@@ -39,25 +39,41 @@ struct TrainingLoopOptionTests {
         #expect(try scratch.listing() == [])
     }
 
-    @Test("An epoch run with a validation set and early stopping reports the validation loss and the kept epoch")
+    @Test("An epoch run with a validation set and early stopping reports validation per epoch, in the curves and the summary")
     func steeredRun() throws {
+        let curves = scratch.filePath("curves")
         let run = try train(["--epochs", "3", "--batch-size", "16", "--order", "sequential", "--validation-fraction",
-                             "0.25", "--early-stopping", "2", "--lr-schedule", "cosine", "--json"])
-        expectSuccess(run)
-        let output = run.standardOutput
+                             "0.25", "--early-stopping", "2", "--lr-schedule", "cosine", "--curves", curves, "--json"])
+        #expect(run.exited && run.status == 0, "\(run)")  // --json puts the text on stderr
+        let text = run.standardError
         // 150 training rows in batches of 16: 10 iterations per epoch, the last of 6 rows.
-        #expect(output.contains("3 epochs sequential (10 iterations each)"), "\(run)")
-        #expect(output.contains("50 validation images"), "\(run)")
-        #expect(output.contains("val-loss  val-acc"), "\(run)")
-        let line = try #require(run.outputLines.last)
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(text.contains("3 epochs sequential (10 iterations each)"), "\(run)")
+        #expect(text.contains("50 validation images"), "\(run)")
+        #expect(text.contains("val-loss  val-acc"), "\(run)")
+        let objects = try run.outputLines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        }
+        // One object per epoch, then the summary.
+        #expect(objects.count == 4, "\(run)")
+        for (index, record) in objects.dropLast().enumerated() {
+            #expect(record["epoch"] as? Int == index + 1)
+            #expect(record["iteration"] as? Int == (index + 1) * 10)
+            #expect((record["validation_loss"] as? Double).map { $0.isFinite && $0 > 0 } == true, "\(record)")
+            #expect(record["validation_accuracy"] is Double, "\(record)")
+            // Cosine from 0.1 over 30 steps: each epoch's last step, t = 9, 19, 29.
+            let rate = try #require(record["learning_rate"] as? Double)
+            let t = Double(index * 10 + 9)
+            #expect(abs(rate - 0.05 * (1 + cos(.pi * t / 30))) < 1e-12, "\(rate) at step \(t)")
+        }
+        let summary = try #require(objects.last)
         let validationLoss = try #require(summary["validation_loss"] as? Double, "\(summary)")
-        #expect(validationLoss.isFinite && validationLoss > 0)
-        let validationAccuracy = try #require(summary["validation_accuracy"] as? Double)
-        #expect((0...1).contains(validationAccuracy))
         let best = try #require(summary["best_epoch"] as? Int)
-        #expect((1...3).contains(best))
+        #expect(objects[best - 1]["validation_loss"] as? Double == validationLoss)
+        #expect(summary["validation_accuracy"] as? Double == objects[best - 1]["validation_accuracy"] as? Double)
         #expect(summary["iterations"] as? Int == 30)
-        #expect(try scratch.listing() == ["m.safetensors"])
+        let csv = try String(contentsOfFile: curves + "/curves.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "iteration,loss,epoch,train_accuracy,test_accuracy,validation_loss,validation_accuracy")
+        #expect(csv.count == 31)
+        #expect(try scratch.listing() == ["curves", "curves/curves.csv", "curves/curves.svg", "m.safetensors"])
     }
 }
