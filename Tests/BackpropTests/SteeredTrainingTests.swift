@@ -163,13 +163,19 @@ struct SteeredTrainingTests {
         #expect(Dataset.validationCount(fraction: 0.57, of: 100) == 57)
     }
 
+    /// SGD on 90 blob rows, validated on the 30 held out after them.
+    func heldOutTrainer(learningRate: Double, _ configuration: TrainingConfiguration)
+        -> (Trainer<FastBackend, SGD<Float>>, validation: Dataset) {
+        let (training, validation) = blobs(120).holdingOutValidation(fraction: 0.25)
+        return (Trainer(network: makeNetwork(), optimizer: SGD(learningRate: learningRate), trainingSet: training,
+                        validationSet: validation, configuration: configuration), validation)
+    }
+
     @Test("Each epoch record carries the validation loss and accuracy, measured in chunks")
     func validationInRecords() throws {
-        let (training, validation) = blobs(120).holdingOutValidation(fraction: 0.25)
-        let network = makeNetwork()
-        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1), trainingSet: training,
-                              validationSet: validation,
-                              configuration: TrainingConfiguration(epochs: 2, batchSize: 10, evaluationChunkSize: 7))
+        let (trainer, validation) = heldOutTrainer(learningRate: 0.1,
+                                                   TrainingConfiguration(epochs: 2, batchSize: 10, evaluationChunkSize: 7))
+        let network = trainer.network
         let history = try trainer.train()
         let last = try #require(history.epochs.last)
         // The chunked mean equals the loss over the whole set at once, up to rounding.
@@ -209,12 +215,9 @@ struct SteeredTrainingTests {
 
     @Test("While the validation loss keeps falling, training runs its whole length and the last epoch is the best")
     func earlyStoppingWithoutTrigger() throws {
-        let (training, validation) = blobs(120).holdingOutValidation(fraction: 0.25)
-        let network = makeNetwork()
-        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.05), trainingSet: training,
-                              validationSet: validation,
-                              configuration: TrainingConfiguration(epochs: 4, batchSize: 10,
-                                                                   earlyStopping: EarlyStopping(patience: 10)))
+        let (trainer, _) = heldOutTrainer(learningRate: 0.05, TrainingConfiguration(
+            epochs: 4, batchSize: 10, earlyStopping: EarlyStopping(patience: 10)))
+        let network = trainer.network
         var lastParameters: [[UInt32]] = []
         let history = try trainer.train(onEpoch: { _ in
             lastParameters = parameterBits(of: network)
