@@ -167,7 +167,8 @@ struct TrainCommand: ParsableCommand {
             final = (train, test, trainer.validate())
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
-        let finalLoss = history.losses.last ?? .nan
+        // The minibatch loss that goes with the parameters kept: early stopping's best epoch's.
+        let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
         report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
