@@ -1,4 +1,5 @@
 import Backprop
+import Foundation
 import RealModule
 import Testing
 
@@ -226,5 +227,24 @@ struct SteeredTrainingTests {
         // On clean blobs the loss falls every epoch: the best is the last, and nothing changes.
         #expect(history.bestEpoch == 4)
         #expect(parameterBits(of: network) == lastParameters)
+    }
+
+    // MARK: Persistence
+
+    @Test("Configurations round-trip through JSON, and records written before the validation fields still decode")
+    func codable() throws {
+        for configuration in [
+            TrainingConfiguration(iterations: 7, batchSize: 3, seed: 9),
+            TrainingConfiguration(epochs: 4, order: .sequential, batchSize: 5,
+                                  earlyStopping: EarlyStopping(patience: 2, minimumImprovement: 0.01)),
+        ] {
+            let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(configuration))
+            #expect(decoded == configuration)
+        }
+        let old = #"{"epoch":1,"iteration":600,"trainAccuracy":0.9,"testAccuracy":0.91,"loss":0.3,"elapsedSeconds":1.5}"#
+        let record = try JSONDecoder().decode(TrainingHistory.EpochRecord.self, from: Data(old.utf8))
+        #expect(record == TrainingHistory.EpochRecord(epoch: 1, iteration: 600, trainAccuracy: 0.9, testAccuracy: 0.91,
+                                                      loss: 0.3, elapsedSeconds: 1.5))
+        #expect(record.validationLoss == nil && record.learningRate == nil)
     }
 }
