@@ -94,6 +94,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // CSV data sets (`Dataset(csv:…)`, `backprop train --csv`): quoting, escapes and line endings.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(
@@ -117,6 +119,7 @@ let package = Package(
             dependencies: [
                 "CKernels", "CZlib",
                 .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             path: "Sources/Backprop"
         ),

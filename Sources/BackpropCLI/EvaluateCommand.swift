@@ -6,10 +6,10 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure the train and test accuracy of a model saved with 'train --save'.")
+        abstract: "Measure the MNIST train and test accuracy of a model (from 'train --save', numpy or PyTorch).")
 
-    @Option(help: ArgumentHelp("The model file (safetensors, from 'train --save').", valueName: "file"))
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
+    private var model: String { modelOptions.model }
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
@@ -19,10 +19,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         kernels.apply()
-        let url = URL(fileURLWithPath: model)
         switch kernels.backend {
-        case .fast: try evaluate(try ModelFile.load(from: url, backend: FastBackend()))
-        case .reference: try evaluate(try ModelFile.load(from: url, backend: ReferenceBackend<Float>()))
+        case .fast: try evaluate(try modelOptions.load(on: FastBackend()).network)
+        case .reference: try evaluate(try modelOptions.load(on: ReferenceBackend<Float>()).network)
         }
     }
 

@@ -8,9 +8,10 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST (defaults: the book's TwoLayerNet run).")
+        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var loop: TrainingLoopOptions
@@ -69,6 +70,10 @@ struct TrainCommand: ParsableCommand {
         guard weightStd > 0, weightStd.isFinite else {
             throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
         }
+        if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.isEnabled && outputOptions.inputRange != nil {
+            throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
+        }
     }
 
     func run() throws {
@@ -77,13 +82,12 @@ struct TrainCommand: ParsableCommand {
         let saveURL = try save.map(validatedSaveURL)
         let curvesURL = try curves.map(validatedCurvesDirectory)
         let loadStart = ContinuousClock.now
-        let directory = try dataOptions.directory()
-        let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
-        try requireSamples(loadedTraining, split: .train, in: directory)
-        let (trainingSet, validationSet) = try loop.splitValidation(outputOptions.scaled(loadedTraining))
-        let testSet = outputOptions.scaled(loadedTest)
+        let data = try loadData()
+        let (trainingSet, validationSet) = try loop.splitValidation(data.train)
+        let testSet = data.test
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds, validationSet: validationSet)
+        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds, data: data,
+                              validationSet: validationSet)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -94,8 +98,19 @@ struct TrainCommand: ParsableCommand {
         var save: URL?
         var curves: URL?
         var loadSeconds: Double
+        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
         /// The rows `--validation-fraction` held out of the training set.
         var validationSet: Dataset?
+    }
+
+    /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
+    private func loadData() throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
+        if csvOptions.isEnabled { return try csvOptions.load(seed: seed) }
+        let directory = try dataOptions.directory()
+        let (trainingSet, testSet) = try MNIST.load(from: directory)
+        try requireSamples(trainingSet, split: .train, in: directory)
+        return (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
+                "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
     }
 
     private var weightInitialization: WeightInitialization {
@@ -132,7 +147,7 @@ struct TrainCommand: ParsableCommand {
                               configuration: loop.configuration(batchSize: batchSize, seed: seed))
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                             trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds,
+                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
                              validationCount: outputs.validationSet?.count))
         report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
         var progress = ProgressLine(total: trainer.totalIterations)
@@ -177,7 +192,7 @@ struct TrainCommand: ParsableCommand {
             try ModelFile.save(network, to: url, metadata: [
                 "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
                 "iterations": String(iterations), "seed": String(seed),
-            ])
+            ].merging(outputs.data.metadata) { $1 })
             report.text("saved model to \(url.path)")
         }
         if let directory = outputs.curves {
@@ -192,13 +207,13 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
-                                                  iterationsPerEpoch: Int, trainCount: Int, testCount: Int,
+                                                  iterationsPerEpoch: Int, data: String,
                                                   loadSeconds: Double, validationCount: Int?) -> String {
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
-            MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
+            \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
             \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \

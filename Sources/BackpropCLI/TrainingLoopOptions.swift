@@ -116,7 +116,7 @@ struct TrainingLoopOptions: ParsableArguments {
         var text = epochs.map { "\($0) epoch\($0 == 1 ? "" : "s") \((order ?? .shuffled).rawValue) (\(iterationsPerEpoch) iterations each)" }
             ?? "\(iterations ?? Self.defaultIterations) iterations (\(iterationsPerEpoch) per epoch)"
         if learningRateSchedule != .constant { text += ", lr schedule \(learningRateSchedule)" }
-        if let validationCount { text += ", \(validationCount) validation images (the last)" }
+        if let validationCount { text += ", the last \(validationCount) training samples held out for validation" }
         if let earlyStoppingPatience { text += ", early stopping patience \(earlyStoppingPatience)" }
         return text
     }

@@ -158,7 +158,7 @@ struct BadInputTests {
         let path = scratch.filePath("weights.safetensors")
         try Safetensors.save([("x", Tensor(shape: [2, 2]))], metadata: ["author": "someone"], to: URL(fileURLWithPath: path))
         let run = try evaluate(path)
-        expectOneLineError(run, mentioning: [path, "not a Backprop model"])
+        expectOneLineError(run, mentioning: [path, "tensor 'x' fits no accepted layout", "W1 b1", "0.weight", "fc1.weight"])
         #expect(try scratch.listing() == ["weights.safetensors"])
     }
 

@@ -67,19 +67,7 @@ public enum MNIST {
             throw DataError.countMismatch(imagesPath: imagesURL.path, images: images.shape[0],
                                           labelsPath: labelsURL.path, labels: labels.count)
         }
-        let pixels = images.withUnsafeElements { bytes in
-            [Float](unsafeUninitializedCapacity: bytes.count) { floats, initialized in
-                // Divide rather than multiply by 1/255 so that the values equal NumPy's
-                // `x.astype(np.float32) / 255` bit for bit.
-                if normalize {
-                    for i in 0 ..< bytes.count { floats[i] = Float(bytes[i]) / 255 }
-                } else {
-                    for i in 0 ..< bytes.count { floats[i] = Float(bytes[i]) }
-                }
-                initialized = bytes.count
-            }
-        }
-        let inputs = Tensor(shape: [images.shape[0], images.shape[1] * images.shape[2]], scalars: pixels)
+        let inputs = images.images(normalize: normalize)
         let dataset = Dataset(inputs: inputs, labels: labels, classCount: classCount)
         return (dataset, imagesURL, Array(images.shape.dropFirst()))
     }

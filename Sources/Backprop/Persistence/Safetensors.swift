@@ -37,7 +37,8 @@ public enum Safetensors {
     /// Parses the bytes of a safetensors file; `source` names it in errors.
     ///
     /// Throws ``SafetensorsError`` when the file is truncated, its header length or JSON is
-    /// invalid, a tensor is not F32, or the byte ranges do not match the shapes or do not tile
+    /// invalid, a tensor's dtype is not one of ``SafetensorsDType`` (F64, F16 and BF16 are
+    /// converted to F32), or the byte ranges do not match the shapes or do not tile
     /// the data section exactly.
     public static func decode(_ data: Data, source: String = "in-memory safetensors data") throws -> SafetensorsFile {
         try data.withUnsafeBytes { file in
@@ -53,20 +54,22 @@ public enum Safetensors {
             let header = try SafetensorsHeader(decoding: file[8 ..< dataStart], dataSize: file.count - dataStart,
                                                source: source)
             var tensors: [String: Tensor<Float>] = [:]
+            var converted: [String: SafetensorsDType] = [:]
             for entry in header.entries {
-                let count = entry.bytes.count / SafetensorsHeader.elementSize
+                let size = entry.dtype.byteCount
+                let count = entry.bytes.count / size
                 let start = dataStart + entry.bytes.lowerBound
                 let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                     for i in 0 ..< count {
-                        let bits = file.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)
-                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                        buffer[i] = entry.dtype.load(from: file, at: start + size * i)
                     }
                     initialized = count
                 }
                 tensors[entry.name] = Tensor(shape: entry.shape, scalars: scalars)
+                if entry.dtype != .f32 { converted[entry.name] = entry.dtype }
             }
             return SafetensorsFile(source: source, names: header.entries.map(\.name), tensors: tensors,
-                                   metadata: header.metadata)
+                                   metadata: header.metadata, convertedTensors: converted)
         }
     }
 

@@ -18,7 +18,7 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidJSON(path: String, reason: String)
     /// The header is JSON but not the structure safetensors prescribes.
     case invalidHeader(path: String, reason: String)
-    /// A tensor is stored in another element type than 32-bit floats.
+    /// A tensor is stored in an element type Backprop cannot read (see ``SafetensorsDType``).
     case unsupportedDType(path: String, tensor: String, dtype: String)
     /// A tensor's data offsets are not a valid range.
     case invalidOffsets(path: String, tensor: String, begin: Int, end: Int)
@@ -55,7 +55,8 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidHeader(let path, let reason):
             return "\(path): invalid safetensors header: \(reason)"
         case .unsupportedDType(let path, let tensor, let dtype):
-            return "\(path): tensor '\(tensor)' has dtype \(dtype), only F32 is supported"
+            return "\(path): tensor '\(tensor)' has dtype \(dtype); supported are "
+                + SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
         case .invalidOffsets(let path, let tensor, let begin, let end):
             return "\(path): tensor '\(tensor)' has invalid data offsets [\(begin), \(end)]"
         case .sizeMismatch(let path, let tensor, let shape, let expectedBytes, let byteCount):
