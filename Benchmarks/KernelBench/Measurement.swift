@@ -1,3 +1,4 @@
+import Backprop
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,7 +42,7 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 
 /// A duration in seconds.
 func seconds(in duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    duration.seconds
 }
 
 /// Times `call` according to `plan`: warm-up, then the median of repeated samples.

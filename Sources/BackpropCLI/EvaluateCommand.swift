@@ -26,19 +26,21 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private func evaluate<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>) throws where Backend.Scalar == Float {
+        try requireFiniteParameters(of: network, in: model)
         let (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
         guard trainingSet.featureCount == network.inputSize, trainingSet.classCount == network.outputSize else {
             throw CommandError("\(model): the model takes \(network.inputSize) inputs and \(network.outputSize) classes, "
                                + "MNIST has \(trainingSet.featureCount) and \(trainingSet.classCount)")
         }
-        let trainAccuracy = network.accuracy(trainingSet.inputs, labels: trainingSet.labels)
-        let testAccuracy = network.accuracy(testSet.inputs, labels: testSet.labels)
+        let trainAccuracy = accuracy(of: network, on: trainingSet)
+        let testAccuracy = accuracy(of: network, on: testSet)
         let sizes = network.sizes.map(String.init).joined(separator: "-")
         if json {
-            print(try jsonLine(["train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "sizes": sizes]))
+            print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
+                                "sizes": sizes]))
         } else {
-            print(String(format: "model %@ (%@ %@): train accuracy %.4f, test accuracy %.4f",
-                         model, sizes, network.activation.rawValue, trainAccuracy, testAccuracy))
+            print("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
+                  + accuracyText(testAccuracy, of: .test))
         }
     }
 }

@@ -53,6 +53,9 @@ struct TrainCommand: ParsableCommand {
             + "(0.9 spans about 10 iterations).", valueName: "beta"))
     var lossSmoothing: Double?
 
+    @Flag(help: "Replace the --save file even when the new model is no better than chance.")
+    var force = false
+
     @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
@@ -67,8 +70,12 @@ struct TrainCommand: ParsableCommand {
         if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
             throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
-        guard weightStd > 0, weightStd.isFinite else {
-            throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
+        guard weightStd > 0, Float(weightStd).isFinite else {
+            throw ValidationError("--weight-std must be a positive number within Float's range, got \(weightStd)")
+        }
+        guard Float(weightStd) >= .leastNormalMagnitude else {
+            throw ValidationError("--weight-std \(weightStd) is below Float's smallest normal number (1.2e-38): "
+                                  + "the weights would be subnormal (many times slower) or zero")
         }
         if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
         if csvOptions.isEnabled && outputOptions.inputRange != nil {
@@ -79,15 +86,20 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         kernels.apply()
         // Check every output path before the long part, so a mistake costs nothing.
-        let saveURL = try save.map(validatedSaveURL)
-        let curvesURL = try curves.map(validatedCurvesDirectory)
+        let outputFiles = try TrainingOutputs(save: save, curves: curves)
+        // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
+        // space reserved by the probe need only be close.
+        try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
         let loadStart = ContinuousClock.now
         let data = try loadData()
         let (trainingSet, validationSet) = try loop.splitValidation(data.train)
         let testSet = data.test
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds, data: data,
-                              validationSet: validationSet)
+        let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
+        try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                                    trainingSet: trainingSet, testSet: testSet,
+                                    evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -95,8 +107,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private struct Outputs {
-        var save: URL?
-        var curves: URL?
+        var files: TrainingOutputs
         var loadSeconds: Double
         var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
         /// The rows `--validation-fraction` held out of the training set.
@@ -141,8 +152,8 @@ struct TrainCommand: ParsableCommand {
                                     weightInitialization: weightInitialization,
                                     biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                     classTargets: outputOptions.classTargets, backend: backend, seed: seed)
-        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
-                              validationSet: outputs.validationSet,
+        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
+                              testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
                               configuration: loop.configuration(batchSize: batchSize, seed: seed))
         let report = TrainingReport(json: json)
@@ -162,8 +173,9 @@ struct TrainCommand: ParsableCommand {
                 })
         } catch {
             progress.clear()
-            let kept = outputs.save.map { "; \($0.path) was not written" } ?? ""
-            throw CommandError("training stopped: \(error)\(kept)")
+            let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
+            let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
+            throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
@@ -181,26 +193,25 @@ struct TrainCommand: ParsableCommand {
             let (train, test) = trainer.evaluate()
             final = (train, test, trainer.validate())
         }
-        let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
+        let (trainAccuracy, testAccuracy) = (final.train, final.test)
         // The minibatch loss that goes with the parameters kept: early stopping's best epoch's.
         let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
-        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
-                     trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
-
-        if let url = outputs.save {
-            try ModelFile.save(network, to: url, metadata: [
-                "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
-                "iterations": String(iterations), "seed": String(seed),
-            ].merging(outputs.data.metadata) { $1 })
-            report.text("saved model to \(url.path)")
-        }
-        if let directory = outputs.curves {
-            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
-            report.text("wrote \(files.csv.path) and \(files.svg.path)")
-        }
+                     trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
+                     iterations, seconds, Double(iterations) / seconds))
+        try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
+                                               on: testAccuracy == nil ? trainingSet : testSet,
+                                               setName: testAccuracy == nil ? "train" : "test",
+                                               save: outputs.files.save, force: force)
+        let model = ModelFile.encode(network, metadata: [
+            "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
+            "iterations": String(iterations), "seed": String(seed),
+        ].merging(outputs.data.metadata) { $1 })
+        let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
+        try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([
-            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
             "iterations": iterations, "seconds": seconds, "backend": backend.name,
         ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
                   uniquingKeysWith: { $1 }))
@@ -230,16 +241,9 @@ enum EpochTable {
     static let validationHeader = "  val-loss  val-acc"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
-        String(format: "%5d  %9.4f  %8.4f  %7.4f  %6.2fs", record.epoch, record.trainAccuracy,
-               record.testAccuracy ?? .nan, record.loss, record.elapsedSeconds)
+        let test = record.testAccuracy.map { String(format: "%8.4f", $0) } ?? "       -"
+        return String(format: "%5d  %9.4f  ", record.epoch, record.trainAccuracy) + test
+            + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
             + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationAccuracy ?? .nan) } ?? "")
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -289,11 +289,11 @@ struct SafetensorsFileTests {
     func loadErrors() throws {
         let directory = try TemporaryDirectory()
         let missing = directory.path("absent.safetensors")
-        expectError(SafetensorsError.missingFile(path: missing.path), mentioning: missing.path) {
+        expectError(FileError.missingFile(path: missing.path), mentioning: missing.path) {
             try Safetensors.load(from: missing)
         }
         let folder = try directory.makeDirectory("folder.safetensors")
-        expectError(SafetensorsError.notAFile(path: folder.path), mentioning: folder.path) {
+        expectError(FileError.notAFile(path: folder.path), mentioning: folder.path) {
             try Safetensors.load(from: folder)
         }
     }

@@ -5,15 +5,9 @@ import TestSupport
 /// `train --epochs/--order/--lr-schedule/--validation-fraction/--early-stopping`: combinations
 /// that make no sense are refused with one line, and a steered run reports its validation.
 @Suite("backprop train: epochs, schedules, validation and early stopping")
-struct TrainingLoopOptionTests {
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
-
-    init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 200, testCount: 50)
-    }
+struct TrainingLoopOptionTests: RunsInDirectories {
+    let directories: RunDirectories
+    init() throws { directories = try RunDirectories(trainCount: 200) }
 
     func train(_ options: [String]) throws -> BackpropExecutable.Run {
         try BackpropExecutable.run(["train", "--hidden", "8", "--data", data.url.path,

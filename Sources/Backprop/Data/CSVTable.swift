@@ -20,8 +20,9 @@ public struct CSVTable: Sendable {
     /// Reads the CSV file at `url` (gzip-compressed when its name ends in `.gz`); the column
     /// called `labelColumn`, if given, holds the labels and the others the features.
     ///
-    /// Throws ``DataError`` when the file is missing or empty, and ``CSVDataError`` naming the
-    /// row and column of the first field that does not fit.
+    /// Throws ``FileError`` when the file is missing or not a regular file, ``DataError`` when it
+    /// is empty, and ``CSVDataError`` naming the row and column of the first field that does
+    /// not fit.
     public init(contentsOf url: URL, labelColumn: String?) throws {
         let path = url.path
         let bytes = try DataFile.contents(of: url)
@@ -120,7 +121,8 @@ extension Dataset {
     /// index (0, 1, 2, …), every other column a numeric feature. `classCount` defaults to the
     /// largest label plus one.
     ///
-    /// Throws ``DataError`` when the file is missing or empty, and ``CSVDataError`` naming the
+    /// Throws ``FileError`` when the file is missing or not a regular file, ``DataError`` when it
+    /// is empty, and ``CSVDataError`` naming the
     /// file, row and column otherwise.
     public init(csv url: URL, labelColumn: String, classCount: Int? = nil) throws {
         try self.init(CSVTable(contentsOf: url, labelColumn: labelColumn), classCount: classCount)

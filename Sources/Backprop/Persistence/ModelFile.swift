@@ -19,6 +19,24 @@ public enum ModelFile {
     public static func save<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>, to url: URL,
                                                     layout: ModelLayout = .backprop,
                                                     metadata: [String: String] = [:]) throws {
+        let (tensors, entries) = contents(of: network, layout: layout, metadata: metadata)
+        try Safetensors.save(tensors, metadata: entries, to: url)
+    }
+
+    /// The bytes ``save(_:to:layout:metadata:)`` writes, for callers that write several files
+    /// together (see ``OutputSet``).
+    public static func encode<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>,
+                                                      layout: ModelLayout = .backprop,
+                                                      metadata: [String: String] = [:]) -> Data {
+        let (tensors, entries) = contents(of: network, layout: layout, metadata: metadata)
+        return Safetensors.encode(tensors, metadata: entries)
+    }
+
+    /// The tensors and metadata of the file for `network` in `layout`.
+    private static func contents<Backend: KernelBackend>(of network: MultiLayerNet<Backend>, layout: ModelLayout,
+                                                         metadata: [String: String])
+        -> (tensors: [(name: String, tensor: Tensor<Float>)], metadata: [String: String])
+    {
         var entries = metadata
         // PyTorch's own tools write "pt"; the architecture keys let Backprop read the file back
         // with its activation.
@@ -30,7 +48,7 @@ public enum ModelFile {
             entries["output"] = output.activation.rawValue
             entries["loss"] = output.lossFunction.rawValue
         }
-        try Safetensors.save(parameters(of: network, layout: layout), metadata: entries, to: url)
+        return (parameters(of: network, layout: layout), entries)
     }
 
     /// Rebuilds the network stored at `url` on `backend`: a file Backprop saved, or one in

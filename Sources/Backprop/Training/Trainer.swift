@@ -14,8 +14,8 @@
 ///   is not a multiple), evaluated after its last iteration (epoch 1 is the first pass).
 /// - Loss: each iteration records the loss of its own forward pass, before the update (the
 ///   book evaluates the loss again after the update; this saves that extra forward pass).
-/// - Steering: the `stopAfter…` callbacks of ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``
-///   end training; a
+/// - Steering: the `stopAfter…` callbacks of
+///   ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)`` end training; a
 ///   ``learningRateSchedule`` sets the optimizer's rate before every step; early stopping
 ///   (``TrainingConfiguration/earlyStopping``) watches the validation loss.
 ///
@@ -35,7 +35,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     public var learningRateSchedule: LearningRateSchedule?
     /// The run's settings.
     public let configuration: TrainingConfiguration
-    /// The number of iterations done so far, by ``step()`` or ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``.
+    /// The number of iterations done so far, by ``step()`` or
+    /// ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``.
     public private(set) var completedIterations = 0
 
     private let trainingInputs: Tensor<Scalar>
@@ -205,9 +206,11 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// loss has not improved for `patience` evaluations, and however it ends the network gets
     /// back the parameters of the best evaluation (``TrainingHistory/bestEpoch``).
     ///
-    /// Throws ``TrainingError/nonFiniteLoss(iteration:loss:)`` when a loss is not finite
-    /// (restoring early stopping's best parameters first, if there are any); the history up to
-    /// then is lost with it, so a caller that wants it should collect it in the callbacks.
+    /// Throws ``TrainingError/nonFiniteLoss(iteration:loss:)`` when a loss is not finite, and
+    /// ``TrainingError/runawayLoss(iteration:loss:initialLoss:)`` when a ``DivergenceMonitor``
+    /// with its default settings finds the loss stuck far above where it started (restoring
+    /// early stopping's best parameters first, if there are any); the history up to then is
+    /// lost with it, so a caller that wants it should collect it in the callbacks.
     ///
     /// Each iteration's loss is measured before its update, so the loop alone would never see
     /// an update that diverges in the last iteration. When the loop ends, the loss of the final
@@ -225,21 +228,24 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         var tracker = configuration.earlyStopping.map { BestParameters<Scalar>(rule: $0) }
         let clock = ContinuousClock()
         let start = clock.now
+        var monitor = DivergenceMonitor()
         var stopping = false
         do throws(TrainingError) {
             while !stopping && completedIterations < totalIterations {
                 let iteration = completedIterations
                 let loss = try step()
+                if monitor.observe(loss) {
+                    throw .runawayLoss(iteration: iteration, loss: loss, initialLoss: monitor.initialLoss ?? loss)
+                }
                 history.losses.append(loss)
                 onIteration(iteration, loss)
                 stopping = stopAfterIteration(iteration, loss)
                 guard let epoch = epoch(endedBy: iteration) else { continue }
                 let (train, test) = evaluate()
                 let validation = validate()
-                let elapsed = (clock.now - start).components
                 let record = TrainingHistory.EpochRecord(
                     epoch: epoch, iteration: iteration + 1, trainAccuracy: train, testAccuracy: test, loss: loss,
-                    elapsedSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
+                    elapsedSeconds: (clock.now - start).seconds,
                     validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
                     learningRate: optimizer.learningRate)
                 history.epochs.append(record)

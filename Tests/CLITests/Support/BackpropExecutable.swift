@@ -49,12 +49,21 @@ enum BackpropExecutable {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// Whether the executable is built with AddressSanitizer (scripts/sanitize.sh): it then
+    /// reserves terabytes of address space for its shadow memory (so it cannot start under
+    /// `ulimit -v`) and its resident memory says more about the sanitizer than about the program.
+    static let isAddressSanitized: Bool = {
+        guard let url, let binary = try? Data(contentsOf: url, options: .alwaysMapped) else { return false }
+        return binary.range(of: Data("__asan_init".utf8)) != nil
+    }()
+
     /// How long a run may take before it is stopped and reported as hung.
     static let timeout: DispatchTimeInterval = .seconds(300)
 
     /// Runs `backprop arguments…` in `directory` with standard input closed and without
-    /// `BACKPROP_DATA`, so only `--data` chooses the data.
-    static func run(_ arguments: [String], in directory: URL,
+    /// `BACKPROP_DATA`, so only `--data` chooses the data. `shellSetup`, if given, is a shell
+    /// command run first in the same process (such as `ulimit -v 4194304`).
+    static func run(_ arguments: [String], in directory: URL, shellSetup: String? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let executable = try #require(url, "backprop is not built next to the tests; run 'swift build' first",
                                       sourceLocation: sourceLocation)
@@ -66,8 +75,13 @@ enum BackpropExecutable {
         try Data().write(to: stderrURL)
 
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let shellSetup {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "\(shellSetup) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["BACKPROP_DATA"] = nil
