@@ -14,9 +14,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
-
-    @Option(help: "Number of minibatch iterations.")
-    var iterations = 10_000
+    @OptionGroup var loop: TrainingLoopOptions
 
     @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
     var batchSize = 100
@@ -62,7 +60,6 @@ struct TrainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
@@ -95,13 +92,14 @@ struct TrainCommand: ParsableCommand {
         try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
         let loadStart = ContinuousClock.now
         let data = try loadData()
-        let (trainingSet, testSet) = (data.train, data.test)
+        let (trainingSet, validationSet) = try loop.splitValidation(data.train)
+        let testSet = data.test
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
         try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                                     trainingSet: trainingSet, testSet: testSet,
                                     evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
-        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data)
+        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -112,6 +110,8 @@ struct TrainCommand: ParsableCommand {
         var files: TrainingOutputs
         var loadSeconds: Double
         var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+        /// The rows `--validation-fraction` held out of the training set.
+        var validationSet: Dataset?
     }
 
     /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
@@ -153,14 +153,15 @@ struct TrainCommand: ParsableCommand {
                                     biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                     classTargets: outputOptions.classTargets, backend: backend, seed: seed)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
-                              testSet: testSet.count > 0 ? testSet : nil,
-                              configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
-                                                                   seed: seed))
+                              testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
+                              learningRateSchedule: loop.schedule(initialRate: learningRate),
+                              configuration: loop.configuration(batchSize: batchSize, seed: seed))
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds))
-        report.text(EpochTable.header)
-        var progress = ProgressLine(total: iterations)
+                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
+                             validationCount: outputs.validationSet?.count))
+        report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
         do {
@@ -178,15 +179,23 @@ struct TrainCommand: ParsableCommand {
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
-        // The last epoch's evaluation is the final one when it came after the last iteration.
-        let final: (train: Double, test: Double?)
-        if let last = history.epochs.last, last.iteration == iterations {
-            final = (last.trainAccuracy, last.testAccuracy)
+        let iterations = trainer.completedIterations
+        // The last epoch's evaluation is the final one when it came after the last iteration;
+        // early stopping's is the one whose parameters it restored.
+        let final: (train: Double, test: Double?, validation: (loss: Double, accuracy: Double)?)
+        if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }) {
+            final = (best.trainAccuracy, best.testAccuracy, best.validationLoss.map { ($0, best.validationAccuracy ?? .nan) })
+            report.text("early stopping: kept epoch \(best.epoch), the lowest validation loss "
+                  + String(format: "%.4f", best.validationLoss ?? .nan))
+        } else if let last = history.epochs.last, last.iteration == iterations {
+            final = (last.trainAccuracy, last.testAccuracy, last.validationLoss.map { ($0, last.validationAccuracy ?? .nan) })
         } else {
-            final = trainer.evaluate()
+            let (train, test) = trainer.evaluate()
+            final = (train, test, trainer.validate())
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test)
-        let finalLoss = history.losses.last ?? .nan
+        // The minibatch loss that goes with the parameters kept: early stopping's best epoch's.
+        let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
         report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
@@ -204,20 +213,22 @@ struct TrainCommand: ParsableCommand {
         try report.summary([
             "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
             "iterations": iterations, "seconds": seconds, "backend": backend.name,
-        ])
+        ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
+                  uniquingKeysWith: { $1 }))
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
                                                   iterationsPerEpoch: Int, data: String,
-                                                  loadSeconds: Double) -> String {
+                                                  loadSeconds: Double, validationCount: Int?) -> String {
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
             \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
-            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
+            \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \
+            seed \(seed), backend \(kernelsText)\
             \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
@@ -226,10 +237,13 @@ struct TrainCommand: ParsableCommand {
 /// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
 enum EpochTable {
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
+    /// The columns added when there is a validation set.
+    static let validationHeader = "  val-loss  val-acc"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
         let test = record.testAccuracy.map { String(format: "%8.4f", $0) } ?? "       -"
         return String(format: "%5d  %9.4f  ", record.epoch, record.trainAccuracy) + test
             + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
+            + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationAccuracy ?? .nan) } ?? "")
     }
 }

@@ -6,7 +6,7 @@
 /// first loss it saw (at least `factor` times 1, so that a run starting near zero loss may
 /// still wobble). A healthy run of the book's network starts at ln 10 ≈ 2.3 and never comes
 /// near 23, even in its noisiest minibatches; a run that stays there for 20 iterations is not
-/// going to recover. ``Trainer/train(onIteration:onEpoch:)`` stops such a run with
+/// going to recover. ``Trainer/train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)`` stops such a run with
 /// ``TrainingError/runawayLoss(iteration:loss:initialLoss:)``; callers driving
 /// ``Trainer/step()`` themselves can feed their own monitor.
 public struct DivergenceMonitor: Sendable, Equatable {

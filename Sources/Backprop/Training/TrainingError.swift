@@ -6,7 +6,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// or from bad input (a NaN or infinite feature); continuing would only spread NaN
     /// through every weight. The parameters are left as they were before that iteration.
     /// `iteration` may equal the number of iterations run: the final parameters were checked
-    /// after the last update (see ``Trainer/train(onIteration:onEpoch:)``) and diverged.
+    /// after the last update (see ``Trainer/train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``) and diverged.
     case nonFiniteLoss(iteration: Int, loss: Double)
     /// The loss stayed far above where it started (see ``DivergenceMonitor``) up to
     /// `iteration`, where it was `loss`: the run diverged without overflowing, and its
