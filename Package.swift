@@ -99,6 +99,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // CSV data sets (`Dataset(csv:…)`, `backprop train --csv`): quoting, escapes and line endings.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(
@@ -128,6 +130,7 @@ let package = Package(
                 "CKernels", "CZlib",
                 .target(name: "CMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             path: "Sources/Backprop"
         ),
@@ -154,8 +157,8 @@ let package = Package(
             ],
             path: "Benchmarks/KernelBench"
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CKernelsTests", dependencies: ["Backprop", "CKernels"] + numericTestDependencies),
+        .target(name: "TestSupport", dependencies: ["CKernels"], path: "Tests/TestSupport"),
+        .testTarget(name: "CKernelsTests", dependencies: ["Backprop", "CKernels", "TestSupport"] + numericTestDependencies),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "TestSupport"] + numericTestDependencies),
         // Runs the built `backprop` executable as a separate process (swift test builds every product).
         .testTarget(name: "CLITests", dependencies: ["Backprop", "TestSupport"]),

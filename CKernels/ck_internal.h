@@ -22,16 +22,25 @@ typedef void (*ck_gemm_ukernel_fn)(ptrdiff_t k, const float *a, const float *b,
                                    float *c, ptrdiff_t ldc, float alpha, float beta);
 
 /*
- * Unpacked ("small/unpacked", BLIS's sup) microkernel for products too small to repay
- * packing: the rows x cols tile (rows <= sup_mr, cols <= sup_nr) of
+ * Unpacked microkernel (BLIS calls the path "sup") for products too small to repay
+ * packing: the rows x cols tile (rows <= unpacked_mr, cols <= unpacked_nr) of
  *     C := alpha * (A * B) + beta * C
  * with A read in place, element (i, p) at a[i * rsa + p * csa] (so either transpose works),
  * and B read in place row by row, element (p, j) at b[p * rsb + j] (unit column stride).
  * Same accumulation order and epilogue as the packed microkernel: results are identical.
  */
-typedef void (*ck_gemm_sup_fn)(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-                               const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
-                               float alpha, float beta, int rows, int cols);
+typedef void (*ck_gemm_unpacked_fn)(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                    float alpha, float beta, int rows, int cols);
+
+/*
+ * The transposing case of packing: `lines` (<= width) lines of kc floats, line i at src + i * ld
+ * and contiguous along k, become a kc x width panel, out[p * width + i] = src[i * ld + p], with
+ * zeros for lines <= i < width. That is packing A when it is not transposed (lines are rows of
+ * A, width MR) and B when it is (lines are columns of op(B), width NR). Writes only the panel.
+ * Optional (NULL: a scalar loop; copying is exact either way).
+ */
+typedef void (*ck_pack_lines_fn)(ptrdiff_t kc, int lines, const float *src, ptrdiff_t ld, int width, float *out);
 
 /* Elementwise kernels over n contiguous elements (already validated). */
 typedef void (*ck_relu_forward_fn)(ptrdiff_t n, const float *x, float *y, uint8_t *mask);
@@ -50,7 +59,7 @@ typedef void (*ck_scale_fn)(ptrdiff_t n, float s, float *y);
  * sets *max and *sum (the denominator) when the row's maximum is finite, with the same bits as
  * row_max + exp_shifted_sum + scale; returns 0, writing nothing, otherwise (NaN or infinite
  * maximum: the portable code handles those). Optional. */
-typedef int (*ck_softmax_row16_fn)(ptrdiff_t n, const float *x, float *y, float *max, float *sum);
+typedef int (*ck_softmax_short_row_fn)(ptrdiff_t n, const float *x, float *y, float *max, float *sum);
 /*
  * The softmax of a block of 16 rows of n <= 16 columns (row i at x + i * ldx and y + i * ldy),
  * computed with the rows in vector lanes: one call replaces 16 horizontal reductions. For each
@@ -66,29 +75,60 @@ typedef unsigned (*ck_softmax_rows16_fn)(ptrdiff_t n, const float *x, ptrdiff_t 
  * because which zero a vector max keeps depends on the lane order. */
 typedef float (*ck_row_max_fn)(ptrdiff_t n, const float *x);
 
-/* Everything that differs between instruction sets: one table per ISA (BLIS's "context"). */
+/*
+ * The machine facts the drivers decide with, other than cache sizes (caches.c): which GEMM
+ * path, how many threads, how far ahead to prefetch, and the limits of the cache-derived block
+ * sizes. Each value's reason is in tuning.c, beside the one definition all tables share today.
+ */
+typedef struct ck_tuning {
+    double unpacked_below_flops;   /* a product this small takes the unpacked path ... */
+    int unpacked_max_tiles;        /* ... and so does one whose C is at most this many unpacked tiles wide */
+    double gemm_serial_below_flops; /* a product below this runs on one thread */
+    int shared_a_min_panels;       /* threads share the packed A block when each gets this many NR panels of C */
+    double b_block_l2_fraction;    /* the packed KC x NC block of B fills this much of the core's L2 */
+    double a_block_l3_fraction;    /* the packed MC x KC block of A fills this much of the core's L3 share */
+    ptrdiff_t mc_min, mc_max;      /* bounds on MC (rows of A per block) */
+    ptrdiff_t nc_min, nc_max;      /* bounds on NC (columns of B per block) */
+    double elementwise_serial_below; /* elements below which an elementwise kernel or softmax stays serial */
+    double gather_serial_below;    /* elements below which a minibatch gather stays serial */
+    int gather_prefetch_rows;      /* the gather prefetches the row this many rows ahead */
+    int softmax_prefetch_blocks;   /* softmax_rows16 prefetches the block of 16 rows this many blocks ahead */
+} ck_tuning;
+
+extern const ck_tuning ck_tuning_default;
+
+/* Everything that differs between instruction sets: one table per ISA (BLIS's "context").
+ * The cache blocks MC and NC are not in it: they depend on the machine, and gemm.c derives
+ * them from the tile, the caches (ck_caches_active) and the tuning. */
 typedef struct ck_config {
     ck_isa isa;
     int mr, nr;          /* microkernel tile */
-    ptrdiff_t mc, nc;    /* cache blocking of M and N (multiples of mr and nr) */
     ck_gemm_ukernel_fn gemm_ukernel;
-    int sup_mr, sup_nr;  /* unpacked tile; 0 when gemm_sup is NULL */
-    ck_gemm_sup_fn gemm_sup;
+    ck_pack_lines_fn pack_lines;
+    int unpacked_mr, unpacked_nr;  /* unpacked tile; 0 when gemm_unpacked is NULL */
+    ck_gemm_unpacked_fn gemm_unpacked;
     ck_relu_forward_fn relu_forward;
     ck_relu_backward_fn relu_backward;
     ck_sigmoid_forward_fn sigmoid_forward;
     ck_exp_shifted_sum_fn exp_shifted_sum;
     ck_row_max_fn row_max;
     ck_scale_fn scale;
-    ck_softmax_row16_fn softmax_row16;
+    ck_softmax_short_row_fn softmax_short_row;
     ck_softmax_rows16_fn softmax_rows16;
+    const ck_tuning *tuning;
 } ck_config;
+
+/* The cache geometry in use (caches.c; never NULL). */
+const ck_cache_info *ck_caches_active(void);
 
 /* K blocking shared by every ISA: part of the determinism contract above. */
 #define CK_KC 256
 
 /* The active table (never NULL). */
 const ck_config *ck_config_active(void);
+
+/* The table of `isa`; NULL when this CPU or build cannot run it. */
+const ck_config *ck_config_of(ck_isa isa);
 
 /* Per-ISA tables; NULL where the ISA is not compiled in. */
 const ck_config *ck_config_scalar(void);
@@ -127,18 +167,13 @@ float *ck_scratch(size_t floats);
 int ck_threads_for(double work, double serial_below);
 
 /*
- * For softmax_rows16 kernels: prefetches the block of 16 rows CK_PREFETCH_BLOCKS blocks after
- * the one at x (for reading) and y (for writing). With a whole block of arithmetic between its
- * loads, the core's own prefetchers leave each block waiting on memory (AVX-512, 16M floats in
- * rows of 10: 13 ns per row without; 5.0, 4.2, 3.6 and 3.4 ns prefetching 1, 2, 4 and 8 blocks
- * ahead, the last as fast as when x and y are in cache). Rows at most 16 floats apart cover
- * every cache line from a block's first element to its last, so one prefetch per line;
- * otherwise one for each row's first and last element. Prefetches never fault, so blocks past
- * the matrix's end are harmless; their addresses are formed as integers because such pointers
- * would not point into an object.
+ * For softmax_rows16 kernels: prefetches the block of 16 rows `blocks` blocks after the one at
+ * x (for reading) and y (for writing); the distance is the tuning's softmax_prefetch_blocks
+ * (tuning.c says why). Rows at most 16 floats apart cover every cache line from a block's
+ * first element to its last, so one prefetch per line; otherwise one for each row's first and
+ * last element. Prefetches never fault, so blocks past the matrix's end are harmless; their
+ * addresses are formed as integers because such pointers would not point into an object.
  */
-#define CK_PREFETCH_BLOCKS 8
-
 #define CK_PREFETCH(address, write) \
     ((write) ? __builtin_prefetch((const void *)(address), 1, 3) : __builtin_prefetch((const void *)(address), 0, 3))
 
@@ -159,8 +194,8 @@ static inline __attribute__((always_inline)) void ck_prefetch_rows16(uintptr_t f
 }
 
 static inline __attribute__((always_inline)) void ck_prefetch_next_rows16(ptrdiff_t n, const float *x, ptrdiff_t ldx,
-                                                                          float *y, ptrdiff_t ldy) {
-    const ptrdiff_t ahead = 16 * CK_PREFETCH_BLOCKS * (ptrdiff_t)sizeof(float);
+                                                                          float *y, ptrdiff_t ldy, int blocks) {
+    const ptrdiff_t ahead = 16 * blocks * (ptrdiff_t)sizeof(float);
     ck_prefetch_rows16((uintptr_t)x + (uintptr_t)(ahead * ldx), ldx, n, 0);
     ck_prefetch_rows16((uintptr_t)y + (uintptr_t)(ahead * ldy), ldy, n, 1);
 }

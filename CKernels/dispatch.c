@@ -47,6 +47,10 @@ int ck_isa_supported(ck_isa isa) {
     return config_for(isa) != NULL && cpu_runs(isa);
 }
 
+const ck_config *ck_config_of(ck_isa isa) {
+    return ck_isa_supported(isa) ? config_for(isa) : NULL;
+}
+
 const char *ck_isa_name(ck_isa isa) {
     switch (isa) {
     case CK_ISA_SCALAR: return "scalar";

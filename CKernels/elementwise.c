@@ -13,10 +13,13 @@
 #include <omp.h>
 #endif
 
-/* Elements below which an elementwise kernel stays on one thread, and the chunk each thread
- * takes at a time. Chunks are fixed, so results never depend on the thread count. */
-#define CK_ELEMENTWISE_SERIAL 65536.0
+/* The chunk each thread takes at a time (below the tuning's elementwise_serial_below elements
+ * a kernel stays on one thread). Chunks are fixed, so results never depend on the thread count. */
 #define CK_CHUNK 16384
+
+static int elementwise_threads(double elements) {
+    return ck_threads_for(elements, ck_config_active()->tuning->elementwise_serial_below);
+}
 
 /* Runs `body` with `start` and `count` set for each CK_CHUNK piece of [0, n), in parallel
  * when n is large. */
@@ -24,7 +27,7 @@
     do {                                                                                  \
         ptrdiff_t ck_n_ = (n);                                                            \
         ptrdiff_t ck_chunks_ = (ck_n_ + CK_CHUNK - 1) / CK_CHUNK;                         \
-        CK_PARALLEL_FOR(ck_threads_for((double)ck_n_, CK_ELEMENTWISE_SERIAL),             \
+        CK_PARALLEL_FOR(elementwise_threads((double)ck_n_),             \
         for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
             ptrdiff_t start = ck_c_ * CK_CHUNK;                                           \
             ptrdiff_t count = ck_n_ - start < CK_CHUNK ? ck_n_ - start : CK_CHUNK;        \
@@ -73,7 +76,7 @@ static int bad_matrix(ptrdiff_t m, ptrdiff_t n, const void *p, ptrdiff_t ld) {
 
 ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y, ptrdiff_t ldy) {
     if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)) return CK_EINVAL;
-    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL),
+    CK_PARALLEL_FOR(elementwise_threads((double)m * (double)n),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
@@ -86,7 +89,7 @@ ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
     if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)
         || CK_NEED(m * n, mask)) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
-    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_ELEMENTWISE_SERIAL),
+    CK_PARALLEL_FOR(elementwise_threads((double)m * (double)n),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
@@ -106,12 +109,6 @@ ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx
     return CK_OK;
 }
 
-/* How many rows ahead the gather prefetches: enough to cover DRAM latency. */
-/* Elements below which a gather stays on one thread: lower than for arithmetic kernels,
- * because random rows wait on memory latency, which two threads overlap. */
-#define CK_GATHER_SERIAL 16384.0
-#define CK_GATHER_AHEAD 4
-
 ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrdiff_t src_rows, ptrdiff_t ld_src,
                          const ptrdiff_t *indices, float *dst, ptrdiff_t ld_dst) {
     if (rows < 0 || width < 0 || src_rows < 0 || ld_src < width || ld_dst < width) return CK_EINVAL;
@@ -121,10 +118,12 @@ ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrd
         if (indices[r] < 0 || indices[r] >= src_rows) return CK_ERANGE;
     }
     if (width == 0) return CK_OK;
-    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, CK_GATHER_SERIAL),
+    const ck_tuning *tuning = ck_config_active()->tuning;
+    const ptrdiff_t ahead_rows = tuning->gather_prefetch_rows;
+    CK_PARALLEL_FOR(ck_threads_for((double)rows * (double)width, tuning->gather_serial_below),
     for (ptrdiff_t r = 0; r < rows; ++r) {
-        if (r + CK_GATHER_AHEAD < rows) {
-            const char *ahead = (const char *)(src + indices[r + CK_GATHER_AHEAD] * ld_src);
+        if (r + ahead_rows < rows) {
+            const char *ahead = (const char *)(src + indices[r + ahead_rows] * ld_src);
             for (ptrdiff_t byte = 0; byte < width * (ptrdiff_t)sizeof(float); byte += 64) {
                 __builtin_prefetch(ahead + byte, 0, 0);
             }

@@ -13,9 +13,6 @@
 #include <omp.h>
 #endif
 
-/* Elements below which softmax runs on one thread. */
-#define CK_SOFTMAX_SERIAL 65536.0
-
 /* Rows are processed in blocks of this many, counted from row 0 (threads split the matrix at
  * block boundaries): a full block of short rows (n <= 16) goes through the ISA's softmax_rows16
  * kernel, with the rows in vector lanes; everything else row by row. */
@@ -31,9 +28,9 @@
  * for a row whose max is +Inf, NaN for a row without a distribution), whose log the loss needs;
  * *row_max receives the max. */
 static float softmax_row(const ck_config *cfg, ptrdiff_t n, const float *x, float *y, float *row_max) {
-    if (n <= 16 && cfg->softmax_row16 != NULL) {
+    if (n <= 16 && cfg->softmax_short_row != NULL) {
         float sum;
-        if (cfg->softmax_row16(n, x, y, row_max, &sum)) return sum;
+        if (cfg->softmax_short_row(n, x, y, row_max, &sum)) return sum;
     }
     float max = cfg->row_max(n, x);
     *row_max = max;
@@ -116,7 +113,7 @@ ck_status ck_softmax(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, fl
     if (x == NULL || y == NULL) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
     ptrdiff_t blocks = (m + CK_BLOCK_ROWS - 1) / CK_BLOCK_ROWS;
-    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, ck_config_active()->tuning->elementwise_serial_below),
     for (ptrdiff_t block = 0; block < blocks; ++block) {
         ptrdiff_t first = block * CK_BLOCK_ROWS;
         float max[CK_BLOCK_ROWS], sum[CK_BLOCK_ROWS];
@@ -141,7 +138,7 @@ static ck_status softmax_cross_entropy(ptrdiff_t m, ptrdiff_t n, const float *x,
     block_rows = (block_rows + CK_BLOCK_ROWS - 1) / CK_BLOCK_ROWS * CK_BLOCK_ROWS; /* whole softmax blocks */
     ptrdiff_t blocks = (m + block_rows - 1) / block_rows;
     double partials[CK_LOSS_BLOCKS];
-    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, CK_SOFTMAX_SERIAL),
+    CK_PARALLEL_FOR(ck_threads_for((double)m * (double)n, ck_config_active()->tuning->elementwise_serial_below),
     for (ptrdiff_t block = 0; block < blocks; ++block) {
         ptrdiff_t last = (block + 1) * block_rows < m ? (block + 1) * block_rows : m;
         double partial = 0.0;

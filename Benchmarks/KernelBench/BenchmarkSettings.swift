@@ -9,7 +9,7 @@ struct BenchmarkSettings {
     /// The machine's measured FMA peak per thread count, the denominator of "% of peak";
     /// nil when it was not measured (no selected suite compares with it) or could not be.
     var peak: MeasuredPeak?
-    /// Timing of our kernels and of the baselines.
+    /// Timing of our kernels and of the baselines: the fastest of many short batches.
     var plan: MeasurementPlan
     /// Timing of the slow reference backend: fewer, budgeted repetitions.
     var referencePlan: MeasurementPlan
@@ -28,15 +28,15 @@ struct BenchmarkSettings {
         self.isQuick = isQuick
         self.filter = filter
         if isQuick {
-            plan = MeasurementPlan(minimumWarmupSeconds: 0.01, samples: repetitions ?? 5,
-                                   minimumSamples: repetitions ?? 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.15)
+            plan = MeasurementPlan(minimumWarmupSeconds: 0.01, samples: repetitions ?? 9,
+                                   minimumSamples: repetitions ?? 3, minimumSampleSeconds: 0.001, budgetSeconds: 0.15)
             referencePlan = MeasurementPlan(minimumWarmupSeconds: 0, samples: min(repetitions ?? 3, 3),
                                             minimumSamples: 1, minimumSampleSeconds: 0.002, budgetSeconds: 0.1)
             referenceGEMMFlopLimit = 1e7
             referenceElementLimit = 1 << 20
         } else {
-            plan = MeasurementPlan(minimumWarmupSeconds: 0.1, samples: repetitions ?? 11,
-                                   minimumSamples: repetitions ?? 3, minimumSampleSeconds: 0.01, budgetSeconds: 2)
+            plan = MeasurementPlan(minimumWarmupSeconds: 0.1, samples: repetitions ?? 30,
+                                   minimumSamples: repetitions ?? 9, minimumSampleSeconds: 0.002, budgetSeconds: 2)
             referencePlan = MeasurementPlan(minimumWarmupSeconds: 0, samples: min(repetitions ?? 5, 5),
                                             minimumSamples: 1, minimumSampleSeconds: 0.01, budgetSeconds: 1)
             referenceGEMMFlopLimit = 2e8

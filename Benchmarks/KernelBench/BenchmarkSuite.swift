@@ -78,6 +78,8 @@ struct BenchmarkResult {
     var reference: ReferenceTiming?
     /// One rate (in `unit`) per column of the suite's `baselines`; nil when unavailable.
     var baselineRates: [Double?]
+    /// The spread of each baseline's rate (`Timing.spread`), when it was measured that way.
+    var baselineSpreads: [Double?] = []
     /// The machine's measured peak (`MeasuredPeak`) in `unit` at this row's thread count; nil
     /// for suites that do not compare with it, or when it could not be measured.
     var peakRate: Double? = nil

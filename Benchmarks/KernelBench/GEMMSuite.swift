@@ -24,40 +24,42 @@ struct GEMMSuite: BenchmarkSuite {
 
         for threads in settings.threadCounts {
             FastBackend.threadCount = threads
+            openBLAS?.setThreadCount(threads)
             let fast = FastBackend()
-            let ours = zip(problems, operands).map { problem, operands in
-                measure(settings.plan) {
+            // Ours and OpenBLAS interleaved, batch by batch. With more than one thread, each
+            // library's idle pool spins after a call and would take a core from the other:
+            // a pause at each switch, and fewer batches to keep the run short.
+            var plan = settings.plan
+            plan.usesThreadCPUTime = threads == 1
+            let pause = threads > 1 && openBLAS != nil ? 0.25 : 0
+            if pause > 0 {
+                plan.samples = min(plan.samples, 9)
+                plan.minimumSamples = min(plan.minimumSamples, 3)
+            }
+            for (index, (problem, operands)) in zip(problems, operands).enumerated() {
+                var calls: [() -> Float] = [{
                     fast.gemm(problem, a: operands.a, b: operands.b, c: operands.ours.buffer)
                     return operands.ours.buffer[0]
-                }
-            }
-            for (problem, operands) in zip(problems, operands) {
-                warnIfDifferent(problem, operands, settings: settings)
-            }
-
-            var openBLASRates = [Double?](repeating: nil, count: problems.count)
-            if let openBLAS {
-                // Measured in one block, not interleaved with ours, so neither library's
-                // spinning idle threads slow the other down.
-                letIdleThreadPoolsSleep()
-                openBLAS.setThreadCount(threads)
-                for (index, (problem, operands)) in zip(problems, operands).enumerated() {
-                    let timing = measure(settings.plan) {
+                }]
+                if let openBLAS {
+                    calls.append {
                         openBLAS.multiply(problem, a: operands.a.buffer.baseAddress!,
                                           b: operands.b.buffer.baseAddress!, c: operands.baseline.buffer.baseAddress!)
                         return operands.baseline.buffer[0]
                     }
-                    openBLASRates[index] = problem.flops / timing.secondsPerCall / 1e9
                 }
-                letIdleThreadPoolsSleep()
-            }
-
-            for index in problems.indices {
+                let timings = measureInterleaved(plan, switchPause: pause, calls)
+                warnIfDifferent(problem, operands, settings: settings)
                 report(BenchmarkResult(
-                    kernel: problems[index].kernel, shape: problems[index].shape, note: problems[index].note,
-                    threads: threads, unit: unit, workPerCall: problems[index].flops, timing: ours[index],
-                    reference: references[index], baselineRates: [openBLASRates[index]],
+                    kernel: problem.kernel, shape: problem.shape, note: problem.note,
+                    threads: threads, unit: unit, workPerCall: problem.flops, timing: timings[0],
+                    reference: references[index],
+                    baselineRates: [timings.count > 1 ? problem.flops / timings[1].secondsPerCall / 1e9 : nil],
+                    baselineSpreads: [timings.count > 1 ? timings[1].spread : nil],
                     peakRate: settings.peak?.gigaflops(threads: threads)))
+            }
+            if pause > 0 {
+                letIdleThreadPoolsSleep()
             }
         }
     }

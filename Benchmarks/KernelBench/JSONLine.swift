@@ -10,6 +10,8 @@ enum JSONValue {
     case integers([Int])
     /// Numbers, each null when missing (one per thread count, say).
     case numbers([Double?])
+    /// A nested object, keys in the order given.
+    case object([(String, JSONValue)])
     case null
 
     /// A number, or null when there is none (a missing baseline).
@@ -26,6 +28,8 @@ enum JSONValue {
         case .strings(let texts): return "[" + texts.map(Self.quoted).joined(separator: ",") + "]"
         case .integers(let values): return "[" + values.map(String.init).joined(separator: ",") + "]"
         case .numbers(let values): return "[" + values.map { JSONValue.number($0).encoded }.joined(separator: ",") + "]"
+        case .object(let fields):
+            return "{" + fields.map { Self.quoted($0.0) + ":" + $0.1.encoded }.joined(separator: ",") + "}"
         case .null: return "null"
         }
     }

@@ -35,7 +35,7 @@ struct KernelBenchCommand: ParsableCommand {
     @Option(help: "Timed samples per measurement (the median is reported).")
     var repetitions: Int?
 
-    @Flag(help: "Time the book's full training run (as 'backprop train') against numpy float32 instead of the kernels.")
+    @Flag(help: "Time the book's full training run (as 'backprop train') against numpy float32, with where a step's time goes, instead of the kernels.")
     var train = false
 
     /// The suites in the order they run. A new suite is one file plus one entry here.
@@ -75,8 +75,11 @@ struct KernelBenchCommand: ParsableCommand {
 
         if train {
             let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
-            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: nil))
-            try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json).run()
+            let peak = MeasuredPeak.measure(isa: ck_active_isa(), threadCounts: threadCounts)
+            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: peak))
+            let settings = BenchmarkSettings(threadCounts: threadCounts, isQuick: quick, filter: nil, repetitions: repetitions)
+            try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json,
+                                  peak: peak, plan: settings.plan).run()
             return
         }
 

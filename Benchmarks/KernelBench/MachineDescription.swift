@@ -18,6 +18,12 @@ struct MachineDescription {
     /// The FMA peak measured on `instructionSet` for each thread count, or nil when it was not
     /// measured (`--train`, or no selected suite compares with it) or could not be.
     var peak: MeasuredPeak?
+    /// The cache geometry the C core detected (or was given through CKERNELS_CACHES).
+    var caches: ck_cache_info
+    /// The GEMM blocks it chose from them for `instructionSet`.
+    var blocking: ck_gemm_blocking_info
+    /// The 1, 5 and 15 minute load averages when the run started (empty where unavailable).
+    var loadAverages: [Double]
 
     init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool, peak: MeasuredPeak?) {
         instructionSet = String(cString: ck_isa_name(ck_active_isa()))
@@ -33,6 +39,32 @@ struct MachineDescription {
         }
         self.isQuick = isQuick
         self.peak = peak
+        caches = ck_cache_info()
+        ck_caches(&caches)
+        blocking = ck_gemm_blocking_info()
+        ck_gemm_blocking(ck_active_isa(), &blocking)
+        var loads = [Double](repeating: 0, count: 3)
+        loadAverages = getloadavg(&loads, 3) == 3 ? loads : []
+    }
+
+    /// "caches (cpuid): L1d 32 KiB, L2 1024 KiB, L3 32768 KiB shared by 2 | GEMM blocks avx512: ..."
+    var cachesLine: String {
+        let l3 = caches.l3_bytes > 0 ? ", L3 \(caches.l3_bytes >> 10) KiB shared by \(caches.l3_shared_by)" : ", no L3"
+        let l2Sharing = caches.l2_shared_by > 1 ? " shared by \(caches.l2_shared_by)" : ""
+        return "caches (\(String(cString: caches.source))): L1d \(caches.l1d_bytes >> 10) KiB, "
+            + "L2 \(caches.l2_bytes >> 10) KiB\(l2Sharing)\(l3) | GEMM blocks \(instructionSet): "
+            + "MR x NR \(blocking.mr) x \(blocking.nr), MC \(blocking.mc), NC \(blocking.nc), KC \(blocking.kc)"
+            + (blocking.unpacked_mr > 0 ? ", unpacked \(blocking.unpacked_mr) x \(blocking.unpacked_nr)" : "")
+            + " | load average \(loadAverages.map { String(format: "%.2f", $0) }.joined(separator: " "))"
+    }
+
+    /// A warning when other processes were busy as the run started: their load inflates
+    /// times (the minima hide part of it) and makes ratios between libraries noisy.
+    var loadWarning: String? {
+        guard let load = loadAverages.first, load > 0.5 else { return nil }
+        return String(format: "warning: load average %.2f on %d cores when the run started: other processes are running, "
+                      + "so these figures are not trustworthy (best-of-batches minima hide part of it; compare ratios "
+                      + "measured side by side, and rerun on a quiet machine)", load, cores)
     }
 
     /// The model name from /proc/cpuinfo on Linux, or the brand string on macOS.
@@ -67,8 +99,10 @@ struct MachineDescription {
     var peakLine: String? {
         peak.map { peak in
             let rates = threadCounts.map { peak.gigaflops(threads: $0).map { String(format: "%.1f", $0) } ?? "-" }
+            let spreads = threadCounts.map { peak.spread(threads: $0).map(TablePrinter.percent) ?? "-" }
             return "peak (measured, \(peak.instructionSet) FMA, \(threadCounts.map(String.init).joined(separator: " / ")) "
-                + "thread\(threadCounts == [1] ? "" : "s")): \(rates.joined(separator: " / ")) GFLOP/s"
+                + "thread\(threadCounts == [1] ? "" : "s")): \(rates.joined(separator: " / ")) GFLOP/s, "
+                + "spread \(spreads.joined(separator: " / "))"
         }
     }
 
@@ -87,6 +121,21 @@ struct MachineDescription {
             ("peak_isa", peak.map { .string($0.instructionSet) } ?? .null),
             // One per entry of "threads", in the same order.
             ("peak_gflops", peak.map { peak in .numbers(threadCounts.map { peak.gigaflops(threads: $0) }) } ?? .null),
+            ("peak_spread", peak.map { peak in .numbers(threadCounts.map { peak.spread(threads: $0) }) } ?? .null),
+            ("caches", .object([
+                ("source", .string(String(cString: caches.source))),
+                ("l1d_bytes", .integer(Int(caches.l1d_bytes))),
+                ("l2_bytes", .integer(Int(caches.l2_bytes))), ("l2_shared_by", .integer(Int(caches.l2_shared_by))),
+                ("l3_bytes", .integer(Int(caches.l3_bytes))), ("l3_shared_by", .integer(Int(caches.l3_shared_by))),
+            ])),
+            ("gemm_blocking", .object([
+                ("isa", .string(instructionSet)),
+                ("mr", .integer(Int(blocking.mr))), ("nr", .integer(Int(blocking.nr))),
+                ("mc", .integer(blocking.mc)), ("nc", .integer(blocking.nc)), ("kc", .integer(blocking.kc)),
+                ("unpacked_mr", .integer(Int(blocking.unpacked_mr))), ("unpacked_nr", .integer(Int(blocking.unpacked_nr))),
+                ("a_panel_fits_l1", .bool(blocking.a_panel_fits_l1 != 0)),
+            ])),
+            ("load_average", .numbers(loadAverages.map { $0 })),
         ])
     }
 }

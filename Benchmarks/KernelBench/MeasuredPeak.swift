@@ -16,26 +16,39 @@ struct MeasuredPeak {
     var instructionSet: String
     /// GFLOP/s for each thread count measured.
     var gigaflopsByThreads: [Int: Double]
+    /// The spread of each figure (`Timing.spread`: three groups of runs, their best rates).
+    var spreadByThreads: [Int: Double] = [:]
 
     /// The peak with `threads` threads, if that count was measured.
     func gigaflops(threads: Int) -> Double? {
         gigaflopsByThreads[threads]
     }
 
-    /// Measures the FMA peak of `isa` for each of `threadCounts`: the best of `repetitions`
-    /// runs in which every thread runs the probe for about `secondsPerThread`. Nil when the
-    /// probe cannot run `isa` (not in this build or not on this CPU).
-    static func measure(isa: ck_isa, threadCounts: [Int], secondsPerThread: Double = 0.25,
-                        repetitions: Int = 3) -> MeasuredPeak? {
+    /// How far apart the repetitions of that figure were.
+    func spread(threads: Int) -> Double? {
+        spreadByThreads[threads]
+    }
+
+    /// Measures the FMA peak of `isa` for each of `threadCounts` the way the kernels are
+    /// measured: the best of `repetitions` short runs (every thread runs the probe for about
+    /// `secondsPerThread`), thread counts interleaved run by run, with the spread of three
+    /// groups of runs. Nil when the probe cannot run `isa` (not in this build or not on this CPU).
+    static func measure(isa: ck_isa, threadCounts: [Int], secondsPerThread: Double = 0.02,
+                        repetitions: Int = 30) -> MeasuredPeak? {
         guard let perThread = iterations(lasting: secondsPerThread, isa: isa) else { return nil }
-        var gigaflopsByThreads: [Int: Double] = [:]
-        for threads in Set(threadCounts) {
-            gigaflopsByThreads[threads] = (0..<max(1, repetitions))
-                .map { _ in gigaflops(isa: isa, threads: threads, iterations: perThread) }
-                .max()
+        let counts = Array(Set(threadCounts)).sorted()
+        var secondsPerFlop = [Int: [Double]]()
+        for _ in 0..<max(1, repetitions) {
+            for threads in counts {
+                secondsPerFlop[threads, default: []].append(1 / gigaflops(isa: isa, threads: threads, iterations: perThread))
+            }
         }
-        return MeasuredPeak(instructionSet: String(cString: ck_isa_name(isa)),
-                            gigaflopsByThreads: gigaflopsByThreads)
+        var peak = MeasuredPeak(instructionSet: String(cString: ck_isa_name(isa)), gigaflopsByThreads: [:])
+        for (threads, times) in secondsPerFlop {
+            peak.gigaflopsByThreads[threads] = 1 / times.min()!
+            peak.spreadByThreads[threads] = Timing.spread(of: times)
+        }
+        return peak
     }
 
     /// The probe iterations one thread runs in about `target` seconds: doubled from a short run

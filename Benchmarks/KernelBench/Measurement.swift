@@ -1,3 +1,4 @@
+import Backprop
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,32 +7,65 @@ import Darwin
 
 /// How long and how often to run one kernel when timing it.
 ///
-/// A timed sample repeats the call until it lasts at least `minimumSampleSeconds`, so that
-/// microsecond kernels are not drowned in clock resolution; the median over samples is
-/// robust against the odd preempted sample on a shared machine.
+/// A timed batch repeats the call until it lasts at least `minimumSampleSeconds`: long enough
+/// that microsecond kernels are not drowned in clock resolution, short enough that many
+/// batches run between two preemptions on a shared machine. The figure is the fastest batch:
+/// other processes only ever add time, so the minimum is the estimate that load disturbs least.
 struct MeasurementPlan {
     /// Untimed calls (at least one) until this much time has passed: page faults, cold
     /// caches, thread start-up and clock ramp-up are over by then. A call that is longer
     /// than this is warmed up by itself.
     var minimumWarmupSeconds: Double
-    /// The number of timed samples wanted; the median is reported.
+    /// The number of timed batches wanted; the fastest is reported.
     var samples: Int
-    /// Samples never stop before this many, whatever the budget.
+    /// Batches never stop before this many, whatever the budget.
     var minimumSamples: Int
-    /// A sample repeats the call until it lasts this long.
+    /// A batch repeats the call until it lasts this long.
     var minimumSampleSeconds: Double
-    /// Stop taking samples (after `minimumSamples`) once measuring has taken this long.
+    /// Stop taking batches (after `minimumSamples`) once measuring has taken this long.
     var budgetSeconds: Double
+    /// Time batches by the calling thread's CPU time instead of the wall clock: for kernels
+    /// that run on the calling thread alone, so that the time other processes hold the core
+    /// is not counted (the cache lines they evict still are). Wall clock for multi-threaded runs.
+    var usesThreadCPUTime = false
+}
+
+/// Seconds of the wall clock (monotonic), or of the calling thread's CPU time.
+private func now(threadCPUTime: Bool) -> Double {
+    var time = timespec()
+    clock_gettime(threadCPUTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 /// The outcome of timing one kernel.
 struct Timing {
-    /// The median over samples of the seconds one call took.
+    /// The fastest batch's seconds per call.
     var secondsPerCall: Double
-    /// The number of timed samples.
+    /// How far apart repeated measurements of the same figure are: the batches are split into
+    /// three consecutive groups, each group's fastest batch is a repetition of the figure, and
+    /// this is (slowest - fastest) / fastest of the three (0 with fewer than three batches).
+    var spread: Double
+    /// The number of timed batches.
     var samples: Int
-    /// Calls per sample.
+    /// Calls per batch.
     var callsPerSample: Int
+
+    /// The fastest batch and the spread of `perCall`, the seconds per call of each batch.
+    init(batches perCall: [Double], callsPerSample: Int) {
+        precondition(!perCall.isEmpty, "a timing needs at least one batch")
+        secondsPerCall = perCall.min()!
+        samples = perCall.count
+        self.callsPerSample = callsPerSample
+        spread = Self.spread(of: perCall)
+    }
+
+    static func spread(of values: [Double]) -> Double {
+        guard values.count >= 3 else { return 0 }
+        let third = values.count / 3
+        let groups = [values[0..<third], values[third..<2 * third], values[(2 * third)...]]
+        let bests = groups.map { $0.min()! }
+        return (bests.max()! - bests.min()!) / bests.min()!
+    }
 }
 
 /// The seconds elapsed since `start` on the monotonic `ContinuousClock` (not wall time).
@@ -41,60 +75,67 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 
 /// A duration in seconds.
 func seconds(in duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    duration.seconds
 }
 
-/// Times `call` according to `plan`: warm-up, then the median of repeated samples.
+/// Times `call` according to `plan`: warm-up, then the fastest of many short batches.
 ///
 /// `call` returns a value read from the kernel's output (a "witness"); the witnesses are
 /// folded into a global the optimizer must keep, so no run can be elided as dead code.
-/// This one function times every kernel, baseline and reference in every suite.
 func measure(_ plan: MeasurementPlan, _ call: () -> Float) -> Timing {
-    var witness: Float = 0
-    var perCall: [Double] = []
-    perCall.reserveCapacity(max(plan.samples, 1))
-
-    let warmupStart = ContinuousClock.now
-    var fastestWarmup = Double.infinity
-    repeat {
-        let start = ContinuousClock.now
-        witness += call()
-        fastestWarmup = min(fastestWarmup, seconds(since: start))
-    } while seconds(since: warmupStart) < plan.minimumWarmupSeconds
-    // A single call longer than the whole budget has nothing left to warm up (its operands
-    // were touched when they were filled): it counts as the first sample, which halves the
-    // cost of slow kernels in a quick run.
-    var measuredSeconds = 0.0
-    if fastestWarmup >= plan.budgetSeconds {
-        perCall.append(fastestWarmup)
-        measuredSeconds = fastestWarmup
-    }
-
-    let callsPerSample = fastestWarmup > 0
-        ? max(1, Int((plan.minimumSampleSeconds / fastestWarmup).rounded(.up)))
-        : 1
-    while perCall.count < max(plan.samples, 1) {
-        if perCall.count >= max(plan.minimumSamples, 1), measuredSeconds >= plan.budgetSeconds {
-            break
-        }
-        let start = ContinuousClock.now
-        for _ in 0..<callsPerSample {
-            witness += call()
-        }
-        let elapsed = seconds(since: start)
-        measuredSeconds += elapsed
-        perCall.append(elapsed / Double(callsPerSample))
-    }
-    consume(witness)
-    return Timing(secondsPerCall: median(perCall), samples: perCall.count, callsPerSample: callsPerSample)
+    withoutActuallyEscaping(call) { call in measureInterleaved(plan, [call])[0] }
 }
 
-/// The median of a non-empty list (the mean of the middle two for an even count).
-func median(_ values: [Double]) -> Double {
-    precondition(!values.isEmpty, "median of an empty list")
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+/// Times several implementations of the same work side by side: after each one's warm-up,
+/// every round runs one batch of each, alternating which goes first, so that a burst of load
+/// from other processes falls on all of them alike and their ratio stays meaningful.
+/// `switchPause` seconds are slept before each batch when there is more than one
+/// implementation (`letIdleThreadPoolsSleep`: thread pools that spin after a parallel region
+/// would otherwise take cores from the next library). One `Timing` per call, in order.
+func measureInterleaved(_ plan: MeasurementPlan, switchPause: Double = 0, _ calls: [() -> Float]) -> [Timing] {
+    var witness: Float = 0
+    var callsPerBatch: [Int] = []
+    var perCall = [[Double]](repeating: [], count: calls.count)
+    var measuredSeconds = 0.0
+    for (index, call) in calls.enumerated() {
+        let warmupStart = ContinuousClock.now
+        var fastestWarmup = Double.infinity
+        repeat {
+            let start = ContinuousClock.now
+            witness += call()
+            fastestWarmup = min(fastestWarmup, seconds(since: start))
+        } while seconds(since: warmupStart) < plan.minimumWarmupSeconds
+        // A single call longer than the whole budget has nothing left to warm up: it counts
+        // as the first batch, which halves the cost of slow kernels in a quick run.
+        if fastestWarmup >= plan.budgetSeconds {
+            perCall[index].append(fastestWarmup)
+            measuredSeconds += fastestWarmup
+        }
+        callsPerBatch.append(fastestWarmup > 0 ? max(1, Int((plan.minimumSampleSeconds / fastestWarmup).rounded(.up))) : 1)
+    }
+    let wanted = max(plan.samples, 1)
+    var round = 0
+    while perCall.map(\.count).min()! < wanted {
+        if perCall.map(\.count).min()! >= max(plan.minimumSamples, 1), measuredSeconds >= plan.budgetSeconds {
+            break
+        }
+        let order = round % 2 == 0 ? Array(calls.indices) : calls.indices.reversed()
+        for index in order where perCall[index].count < wanted {
+            if calls.count > 1, switchPause > 0 {
+                usleep(useconds_t(switchPause * 1e6))
+            }
+            let start = now(threadCPUTime: plan.usesThreadCPUTime)
+            for _ in 0..<callsPerBatch[index] {
+                witness += calls[index]()
+            }
+            let elapsed = now(threadCPUTime: plan.usesThreadCPUTime) - start
+            measuredSeconds += elapsed
+            perCall[index].append(elapsed / Double(callsPerBatch[index]))
+        }
+        round += 1
+    }
+    consume(witness)
+    return calls.indices.map { Timing(batches: perCall[$0], callsPerSample: callsPerBatch[$0]) }
 }
 
 /// Where witnesses end up. A global store is an observable side effect, which keeps the

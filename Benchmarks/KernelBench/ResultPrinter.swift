@@ -32,12 +32,14 @@ struct TablePrinter: ResultPrinter {
             columns.append(Column(title: "% of peak", width: 9))
         }
         columns += [
-            Column(title: "median", width: 10),
+            Column(title: "best", width: 10),
+            Column(title: "spread", width: 6),
             Column(title: "vs reference", width: 12),
         ]
         for baseline in suite.baselines {
             let title = "\(baseline.title) \(suite.unit.title)"
             columns.append(Column(title: title, width: title.count))
+            columns.append(Column(title: "spread", width: 6))
             columns.append(Column(title: "vs \(baseline.title)", width: max(6, baseline.title.count + 3)))
         }
         columns.append(Column(title: "note", width: 0, leftAligned: true))
@@ -51,8 +53,12 @@ struct TablePrinter: ResultPrinter {
 
     func printHeader(_ machine: MachineDescription) {
         print(machine.headerLine)
+        print(machine.cachesLine)
         if let peakLine = machine.peakLine {
             print(peakLine)
+        }
+        if let warning = machine.loadWarning {
+            print(warning)
         }
     }
 
@@ -70,10 +76,12 @@ struct TablePrinter: ResultPrinter {
         }
         cells += [
             Self.duration(result.timing.secondsPerCall),
+            Self.percent(result.timing.spread),
             result.referenceSpeedup.map { (result.reference?.isExtrapolated == true ? "~" : "") + Self.speedup($0) } ?? "-",
         ]
-        for (rate, ratio) in zip(result.baselineRates, result.baselineRatios) {
+        for (index, (rate, ratio)) in zip(result.baselineRates, result.baselineRatios).enumerated() {
             cells.append(rate.map(Self.rate) ?? "-")
+            cells.append(result.baselineSpreads.indices.contains(index) ? result.baselineSpreads[index].map(Self.percent) ?? "-" : "-")
             cells.append(ratio.map { String(format: "%.2f", $0) } ?? "-")
         }
         cells.append(result.note ?? "")
@@ -82,6 +90,11 @@ struct TablePrinter: ResultPrinter {
 
     private static func rate(_ value: Double) -> String {
         String(format: value < 10 ? "%.2f" : "%.1f", value)
+    }
+
+    /// A spread as "±3%".
+    static func percent(_ value: Double) -> String {
+        String(format: "±%.0f%%", value * 100)
     }
 
     private static func speedup(_ value: Double) -> String {
@@ -102,6 +115,9 @@ struct TablePrinter: ResultPrinter {
 struct JSONLinesPrinter: ResultPrinter {
     func printHeader(_ machine: MachineDescription) {
         print(machine.jsonLine.encoded)
+        if let warning = machine.loadWarning {
+            printToStandardError(warning)
+        }
     }
 
     func beginSuite(_ suite: any BenchmarkSuite) {}
@@ -114,15 +130,19 @@ struct JSONLinesPrinter: ResultPrinter {
             ("shape", .string(result.shape)),
             ("threads", .integer(result.threads)),
             (result.unit.jsonSuffix, .number(result.rate)),
-            ("median_seconds", .number(result.timing.secondsPerCall)),
+            ("best_seconds", .number(result.timing.secondsPerCall)),
+            ("spread", .number(result.timing.spread)),
             ("samples", .integer(result.timing.samples)),
             ("calls_per_sample", .integer(result.timing.callsPerSample)),
             ("reference_speedup", .number(result.referenceSpeedup)),
             ("reference_seconds", .number(result.reference?.secondsPerCall)),
             ("reference_extrapolated", result.reference.map { .bool($0.isExtrapolated) } ?? .null),
         ]
-        for (baseline, (rate, ratio)) in zip(suite.baselines, zip(result.baselineRates, result.baselineRatios)) {
+        for (index, (baseline, (rate, ratio))) in zip(suite.baselines, zip(result.baselineRates, result.baselineRatios)).enumerated() {
             fields.append(("\(baseline.key)_\(result.unit.jsonSuffix)", .number(rate)))
+            if result.baselineSpreads.indices.contains(index) {
+                fields.append(("\(baseline.key)_spread", .number(result.baselineSpreads[index])))
+            }
             fields.append(("\(baseline.key)_ratio", .number(ratio)))
         }
         if suite.comparesWithPeak {

@@ -9,6 +9,19 @@ struct TrainingBenchmark {
     var iterations: Int
     var threadCounts: [Int]
     var json: Bool
+    /// The measured FMA peak, for the run's fraction of it; nil when not measured.
+    var peak: MeasuredPeak?
+    /// How the breakdown's kernels are timed.
+    var plan: MeasurementPlan
+
+    /// The dense arithmetic of the run: every step's five products, and one forward pass over
+    /// the training and test sets per evaluation (two products per row).
+    static func denseFlops(iterations: Int, evaluations: Int, evaluatedRows: Int) -> Double {
+        let products: [Int] = [100 * 784 * 50, 100 * 50 * 10, 50 * 100 * 10, 100 * 10 * 50, 784 * 100 * 50]
+        let step = 2.0 * Double(products.reduce(0, +))
+        let forwardRow = 2.0 * Double(784 * 50 + 50 * 10)
+        return Double(iterations) * step + Double(evaluations * evaluatedRows) * forwardRow
+    }
 
     func run() throws {
         let directory = try MNIST.defaultDirectory()
@@ -23,7 +36,7 @@ struct TrainingBenchmark {
             } else {
                 print("numpy float32: not available (python3 with numpy not found)")
             }
-            print("threads   seconds     it/s  test-acc  vs numpy")
+            print("threads   seconds     it/s  test-acc  vs numpy  % of FMA peak (dense GFLOP / s / peak)")
         }
         for threads in threadCounts {
             FastBackend.threadCount = threads
@@ -34,21 +47,34 @@ struct TrainingBenchmark {
                                   configuration: TrainingConfiguration(iterations: iterations, batchSize: 100, seed: 42))
             let start = ContinuousClock.now
             let history = try trainer.train()
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = (ContinuousClock.now - start).seconds
             let testAccuracy = history.epochs.last?.testAccuracy ?? 0
             let ratio = numpy.map { $0.seconds / seconds }
+            let flops = Self.denseFlops(iterations: iterations, evaluations: history.epochs.count,
+                                        evaluatedRows: trainingSet.labels.count + testSet.labels.count)
+            let peakFraction = peak?.gigaflops(threads: threads).map { flops / seconds / 1e9 / $0 }
             if json {
                 print(JSONLine([
                     ("type", .string("result")), ("suite", .string("train")), ("kernel", .string("train")),
                     ("shape", .string("784-50-10")), ("threads", .integer(threads)), ("iterations", .integer(iterations)),
                     ("seconds", .number(seconds)), ("iterations_per_second", .number(Double(iterations) / seconds)),
                     ("test_accuracy", .number(testAccuracy)), ("numpy_seconds", .number(numpy?.seconds)),
-                    ("numpy_ratio", .number(ratio)),
+                    ("numpy_ratio", .number(ratio)), ("dense_gflop", .number(flops / 1e9)),
+                    ("peak_gflops", .number(peak?.gigaflops(threads: threads))), ("peak_ratio", .number(peakFraction)),
                 ]).encoded)
             } else {
-                print(String(format: "%7d  %8.2f  %7.0f  %8.4f  %@", threads, seconds, Double(iterations) / seconds,
-                             testAccuracy, ratio.map { String(format: "%7.2fx", $0) } ?? "      -"))
+                print(String(format: "%7d  %8.2f  %7.0f  %8.4f  %@  %@", threads, seconds, Double(iterations) / seconds,
+                             testAccuracy, ratio.map { String(format: "%7.2fx", $0) } ?? "      -",
+                             peakFraction.map { String(format: "%.0f%% (%.0f GFLOP / %.2f s / %.1f GFLOP/s)", $0 * 100,
+                                                       flops / 1e9, seconds, peak!.gigaflops(threads: threads)!) } ?? "-"))
+                let probe = TwoLayerNet(inputSize: 784, hiddenSize: 50, outputSize: 10, weightInitStd: 0.01,
+                                        backend: FastBackend(), seed: 42)
+                let probeTrainer = Trainer(network: probe, optimizer: SGD<Float>(learningRate: 0.1),
+                                           trainingSet: trainingSet, testSet: testSet,
+                                           configuration: TrainingConfiguration(iterations: Int.max / 2, batchSize: 100, seed: 42))
+                TrainingBreakdown(plan: plan, trainingInputs: trainingSet.inputs)
+                    .report(threads: threads, iterations: iterations, evaluations: history.epochs.count, runSeconds: seconds,
+                            step: { _ = try? probeTrainer.step() }, evaluate: { _ = probeTrainer.evaluate() })
             }
         }
         FastBackend.threadCount = 0

@@ -121,6 +121,60 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
                    float beta, float *c, ptrdiff_t ldc);
 
 /* ---------------------------------------------------------------------------------------
+ * Caches and GEMM blocking (what the GEMM adapts to; never changes a result's bits)
+ * ------------------------------------------------------------------------------------- */
+
+/** The cache geometry the GEMM's block sizes are derived from. */
+typedef struct ck_cache_info {
+    int64_t l1d_bytes;  /**< level-1 data cache of one core */
+    int64_t l2_bytes;   /**< one level-2 cache */
+    int l2_shared_by;   /**< cores (logical CPUs) sharing one L2; 1 = private */
+    int64_t l3_bytes;   /**< one level-3 cache; 0 when there is none */
+    int l3_shared_by;   /**< cores (logical CPUs) sharing one L3 */
+    /** Where the figures came from: "cpuid", "sysfs", "sysctl", "CKERNELS_CACHES",
+     *  "ck_set_caches" or "default" (nothing detected). A static string. */
+    const char *source;
+} ck_cache_info;
+
+/**
+ * The cache geometry in use, read from the CPU on first use (CPUID leaf 0x8000001D on AMD or
+ * leaf 4 on Intel, else Linux sysfs, else macOS sysctl), unless the environment variable
+ * CKERNELS_CACHES describes another: "l1d=48K,l2=1280K,l3=48M" (sizes in bytes or with K, M,
+ * G; "/N" after a size: N cores share it, e.g. "l2=16M/4"; l3 may be left out). A malformed
+ * CKERNELS_CACHES is reported on stderr and ignored.
+ */
+void ck_caches(ck_cache_info *caches);
+
+/**
+ * Use the cache geometry `spec` (CKERNELS_CACHES's syntax) from now on, or the one in use at
+ * start (CKERNELS_CACHES's, else the CPU's) when spec is NULL or "". Returns CK_EINVAL,
+ * changing nothing, for a malformed spec.
+ * Block sizes never change results, so this exists for tests and benchmarks that emulate
+ * other CPUs. Not thread-safe against kernels running at the same time.
+ */
+ck_status ck_set_caches(const char *spec);
+
+/** The GEMM's register tiles and cache blocks for one instruction set. */
+typedef struct ck_gemm_blocking_info {
+    int mr, nr;               /**< packed microkernel tile: MR rows x NR columns of C */
+    ptrdiff_t kc;             /**< K block: 256 for every ISA and machine (the determinism contract) */
+    ptrdiff_t mc;             /**< rows of op(A) per packed A block (MC x KC floats, kept in L3) */
+    ptrdiff_t nc;             /**< columns of op(B) per packed B block (KC x NC floats, kept in L2) */
+    int unpacked_mr, unpacked_nr; /**< tile of the unpacked path for small products; 0 if none */
+    /** 1 when the MR x KC micro-panel of A fits in half of L1 (the microkernel keeps it there
+     *  while B's micro-panels stream past); 0 on a machine whose L1 is too small for it. */
+    int a_panel_fits_l1;
+} ck_gemm_blocking_info;
+
+/**
+ * The blocks ck_sgemm uses for `isa` with the current cache geometry (ck_caches): NC so the
+ * packed B block fills half of the (per-core share of the) L2, MC so the packed A block fills
+ * half of the per-core share of the L3, within limits (CKernels/README.md, "Block sizes").
+ * All zero when `isa` is not supported.
+ */
+void ck_gemm_blocking(ck_isa isa, ck_gemm_blocking_info *blocking);
+
+/* ---------------------------------------------------------------------------------------
  * Activations (contiguous vectors of n elements; a matrix passes rows * cols)
  * ------------------------------------------------------------------------------------- */
 

@@ -15,20 +15,37 @@
 #define AVX2_MR 6
 #define AVX2_NR 16
 
-/* 6 x 16 tile: 12 accumulators, 2 B vectors, 1 broadcast -> 15 of 16 ymm registers. */
+/* One k step of the 6 x 16 tile. */
+#define AVX2_STEP(p)                                                            \
+    do {                                                                        \
+        __m256 b0 = _mm256_load_ps(b + (p) * AVX2_NR);                          \
+        __m256 b1 = _mm256_load_ps(b + (p) * AVX2_NR + 8);                      \
+        for (int i = 0; i < AVX2_MR; ++i) {                                     \
+            __m256 ai = _mm256_broadcast_ss(a + (p) * AVX2_MR + i);             \
+            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);                     \
+            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);                     \
+        }                                                                       \
+    } while (0)
+
+/* 6 x 16 tile: 12 accumulators, 2 B vectors, 1 broadcast -> 15 of 16 ymm registers. As in
+ * avx512.c: the C tile (6 rows of 64 bytes, 2 lines each when unaligned) is prefetched for
+ * writing first and the k loop is unrolled by 4; the FMA order of every element is unchanged. */
 CK_AVX2 static void gemm_ukernel_avx2(ptrdiff_t k, const float *a, const float *b,
                                       float *c, ptrdiff_t ldc, float alpha, float beta) {
+    for (int i = 0; i < AVX2_MR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + AVX2_NR - 1, 1, 3);
+    }
     __m256 acc[AVX2_MR][2];
     for (int i = 0; i < AVX2_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-    for (ptrdiff_t p = 0; p < k; ++p) {
-        __m256 b0 = _mm256_load_ps(b + p * AVX2_NR);
-        __m256 b1 = _mm256_load_ps(b + p * AVX2_NR + 8);
-        for (int i = 0; i < AVX2_MR; ++i) {
-            __m256 ai = _mm256_broadcast_ss(a + p * AVX2_MR + i);
-            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
-        }
+    ptrdiff_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+        AVX2_STEP(p);
+        AVX2_STEP(p + 1);
+        AVX2_STEP(p + 2);
+        AVX2_STEP(p + 3);
     }
+    for (; p < k; ++p) AVX2_STEP(p);
     __m256 va = _mm256_set1_ps(alpha);
     if (beta == 0.0f) {
         for (int i = 0; i < AVX2_MR; ++i) {
@@ -45,32 +62,63 @@ CK_AVX2 static void gemm_ukernel_avx2(ptrdiff_t k, const float *a, const float *
     }
 }
 
-#define AVX2_SUP_MR 6
-#define AVX2_SUP_NR 16
-
+CK_AVX2 static inline __attribute__((always_inline)) void transpose8_avx2(__m256 r[8]);
 /* Lanes [0, count) set (count clamped to 0..8), for masked loads and stores of a tail. */
 CK_AVX2 static inline __m256i first_lanes(ptrdiff_t count);
+
+/* ck_pack_lines_fn as in avx512.c, with 8 x 8 transposes: 8 lines and 8 values of k at a time.
+ * The MR = 6 panel is stored with full 8-float stores that the next row overwrites, except its
+ * last row (a masked store: nothing beyond the panel is written). */
+CK_AVX2 static void pack_lines_avx2(ptrdiff_t kc, int lines, const float *src, ptrdiff_t ld, int width,
+                                    float *out) {
+    for (int l0 = 0; l0 < width; l0 += 8) {
+        const int group = width - l0 < 8 ? width - l0 : 8;
+        const int live = lines - l0 < 0 ? 0 : lines - l0 < 8 ? lines - l0 : 8;
+        const __m256i store_mask = first_lanes(group);
+        for (ptrdiff_t p = 0; p < kc; p += 8) {
+            const int depth = kc - p < 8 ? (int)(kc - p) : 8;
+            const __m256i load_mask = first_lanes(depth);
+            __m256 r[8];
+            for (int i = 0; i < 8; ++i) {
+                const float *line = src + (ptrdiff_t)(l0 + i) * ld + p;
+                r[i] = i >= live ? _mm256_setzero_ps() : depth == 8 ? _mm256_loadu_ps(line) : _mm256_maskload_ps(line, load_mask);
+            }
+            transpose8_avx2(r);
+            float *dst = out + p * width + l0;
+            for (int q = 0; q < depth; ++q) {
+                if (group == 8 || (group == width && p + q < kc - 1)) {
+                    _mm256_storeu_ps(dst + q * width, r[q]);
+                } else {
+                    _mm256_maskstore_ps(dst + q * width, store_mask, r[q]);
+                }
+            }
+        }
+    }
+}
+
+#define AVX2_UNPACKED_MR 6
+#define AVX2_UNPACKED_NR 16
 
 /* The body of the 6 x 16 unpacked tile, for `halves` = 2 (up to 16 columns) or 1 (up to 8: the
  * output layer's 10 classes end in a tile of 2). Inlined with a constant `halves`, so each
  * variant keeps only its own accumulators: 12 + 2 B vectors + 1 broadcast = 15 of 16 ymm.
  * Short tiles repeat their last row of A (in bounds, never stored) so the loop body stays fully
  * unrolled; as in avx512.c, same order and epilogue as the packed microkernel. */
-CK_AVX2 static inline __attribute__((always_inline)) void gemm_sup_tile_avx2(
+CK_AVX2 static inline __attribute__((always_inline)) void gemm_unpacked_tile_avx2(
     int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
     float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
     const __m256i live0 = first_lanes(cols), live1 = first_lanes(cols - 8);
     const int full0 = cols >= 8, full1 = cols >= 16;
-    const float *ar[AVX2_SUP_MR];
-    for (int i = 0; i < AVX2_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
-    __m256 acc[AVX2_SUP_MR][2];
-    for (int i = 0; i < AVX2_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    const float *ar[AVX2_UNPACKED_MR];
+    for (int i = 0; i < AVX2_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m256 acc[AVX2_UNPACKED_MR][2];
+    for (int i = 0; i < AVX2_UNPACKED_MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
     for (ptrdiff_t p = 0; p < k; ++p) {
         const float *brow = b + p * rsb;
         __m256 b0 = full0 ? _mm256_loadu_ps(brow) : _mm256_maskload_ps(brow, live0);
         __m256 b1 = halves == 2 ? (full1 ? _mm256_loadu_ps(brow + 8) : _mm256_maskload_ps(brow + 8, live1))
                                 : _mm256_setzero_ps();
-        for (int i = 0; i < AVX2_SUP_MR; ++i) {
+        for (int i = 0; i < AVX2_UNPACKED_MR; ++i) {
             __m256 ai = _mm256_broadcast_ss(ar[i] + p * csa);
             acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
             if (halves == 2) acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
@@ -96,13 +144,13 @@ CK_AVX2 static inline __attribute__((always_inline)) void gemm_sup_tile_avx2(
     }
 }
 
-CK_AVX2 static void gemm_sup_avx2(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+CK_AVX2 static void gemm_unpacked_avx2(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                   const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                   float alpha, float beta, int rows, int cols) {
     if (cols <= 8) {
-        gemm_sup_tile_avx2(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile_avx2(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     } else {
-        gemm_sup_tile_avx2(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile_avx2(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
 }
 
@@ -331,7 +379,7 @@ CK_AVX2 static __attribute__((noinline)) unsigned softmax_rows8_avx2(ptrdiff_t n
 CK_AVX2 static unsigned softmax_rows16_avx2(ptrdiff_t n, const float *x, ptrdiff_t ldx, float *y, ptrdiff_t ldy,
                                             float max[16], float sum[16]) {
     if (n < 1 || n > 16) return 0xFFFF; /* not this kernel's rows: the caller's per-row path */
-    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy, ck_tuning_default.softmax_prefetch_blocks);
     return softmax_rows8_avx2(n, x, ldx, y, ldy, max, sum)
          | softmax_rows8_avx2(n, x + 8 * ldx, ldx, y + 8 * ldy, ldy, max + 8, sum + 8) << 8;
 }
@@ -339,10 +387,10 @@ CK_AVX2 static unsigned softmax_rows16_avx2(ptrdiff_t n, const float *x, ptrdiff
 static const ck_config avx2_config = {
     .isa = CK_ISA_AVX2,
     .mr = AVX2_MR, .nr = AVX2_NR,
-    .mc = 168, .nc = 4080, /* BLIS Haswell sizes: A block in L2, B block in L3 */
     .gemm_ukernel = gemm_ukernel_avx2,
-    .sup_mr = AVX2_SUP_MR, .sup_nr = AVX2_SUP_NR,
-    .gemm_sup = gemm_sup_avx2,
+    .pack_lines = pack_lines_avx2,
+    .unpacked_mr = AVX2_UNPACKED_MR, .unpacked_nr = AVX2_UNPACKED_NR,
+    .gemm_unpacked = gemm_unpacked_avx2,
     .relu_forward = relu_forward_avx2,
     .relu_backward = relu_backward_avx2,
     .sigmoid_forward = sigmoid_forward_avx2,
@@ -350,6 +398,7 @@ static const ck_config avx2_config = {
     .row_max = row_max_avx2,
     .scale = scale_avx2,
     .softmax_rows16 = softmax_rows16_avx2,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_avx2(void) { return &avx2_config; }

@@ -18,20 +18,42 @@
 #define AVX512_MR 12
 #define AVX512_NR 32
 
-/* 12 x 32 tile: 24 accumulators, 2 B vectors, broadcasts folded into the FMAs. */
+/* One k step of the 12 x 32 tile: two B vectors, twelve broadcasts folded into the FMAs. */
+#define AVX512_STEP(p)                                                          \
+    do {                                                                        \
+        __m512 b0 = _mm512_load_ps(b + (p) * AVX512_NR);                        \
+        __m512 b1 = _mm512_load_ps(b + (p) * AVX512_NR + 16);                   \
+        for (int i = 0; i < AVX512_MR; ++i) {                                   \
+            __m512 ai = _mm512_set1_ps(a[(p) * AVX512_MR + i]);                 \
+            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);                     \
+            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);                     \
+        }                                                                       \
+    } while (0)
+
+/*
+ * 12 x 32 tile: 24 accumulators, 2 B vectors, broadcasts folded into the FMAs. The C tile's
+ * lines (12 rows of 128 bytes, 3 lines each when unaligned) are prefetched for writing first,
+ * so the epilogue finds them in L1 after the k loop instead of waiting on L2 or L3; the k loop
+ * is unrolled by 4 so its counter and branch cost less against 96 FMAs. Neither changes the
+ * order of the FMAs of any element.
+ */
 CK_AVX512 static void gemm_ukernel_avx512(ptrdiff_t k, const float *a, const float *b,
                                           float *c, ptrdiff_t ldc, float alpha, float beta) {
+    for (int i = 0; i < AVX512_MR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + 16, 1, 3);
+        __builtin_prefetch(c + i * ldc + AVX512_NR - 1, 1, 3);
+    }
     __m512 acc[AVX512_MR][2];
     for (int i = 0; i < AVX512_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    for (ptrdiff_t p = 0; p < k; ++p) {
-        __m512 b0 = _mm512_load_ps(b + p * AVX512_NR);
-        __m512 b1 = _mm512_load_ps(b + p * AVX512_NR + 16);
-        for (int i = 0; i < AVX512_MR; ++i) {
-            __m512 ai = _mm512_set1_ps(a[p * AVX512_MR + i]);
-            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
-        }
+    ptrdiff_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+        AVX512_STEP(p);
+        AVX512_STEP(p + 1);
+        AVX512_STEP(p + 2);
+        AVX512_STEP(p + 3);
     }
+    for (; p < k; ++p) AVX512_STEP(p);
     __m512 va = _mm512_set1_ps(alpha);
     if (beta == 0.0f) {
         for (int i = 0; i < AVX512_MR; ++i) {
@@ -48,28 +70,60 @@ CK_AVX512 static void gemm_ukernel_avx512(ptrdiff_t k, const float *a, const flo
     }
 }
 
-#define AVX512_SUP_MR 10
-#define AVX512_SUP_NR 32
-
 CK_AVX512 static inline __mmask16 tail_mask(ptrdiff_t count);
+CK_AVX512 static inline __attribute__((always_inline)) void transpose16_avx512(__m512 r[16]);
+
+/* ck_pack_lines_fn: 16 lines at a time, 16 values of k at a time, through the 16 x 16 in-register
+ * transpose; each of the 16 resulting rows holds one k for the group's lines. The stores are
+ * full 16-float stores, also for a panel narrower than 16 (MR = 12), whose next row's store
+ * overwrites the 4 extra floats, except at the panel's last row, which is masked so nothing
+ * beyond the panel is written (another thread may be packing the next one). */
+CK_AVX512 static void pack_lines_avx512(ptrdiff_t kc, int lines, const float *src, ptrdiff_t ld, int width,
+                                        float *out) {
+    for (int l0 = 0; l0 < width; l0 += 16) {
+        const int group = width - l0 < 16 ? width - l0 : 16;
+        const int live = lines - l0 < 0 ? 0 : lines - l0 < 16 ? lines - l0 : 16;
+        const __mmask16 store_mask = tail_mask(group);
+        for (ptrdiff_t p = 0; p < kc; p += 16) {
+            const int depth = kc - p < 16 ? (int)(kc - p) : 16;
+            const __mmask16 load_mask = tail_mask(depth);
+            __m512 r[16];
+            for (int i = 0; i < 16; ++i) {
+                r[i] = i < live ? _mm512_maskz_loadu_ps(load_mask, src + (ptrdiff_t)(l0 + i) * ld + p) : _mm512_setzero_ps();
+            }
+            transpose16_avx512(r);
+            float *dst = out + p * width + l0;
+            for (int q = 0; q < depth; ++q) {
+                if (group == 16 || (group == width && p + q < kc - 1)) {
+                    _mm512_storeu_ps(dst + q * width, r[q]);
+                } else {
+                    _mm512_mask_storeu_ps(dst + q * width, store_mask, r[q]);
+                }
+            }
+        }
+    }
+}
+
+#define AVX512_UNPACKED_MR 10
+#define AVX512_UNPACKED_NR 32
 
 /* The body of the 10 x 32 unpacked tile, for `halves` = 2 (up to 32 columns) or 1 (up to 16:
  * the output layer's 10 classes need no second vector). Inlined with a constant `halves`, so
  * each variant keeps only its own accumulators. Short tiles repeat their last row of A (in
  * bounds, never stored) so the loop body stays fully unrolled; full-width rows are stored
  * without masks, which are slow on some cores. */
-CK_AVX512 static inline __attribute__((always_inline)) void gemm_sup_tile(
+CK_AVX512 static inline __attribute__((always_inline)) void gemm_unpacked_tile(
     int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
     float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
     const __mmask16 live0 = tail_mask(cols), live1 = tail_mask(cols > 16 ? cols - 16 : 0);
-    const float *ar[AVX512_SUP_MR];
-    for (int i = 0; i < AVX512_SUP_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
-    __m512 acc[AVX512_SUP_MR][2];
-    for (int i = 0; i < AVX512_SUP_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    const float *ar[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m512 acc[AVX512_UNPACKED_MR][2];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
     for (ptrdiff_t p = 0; p < k; ++p) {
         __m512 b0 = _mm512_maskz_loadu_ps(live0, b + p * rsb);
         __m512 b1 = halves == 2 ? _mm512_maskz_loadu_ps(live1, b + p * rsb + 16) : _mm512_setzero_ps();
-        for (int i = 0; i < AVX512_SUP_MR; ++i) {
+        for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
             __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             if (halves == 2) acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
@@ -92,14 +146,60 @@ CK_AVX512 static inline __attribute__((always_inline)) void gemm_sup_tile(
     }
 }
 
+/* The 10 x 32 unpacked tile for 17 to 24 columns (N = 50 ends in a tile of 18): the second
+ * vector is a 256-bit one. Where a 512-bit FMA issues as two 256-bit halves (Zen 4) this tile
+ * does 3/4 of the two-vector tile's work; each lane still computes the same fused multiply-adds
+ * in the same order, so the bits are those of the other tiles. */
+CK_AVX512 static void gemm_unpacked_tile_24(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                                            const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+                                            float alpha, float beta, int rows, int cols) {
+    const __mmask8 live1 = (__mmask8)((1u << (cols - 16)) - 1u);
+    const float *ar[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
+    __m512 acc0[AVX512_UNPACKED_MR];
+    __m256 acc1[AVX512_UNPACKED_MR];
+    for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
+        acc0[i] = _mm512_setzero_ps();
+        acc1[i] = _mm256_setzero_ps();
+    }
+    for (ptrdiff_t p = 0; p < k; ++p) {
+        __m512 b0 = _mm512_loadu_ps(b + p * rsb);
+        __m256 b1 = _mm256_maskz_loadu_ps(live1, b + p * rsb + 16);
+        for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
+            __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
+            acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
+            acc1[i] = _mm256_fmadd_ps(_mm512_castps512_ps256(ai), b1, acc1[i]);
+        }
+    }
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const __m256 va8 = _mm256_set1_ps(alpha), vb8 = _mm256_set1_ps(beta);
+    for (int i = 0; i < rows; ++i) {
+        float *row = c + i * ldc;
+        __m512 r0 = _mm512_mul_ps(va, acc0[i]);
+        __m256 r1 = _mm256_mul_ps(va8, acc1[i]);
+        if (beta != 0.0f) {
+            r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row), r0);
+            r1 = _mm256_fmadd_ps(vb8, _mm256_maskz_loadu_ps(live1, row + 16), r1);
+        }
+        _mm512_storeu_ps(row, r0);
+        if (cols == 24) {
+            _mm256_storeu_ps(row + 16, r1);
+        } else {
+            _mm256_mask_storeu_ps(row + 16, live1, r1);
+        }
+    }
+}
+
 /* 10 x 32 unpacked tile: M = 100 (a minibatch) is exactly ten tiles. */
-CK_AVX512 static void gemm_sup_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+CK_AVX512 static void gemm_unpacked_avx512(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                       const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                       float alpha, float beta, int rows, int cols) {
     if (cols <= 16) {
-        gemm_sup_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile(1, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+    } else if (cols <= 24) {
+        gemm_unpacked_tile_24(k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     } else {
-        gemm_sup_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
+        gemm_unpacked_tile(2, k, a, rsa, csa, b, rsb, c, ldc, alpha, beta, rows, cols);
     }
 }
 
@@ -239,7 +339,7 @@ CK_AVX512 static void scale_avx512(ptrdiff_t n, float s, float *y) {
     }
 }
 
-CK_AVX512 static int softmax_row16_avx512(ptrdiff_t n, const float *x, float *y, float *max, float *sum) {
+CK_AVX512 static int softmax_short_row_avx512(ptrdiff_t n, const float *x, float *y, float *max, float *sum) {
     const __mmask16 live = tail_mask(n);
     const __m512 v = _mm512_maskz_loadu_ps(live, x);
     if (_mm512_mask_cmp_ps_mask(live, v, v, _CMP_UNORD_Q)) return 0;
@@ -296,7 +396,7 @@ CK_AVX512 static inline __attribute__((always_inline)) unsigned softmax_rows16_w
     const __mmask16 live = tail_mask(n);
     __m512 c[16];
     for (int i = 0; i < 16; ++i) c[i] = _mm512_maskz_loadu_ps(live, x + i * ldx);
-    ck_prefetch_next_rows16(n, x, ldx, y, ldy);
+    ck_prefetch_next_rows16(n, x, ldx, y, ldy, ck_tuning_default.softmax_prefetch_blocks);
     transpose16_avx512(c); /* c[j]: column j, lane i = row i */
 
     /* The row maxima as a tree: the maximum does not depend on the order, and a chain would put
@@ -354,18 +454,19 @@ CK_AVX512 static unsigned softmax_rows16_avx512(ptrdiff_t n, const float *x, ptr
 static const ck_config avx512_config = {
     .isa = CK_ISA_AVX512,
     .mr = AVX512_MR, .nr = AVX512_NR,
-    .mc = 192, .nc = 4096, /* measured on Zen: a wide B block beats an L2-sized one */
     .gemm_ukernel = gemm_ukernel_avx512,
-    .sup_mr = AVX512_SUP_MR, .sup_nr = AVX512_SUP_NR,
-    .gemm_sup = gemm_sup_avx512,
+    .pack_lines = pack_lines_avx512,
+    .unpacked_mr = AVX512_UNPACKED_MR, .unpacked_nr = AVX512_UNPACKED_NR,
+    .gemm_unpacked = gemm_unpacked_avx512,
     .relu_forward = relu_forward_avx512,
     .relu_backward = relu_backward_avx512,
     .sigmoid_forward = sigmoid_forward_avx512,
     .exp_shifted_sum = exp_shifted_sum_avx512,
     .row_max = row_max_avx512,
     .scale = scale_avx512,
-    .softmax_row16 = softmax_row16_avx512,
+    .softmax_short_row = softmax_short_row_avx512,
     .softmax_rows16 = softmax_rows16_avx512,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_avx512(void) { return &avx512_config; }

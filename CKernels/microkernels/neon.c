@@ -223,16 +223,13 @@ static float row_max_neon(ptrdiff_t n, const float *x) {
 static const ck_config neon_config = {
     .isa = CK_ISA_NEON,
     .mr = NEON_MR, .nr = NEON_NR,
-    /* A block (MC x KC = 128 x 256 floats, 128 KiB) in a 1 MiB L2 with room for C and the
-     * next block; a B panel (KC x NR, 12 KiB) stays in a 64 KiB L1; the B block
-     * (KC x NC, 3 MiB) in the last-level cache. */
-    .mc = 128, .nc = 3072,
     .gemm_ukernel = gemm_ukernel_neon,
     .relu_forward = relu_forward_neon,
     .relu_backward = relu_backward_neon,
     .sigmoid_forward = sigmoid_forward_neon,
     .exp_shifted_sum = exp_shifted_sum_neon,
     .row_max = row_max_neon,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_neon(void) { return &neon_config; }

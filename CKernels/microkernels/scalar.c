@@ -73,13 +73,13 @@ static float row_max_scalar(ptrdiff_t n, const float *x) {
 static const ck_config scalar_config = {
     .isa = CK_ISA_SCALAR,
     .mr = SCALAR_MR, .nr = SCALAR_NR,
-    .mc = 64, .nc = 1024,
     .gemm_ukernel = gemm_ukernel_scalar,
     .relu_forward = relu_forward_scalar,
     .relu_backward = relu_backward_scalar,
     .sigmoid_forward = sigmoid_forward_scalar,
     .exp_shifted_sum = exp_shifted_sum_scalar,
     .row_max = row_max_scalar,
+    .tuning = &ck_tuning_default,
 };
 
 const ck_config *ck_config_scalar(void) { return &scalar_config; }

@@ -7,7 +7,8 @@ struct BackpropCommand: ParsableCommand {
         commandName: "backprop",
         abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapter 5).",
         version: PackageVersion.current,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, GradcheckCommand.self, ApplesCommand.self],
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ConvertCommand.self,
+                      GradcheckCommand.self, ApplesCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }

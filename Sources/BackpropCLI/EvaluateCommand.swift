@@ -6,10 +6,10 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure the train and test accuracy of a model saved with 'train --save'.")
+        abstract: "Measure the MNIST train and test accuracy of a model (from 'train --save', numpy or PyTorch).")
 
-    @Option(help: ArgumentHelp("The model file (safetensors, from 'train --save').", valueName: "file"))
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
+    private var model: String { modelOptions.model }
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
@@ -19,27 +19,28 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         kernels.apply()
-        let url = URL(fileURLWithPath: model)
         switch kernels.backend {
-        case .fast: try evaluate(try ModelFile.load(from: url, backend: FastBackend()))
-        case .reference: try evaluate(try ModelFile.load(from: url, backend: ReferenceBackend<Float>()))
+        case .fast: try evaluate(try modelOptions.load(on: FastBackend()).network)
+        case .reference: try evaluate(try modelOptions.load(on: ReferenceBackend<Float>()).network)
         }
     }
 
     private func evaluate<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>) throws where Backend.Scalar == Float {
+        try requireFiniteParameters(of: network, in: model)
         let (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
         guard trainingSet.featureCount == network.inputSize, trainingSet.classCount == network.outputSize else {
             throw CommandError("\(model): the model takes \(network.inputSize) inputs and \(network.outputSize) classes, "
                                + "MNIST has \(trainingSet.featureCount) and \(trainingSet.classCount)")
         }
-        let trainAccuracy = network.accuracy(trainingSet.inputs, labels: trainingSet.labels)
-        let testAccuracy = network.accuracy(testSet.inputs, labels: testSet.labels)
+        let trainAccuracy = accuracy(of: network, on: trainingSet)
+        let testAccuracy = accuracy(of: network, on: testSet)
         let sizes = network.sizes.map(String.init).joined(separator: "-")
         if json {
-            print(try jsonLine(["train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "sizes": sizes]))
+            print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
+                                "sizes": sizes]))
         } else {
-            print(String(format: "model %@ (%@ %@): train accuracy %.4f, test accuracy %.4f",
-                         model, sizes, network.activation.rawValue, trainAccuracy, testAccuracy))
+            print("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
+                  + accuracyText(testAccuracy, of: .test))
         }
     }
 }

@@ -39,8 +39,13 @@ struct GradcheckCommand: ParsableCommand {
         requestedPrecision ?? (kernels.backend == .fast ? .float : .double)
     }
 
-    @Option(help: "Number of training samples in the batch.")
+    @Option(help: ArgumentHelp(
+        "Number of training samples in the batch (at most \(maximumSamples)).", valueName: "n"))
     var samples = 3
+
+    /// The check costs two forward passes per parameter for every sample, and the agreement it
+    /// measures does not improve with more of them: beyond this many it only runs for hours.
+    static let maximumSamples = 100
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes, one or more (the book's 50).", valueName: "size"))
     var hidden: [Int] = [50]
@@ -55,7 +60,9 @@ struct GradcheckCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        guard (1...Self.maximumSamples).contains(samples) else {
+            throw ValidationError("--samples must be between 1 and \(Self.maximumSamples), got \(samples)")
+        }
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
         }

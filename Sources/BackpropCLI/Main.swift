@@ -7,7 +7,8 @@ import Foundation
 enum Main {
     static func main() {
         do {
-            var command = try BackpropCommand.parseAsRoot()
+            var command = try BackpropCommand.parseAsRoot(
+                NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = BackpropCommand.exitCode(for: error)

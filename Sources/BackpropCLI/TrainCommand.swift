@@ -8,14 +8,13 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST (defaults: the book's TwoLayerNet run).")
+        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
-
-    @Option(help: "Number of minibatch iterations.")
-    var iterations = 10_000
+    @OptionGroup var loop: TrainingLoopOptions
 
     @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
     var batchSize = 100
@@ -54,11 +53,13 @@ struct TrainCommand: ParsableCommand {
             + "(0.9 spans about 10 iterations).", valueName: "beta"))
     var lossSmoothing: Double?
 
+    @Flag(help: "Replace the --save file even when the new model is no better than chance.")
+    var force = false
+
     @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
@@ -69,23 +70,36 @@ struct TrainCommand: ParsableCommand {
         if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
             throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
         }
-        guard weightStd > 0, weightStd.isFinite else {
-            throw ValidationError("--weight-std must be a positive number, got \(weightStd)")
+        guard weightStd > 0, Float(weightStd).isFinite else {
+            throw ValidationError("--weight-std must be a positive number within Float's range, got \(weightStd)")
+        }
+        guard Float(weightStd) >= .leastNormalMagnitude else {
+            throw ValidationError("--weight-std \(weightStd) is below Float's smallest normal number (1.2e-38): "
+                                  + "the weights would be subnormal (many times slower) or zero")
+        }
+        if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.isEnabled && outputOptions.inputRange != nil {
+            throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
         }
     }
 
     func run() throws {
         kernels.apply()
         // Check every output path before the long part, so a mistake costs nothing.
-        let saveURL = try save.map(validatedSaveURL)
-        let curvesURL = try curves.map(validatedCurvesDirectory)
+        let outputFiles = try TrainingOutputs(save: save, curves: curves)
+        // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
+        // space reserved by the probe need only be close.
+        try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
         let loadStart = ContinuousClock.now
-        let directory = try dataOptions.directory()
-        let (loadedTraining, loadedTest) = try MNIST.load(from: directory)
-        try requireSamples(loadedTraining, split: .train, in: directory)
-        let (trainingSet, testSet) = (outputOptions.scaled(loadedTraining), outputOptions.scaled(loadedTest))
+        let data = try loadData()
+        let (trainingSet, validationSet) = try loop.splitValidation(data.train)
+        let testSet = data.test
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let outputs = Outputs(save: saveURL, curves: curvesURL, loadSeconds: loadSeconds)
+        let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
+        try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                                    trainingSet: trainingSet, testSet: testSet,
+                                    evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet)
         switch kernels.backend {
         case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
         case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
@@ -93,9 +107,21 @@ struct TrainCommand: ParsableCommand {
     }
 
     private struct Outputs {
-        var save: URL?
-        var curves: URL?
+        var files: TrainingOutputs
         var loadSeconds: Double
+        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+        /// The rows `--validation-fraction` held out of the training set.
+        var validationSet: Dataset?
+    }
+
+    /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
+    private func loadData() throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
+        if csvOptions.isEnabled { return try csvOptions.load(seed: seed) }
+        let directory = try dataOptions.directory()
+        let (trainingSet, testSet) = try MNIST.load(from: directory)
+        try requireSamples(trainingSet, split: .train, in: directory)
+        return (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
+                "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
     }
 
     private var weightInitialization: WeightInitialization {
@@ -126,14 +152,16 @@ struct TrainCommand: ParsableCommand {
                                     weightInitialization: weightInitialization,
                                     biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                     classTargets: outputOptions.classTargets, backend: backend, seed: seed)
-        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet, testSet: testSet,
-                              configuration: TrainingConfiguration(iterations: iterations, batchSize: batchSize,
-                                                                   seed: seed))
+        let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
+                              testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
+                              learningRateSchedule: loop.schedule(initialRate: learningRate),
+                              configuration: loop.configuration(batchSize: batchSize, seed: seed))
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
-                       trainCount: trainingSet.count, testCount: testSet.count, loadSeconds: outputs.loadSeconds))
-        report.text(EpochTable.header)
-        var progress = ProgressLine(total: iterations)
+                             data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
+                             validationCount: outputs.validationSet?.count))
+        report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
         do {
@@ -145,52 +173,62 @@ struct TrainCommand: ParsableCommand {
                 })
         } catch {
             progress.clear()
-            let kept = outputs.save.map { "; \($0.path) was not written" } ?? ""
-            throw CommandError("training stopped: \(error)\(kept)")
+            let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
+            let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
+            throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
         progress.clear()
         let seconds = (ContinuousClock.now - start).seconds
-        // The last epoch's evaluation is the final one when it came after the last iteration.
-        let final: (train: Double, test: Double?)
-        if let last = history.epochs.last, last.iteration == iterations {
-            final = (last.trainAccuracy, last.testAccuracy)
+        let iterations = trainer.completedIterations
+        // The last epoch's evaluation is the final one when it came after the last iteration;
+        // early stopping's is the one whose parameters it restored.
+        let final: (train: Double, test: Double?, validation: (loss: Double, accuracy: Double)?)
+        if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }) {
+            final = (best.trainAccuracy, best.testAccuracy, best.validationLoss.map { ($0, best.validationAccuracy ?? .nan) })
+            report.text("early stopping: kept epoch \(best.epoch), the lowest validation loss "
+                  + String(format: "%.4f", best.validationLoss ?? .nan))
+        } else if let last = history.epochs.last, last.iteration == iterations {
+            final = (last.trainAccuracy, last.testAccuracy, last.validationLoss.map { ($0, last.validationAccuracy ?? .nan) })
         } else {
-            final = trainer.evaluate()
+            let (train, test) = trainer.evaluate()
+            final = (train, test, trainer.validate())
         }
-        let (trainAccuracy, testAccuracy) = (final.train, final.test ?? 0)
-        let finalLoss = history.losses.last ?? .nan
-        report.text(String(format: "done: train accuracy %.4f, test accuracy %.4f, final loss %.4f, "
+        let (trainAccuracy, testAccuracy) = (final.train, final.test)
+        // The minibatch loss that goes with the parameters kept: early stopping's best epoch's.
+        let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
+        report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
-                     trainAccuracy, testAccuracy, finalLoss, iterations, seconds, Double(iterations) / seconds))
-
-        if let url = outputs.save {
-            try ModelFile.save(network, to: url, metadata: [
-                "train_accuracy": String(trainAccuracy), "test_accuracy": String(testAccuracy),
-                "iterations": String(iterations), "seed": String(seed),
-            ])
-            report.text("saved model to \(url.path)")
-        }
-        if let directory = outputs.curves {
-            let files = try LearningCurves(history: history, lossSmoothing: lossSmoothing).write(to: directory)
-            report.text("wrote \(files.csv.path) and \(files.svg.path)")
-        }
+                     trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
+                     iterations, seconds, Double(iterations) / seconds))
+        try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
+                                               on: testAccuracy == nil ? trainingSet : testSet,
+                                               setName: testAccuracy == nil ? "train" : "test",
+                                               save: outputs.files.save, force: force)
+        let model = ModelFile.encode(network, metadata: [
+            "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
+            "iterations": String(iterations), "seed": String(seed),
+        ].merging(outputs.data.metadata) { $1 })
+        let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
+        try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([
-            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy, "final_loss": finalLoss,
+            "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
             "iterations": iterations, "seconds": seconds, "backend": backend.name,
-        ])
+        ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
+                  uniquingKeysWith: { $1 }))
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
-                                                  iterationsPerEpoch: Int, trainCount: Int, testCount: Int,
-                                                  loadSeconds: Double) -> String {
+                                                  iterationsPerEpoch: Int, data: String,
+                                                  loadSeconds: Double, validationCount: Int?) -> String {
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
-            MNIST: \(trainCount) training and \(testCount) test images (loaded in \(String(format: "%.2f", loadSeconds)) s)
+            \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
             network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
-            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \(iterations) iterations \
-            (\(iterationsPerEpoch) per epoch), seed \(seed), backend \(kernelsText)\
+            \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
+            \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \
+            seed \(seed), backend \(kernelsText)\
             \(outputOptions.summary.isEmpty ? "" : "\n" + outputOptions.summary)
             """
     }
@@ -199,17 +237,13 @@ struct TrainCommand: ParsableCommand {
 /// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
 enum EpochTable {
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
+    /// The columns added when there is a validation set.
+    static let validationHeader = "  val-loss  val-acc"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
-        String(format: "%5d  %9.4f  %8.4f  %7.4f  %6.2fs", record.epoch, record.trainAccuracy,
-               record.testAccuracy ?? .nan, record.loss, record.elapsedSeconds)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+        let test = record.testAccuracy.map { String(format: "%8.4f", $0) } ?? "       -"
+        return String(format: "%5d  %9.4f  ", record.epoch, record.trainAccuracy) + test
+            + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
+            + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationAccuracy ?? .nan) } ?? "")
     }
 }

@@ -9,13 +9,15 @@ struct AllocationTests {
     /// when it is written, and a resize would move it too. An evaluation in between must not
     /// disturb the training buffers either.
     func checkSteadyState<Backend: KernelBackend, Method: Optimizer>(
-        _ backend: Backend, activation: Activation, optimizer: Method
+        _ backend: Backend, activation: Activation, optimizer: Method,
+        configuration: TrainingConfiguration = TrainingConfiguration(batchSize: 16, evaluationChunkSize: 32, seed: 43),
+        schedule: LearningRateSchedule? = nil, laterSteps: Int = 3
     ) throws where Method.Scalar == Backend.Scalar {
         let data = blobsDataset(count: 120, features: 6, classes: 3, seed: 41)
         let network = MultiLayerNet(inputSize: 6, hiddenSizes: [8, 5], outputSize: 3, activation: activation,
                                     backend: backend, seed: 42)
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: data, testSet: data.prefix(50),
-                              configuration: TrainingConfiguration(batchSize: 16, evaluationChunkSize: 32, seed: 43))
+                              learningRateSchedule: schedule, configuration: configuration)
         try trainer.step()
         _ = trainer.evaluate()
         try trainer.step()
@@ -23,7 +25,7 @@ struct AllocationTests {
         // Layers 3 affine (6 each) + 2 activations + loss (2) + batch (3) + optimizer state.
         #expect(settled.count >= 3 * 6 + 2 * 2 + 2 + 3)
         _ = trainer.evaluate()
-        for _ in 0..<3 { try trainer.step() }
+        for _ in 0..<laterSteps { try trainer.step() }
         let now = trainer.storageAddresses
         #expect(now.count == settled.count)
         let moved = settled.indices.filter { $0 < now.count && now[$0] != settled[$0] }
@@ -34,6 +36,17 @@ struct AllocationTests {
     func fastBackend() throws {
         try checkSteadyState(FastBackend(), activation: .relu, optimizer: Adam())
         try checkSteadyState(FastBackend(), activation: .sigmoid, optimizer: Momentum())
+    }
+
+    @Test("Epoch mode (reshuffled in place at each epoch's start) with a schedule allocates nothing either")
+    func epochMode() throws {
+        // 120 rows in batches of 20: six steps per epoch, so the later steps cross two epoch starts.
+        try checkSteadyState(FastBackend(), activation: .relu, optimizer: Adam(),
+                             configuration: TrainingConfiguration(epochs: 3, batchSize: 20, evaluationChunkSize: 32),
+                             schedule: .cosine(initialRate: 0.01), laterSteps: 12)
+        try checkSteadyState(FastBackend(), activation: .relu, optimizer: SGD(),
+                             configuration: TrainingConfiguration(epochs: 3, order: .sequential, batchSize: 20),
+                             schedule: .stepDecay(initialRate: 0.1, every: 1, factor: 0.5), laterSteps: 12)
     }
 
     @Test("Reference backend in Float and Double")

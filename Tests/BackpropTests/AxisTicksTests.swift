@@ -33,6 +33,8 @@ struct AxisTicksTests {
         #expect(AxisTicks(covering: -1...(-0.2)).labels == ["-1.0", "-0.9", "-0.8", "-0.7", "-0.6", "-0.5", "-0.4", "-0.3", "-0.2"])
         #expect(AxisTicks(covering: -1...(-0.2), maximumCount: 6).labels == ["-1.0", "-0.8", "-0.6", "-0.4", "-0.2"])
         #expect(AxisTicks(covering: 0...1, maximumCount: 2).values == [0, 1])
+        // Zero inside the range: two multiples of a step cannot cover it, three can.
+        #expect(AxisTicks(covering: -0.0048...0.0044, maximumCount: 2).values == [-0.005, 0, 0.005])
     }
 
     @Test("For any range: ticks cover it, evenly by the smallest fitting 1-2-5 step, within the count bounds")
@@ -51,7 +53,8 @@ struct AxisTicksTests {
                 #expect(abs(value - (values[0] + Double(index) * step)) <= slack * Double(index + 1))
                 #expect(abs((value / step).rounded() - value / step) < 1e-6, "\(value) is not a multiple of \(step)")
             }
-            #expect(values.count >= 2 && values.count <= maximumCount)
+            let straddlesZero = lower < 0 && upper > 0
+            #expect(values.count >= 2 && values.count <= max(maximumCount, straddlesZero ? 3 : 2))
             let clamped = integers && step == 1
             if !clamped {
                 #expect(values.count >= (maximumCount - 2) * 2 / 5 + 2, "\(values.count) ticks, at most \(maximumCount)")

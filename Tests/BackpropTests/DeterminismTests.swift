@@ -1,6 +1,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 /// A short training run on a slice of the shipped MNIST, reduced to bit patterns so that two
 /// runs can be compared exactly: every parameter, every minibatch loss, every evaluation.
@@ -85,7 +86,7 @@ extension CoreSettingsTests {
               arguments: MNISTTrainingRun.Configuration.allCases)
         func instructionSets(_ configuration: MNISTTrainingRun.Configuration) throws {
             let baseline = try MNISTTrainingRun(configuration, seed: 6)
-            for isa in supportedInstructionSets {
+            for isa in supportedISAs {
                 let forced = try withInstructionSet(isa) { try MNISTTrainingRun(configuration, seed: 6) }
                 #expect(forced == baseline, "\(isa.name) differs from \(FastBackend.instructionSet)")
             }

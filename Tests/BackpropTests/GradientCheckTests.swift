@@ -1,5 +1,6 @@
 import Backprop
 import Testing
+import TestSupport
 
 @Suite("Gradient check: backpropagation against numerical differentiation (book 5.7.3)")
 struct GradientCheckTests {

@@ -78,7 +78,7 @@ struct DataFileTests {
     func fileErrors() throws {
         let directory = try TemporaryDirectory()
         let missing = directory.path("absent.gz")
-        expectError(DataError.missingFile(path: missing.path), mentioning: missing.path) {
+        expectError(FileError.missingFile(path: missing.path), mentioning: missing.path) {
             try DataFile.contents(of: missing)
         }
         let empty = try directory.write([], to: "empty")
@@ -86,7 +86,7 @@ struct DataFileTests {
             try DataFile.contents(of: empty)
         }
         let folder = try directory.makeDirectory("folder.gz")
-        expectError(DataError.notAFile(path: folder.path), mentioning: folder.path) {
+        expectError(FileError.notAFile(path: folder.path), mentioning: folder.path) {
             try DataFile.contents(of: folder)
         }
     }

@@ -79,6 +79,33 @@ struct LearningCurvesTests {
         #expect(rows[2] == "2,\(Self.history.losses[1]),,,")
     }
 
+    /// ``history`` with a validation loss and accuracy at each evaluation.
+    static let validatedHistory: TrainingHistory = {
+        var history = Self.history
+        for (index, loss) in [2.7, 0.6, 0.7].enumerated() {
+            history.epochs[index].validationLoss = loss
+            history.epochs[index].validationAccuracy = [0.09, 0.75, 0.85][index]
+        }
+        return history
+    }()
+
+    @Test("A validation set adds two CSV columns and green validation lines to both charts")
+    func validation() {
+        let rows = LearningCurves(history: Self.validatedHistory).csv().split(separator: "\n")
+        #expect(rows[0] == "iteration,loss,epoch,train_accuracy,test_accuracy,validation_loss,validation_accuracy")
+        #expect(rows[21] == "21,\(Self.history.losses[20]),1,0.8,0.78,0.6,0.75")
+        #expect(rows[2] == "2,\(Self.history.losses[1]),,,,,")
+        let svg = LearningCurves(history: Self.validatedHistory).svg()
+        // The first validation loss (2.7) lifts the loss axis past the training losses' 2.5 to 3.0.
+        #expect(Texts(svg, className: "y-tick").found.prefix(7) == ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"])
+        let greenLines = svg.components(separatedBy: "<polyline").dropFirst().filter { $0.contains("#2ca02c") }
+        // A line and a legend swatch in each chart.
+        #expect(greenLines.count == 4)
+        #expect(svg.components(separatedBy: ">validation<").count - 1 == 2)
+        // Without a validation set neither chart has a green line nor a validation entry.
+        #expect(!LearningCurves(history: Self.history).svg().contains("#2ca02c"))
+    }
+
     @Test("Long runs are thinned to at most 2000 points per line, keeping the last")
     func downsampling() {
         let points = (1...10_001).map { (Double($0), Double($0)) }

@@ -89,7 +89,7 @@ struct MNISTLoaderTests {
         let mnist = try TinyMNIST(in: temporary)
         try FileManager.default.removeItem(at: mnist.directory.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         let expected = mnist.directory.appendingPathComponent("t10k-labels-idx1-ubyte").path + "[.gz]"
-        expectError(DataError.missingFile(path: expected), mentioning: expected) {
+        expectError(FileError.missingFile(path: expected), mentioning: expected) {
             try MNIST.load(from: mnist.directory)
         }
     }
@@ -102,7 +102,7 @@ struct MNISTLoaderTests {
 
         try FileManager.default.removeItem(at: labels)
         try FileManager.default.createDirectory(at: labels, withIntermediateDirectories: false)
-        expectError(DataError.notAFile(path: labels.path), mentioning: labels.path) {
+        expectError(FileError.notAFile(path: labels.path), mentioning: labels.path) {
             try MNIST.load(from: mnist.directory)
         }
 

@@ -91,16 +91,16 @@ struct ModelFileTests {
         }
     }
 
-    @Test("A tensor stored in another dtype is refused")
+    @Test("A tensor stored in a dtype Backprop cannot read is refused")
     func wrongDType() throws {
         let directory = try TemporaryDirectory()
         let url = directory.path("model.safetensors")
         var bytes = [UInt8](Safetensors.encode(parameters(), metadata: metadata))
-        // The header is plain JSON; "F16" has the length of "F32", so every offset stays valid.
+        // The header is plain JSON; "I32" has the length of "F32", so every offset stays valid.
         let entry = try #require(bytes.firstRange(of: Array("\"W2\":{\"dtype\":\"F32\"".utf8)))
-        bytes.replaceSubrange(entry.upperBound - 4..<entry.upperBound - 1, with: Array("F16".utf8))
+        bytes.replaceSubrange(entry.upperBound - 4..<entry.upperBound - 1, with: Array("I32".utf8))
         try Data(bytes).write(to: url)
-        expectError(SafetensorsError.unsupportedDType(path: url.path, tensor: "W2", dtype: "F16"), mentioning: url.path) {
+        expectError(SafetensorsError.unsupportedDType(path: url.path, tensor: "W2", dtype: "I32"), mentioning: url.path) {
             try ModelFile.load(from: url, backend: FastBackend())
         }
     }
@@ -129,15 +129,12 @@ struct ModelFileTests {
         }
     }
 
-    @Test("A safetensors file that is not a model, or whose metadata is malformed, is refused", arguments: [
-        ("format", nil, "not a Backprop model"),
-        ("format", "other.v2", "not a Backprop model"),
+    @Test("A model file whose metadata is malformed is refused", arguments: [
         ("sizes", "6,x,4,3", "invalid model metadata sizes='6,x,4,3'"),
         ("sizes", "6", "invalid model metadata sizes='6'"),
         ("sizes", "6,0,4,3", "invalid model metadata sizes='6,0,4,3'"),
         ("sizes", "6,-5,4,3", "invalid model metadata sizes='6,-5,4,3'"),
         ("activation", "tanh", "invalid model metadata activation='tanh'"),
-        ("activation", nil, "invalid model metadata activation=''"),
     ] as [(key: String, value: String?, message: String)])
     func badMetadata(_ change: (key: String, value: String?, message: String)) throws {
         let (key, value, message) = change

@@ -1,6 +1,7 @@
 import Backprop
 import Numerics
 import Testing
+import TestSupport
 
 @Suite("Networks (book 5.7, 6.1)")
 struct NetworkTests {

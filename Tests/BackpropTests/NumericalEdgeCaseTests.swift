@@ -2,6 +2,7 @@ import Backprop
 import Numerics
 import PropertyBased
 import Testing
+import TestSupport
 
 /// Extreme and non-finite values through the public layers and networks, on every backend:
 /// the fast C core, the reference loops in Float, and the reference loops in Double.

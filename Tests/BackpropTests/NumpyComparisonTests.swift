@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import TestSupport
 
 /// Whether `python3` with numpy can be run. numpy is only a test oracle, an independent
 /// implementation of the book's formulas; machines without it skip these tests.

@@ -1,6 +1,7 @@
 import Backprop
 import Numerics
 import Testing
+import TestSupport
 
 @Suite("Optimizers (book 6.1)")
 struct OptimizerTests {

@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import TestSupport
 
 /// The per-sample sigmoid network's forward and backward passes in float64 numpy, written from
 /// its own formulas: sigmoid hidden and output units, output delta (y - t) · y · (1 - y) for
@@ -160,18 +161,18 @@ struct OutputLayerTests {
         }
     }
 
-    @Test("Outputs are the loss layer's activation: softmax rows sum to 1, sigmoid outputs are sigmoid(scores)")
+    @Test("Probabilities are the loss layer's activation: softmax rows sum to 1, sigmoid outputs are sigmoid(scores)")
     func outputs() {
         let x = data.inputs
         let softmax = MultiLayerNet(inputSize: 9, hiddenSizes: [7], outputSize: 5, backend: FastBackend(), seed: 60)
-        let probabilities = softmax.outputs(x)
+        let probabilities = softmax.probabilities(x)
         for row in 0..<4 {
             #expect(abs((0..<5).reduce(Float(0)) { $0 + probabilities[row, $1] } - 1) < 1e-6)
         }
         let sigmoid = MultiLayerNet(inputSize: 9, hiddenSizes: [7], outputSize: 5, output: .sigmoid(.squaredError),
                                     backend: FastBackend(), seed: 60)
         let scores = sigmoid.predict(x)
-        let values = sigmoid.outputs(x)
+        let values = sigmoid.probabilities(x)
         for i in 0..<values.count {
             #expect(abs(values[flat: i] - 1 / (1 + exp(-scores[flat: i]))) < 1e-6)
         }

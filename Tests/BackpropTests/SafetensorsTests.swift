@@ -168,10 +168,10 @@ struct SafetensorsFormatTests {
         }
     }
 
-    @Test("dtypes other than F32 are refused")
+    @Test("dtypes other than F32, F64, F16 and BF16 are refused")
     func unsupportedDType() {
-        let header = #"{"x": {"dtype": "F64", "shape": [2], "data_offsets": [0, 16]}}"#
-        expectError(SafetensorsError.unsupportedDType(path: source, tensor: "x", dtype: "F64"), mentioning: source) {
+        let header = #"{"x": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}"#
+        expectError(SafetensorsError.unsupportedDType(path: source, tensor: "x", dtype: "I64"), mentioning: source) {
             try Safetensors.decode(safetensors(header: header, data: fourFloats), source: source)
         }
     }
@@ -289,11 +289,11 @@ struct SafetensorsFileTests {
     func loadErrors() throws {
         let directory = try TemporaryDirectory()
         let missing = directory.path("absent.safetensors")
-        expectError(SafetensorsError.missingFile(path: missing.path), mentioning: missing.path) {
+        expectError(FileError.missingFile(path: missing.path), mentioning: missing.path) {
             try Safetensors.load(from: missing)
         }
         let folder = try directory.makeDirectory("folder.safetensors")
-        expectError(SafetensorsError.notAFile(path: folder.path), mentioning: folder.path) {
+        expectError(FileError.notAFile(path: folder.path), mentioning: folder.path) {
             try Safetensors.load(from: folder)
         }
     }

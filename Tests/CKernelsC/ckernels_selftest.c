@@ -148,16 +148,22 @@ static void fill_with_specials(float *p, size_t n) {
 static ck_isa candidates[4];
 static int candidate_count;
 
-/* The reference every candidate is held to: the scalar kernels on one thread. */
+/* The cache geometry candidates run with (ck_set_caches syntax); NULL: the one at start. */
+static const char *candidate_caches = NULL;
+
+/* The reference every candidate is held to: the scalar kernels on one thread, with the
+ * caches at start (detected, or CKERNELS_CACHES). */
 static void use_reference(void) {
     ck_set_isa(CK_ISA_SCALAR);
     ck_set_num_threads(1);
+    ck_set_caches(NULL);
 }
 
 /* A candidate runs on the default thread count, so the parallel paths are compared too. */
 static void use_candidate(ck_isa isa) {
     ck_set_isa(isa);
     ck_set_num_threads(0);
+    ck_set_caches(candidate_caches);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -308,6 +314,53 @@ static void test_gemm(void) {
         {CK_TRANS, CK_NO_TRANS, 200, 4200, 20, -0.5f, 0.0f, 2, 0, 0},
     };
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; ++i) test_gemm_case(&extra[i]);
+}
+
+/* Other CPUs' caches (CKERNELS_CACHES's syntax) and the B block width NC the model must give
+ * for them, within one NR (CKernels/README.md, "Block sizes from the caches"). */
+static const struct {
+    const char *cpu, *spec;
+    ptrdiff_t b_block_kib; /* KC x NC x 4 bytes: half the core's L2 */
+} geometries[] = {
+    {"AMD Zen 4 / Zen 5", "l1d=32K,l2=1M,l3=32M/16", 512},
+    {"Intel Ice Lake server", "l1d=48K,l2=1280K,l3=48M/64", 640},
+    {"Intel Skylake-X", "l1d=32K,l2=1M,l3=22M/28", 512},
+    {"Apple M-series P-core", "l1d=128K,l2=16M/4", 2048},
+    {"AMD Zen 2", "l1d=32K,l2=512K,l3=16M/8", 256},
+    {"Intel Haswell", "l1d=32K,l2=256K,l3=8M/8", 128},
+};
+
+/* Under every geometry: block sizes within the model's bounds, and every ISA's GEMM bitwise
+ * equal to scalar under the caches at start (the reference of test_gemm_case), for products
+ * that span several MC and NC blocks there. */
+static void test_gemm_cache_geometries(void) {
+    record(ck_set_caches("l1d=48K,l2=") == CK_EINVAL && ck_set_caches("l1=48K,l2=1M") == CK_EINVAL
+               && ck_set_caches("l1d=48K,l2=1M/0") == CK_EINVAL,
+           "ck_set_caches accepted a malformed spec");
+    static const gemm_case products[] = {
+        {CK_NO_TRANS, CK_NO_TRANS, 530, 290, 260, 1.0f, 0.5f, 1, 0, 0},
+        {CK_TRANS, CK_TRANS, 521, 300, 270, -0.5f, 0.0f, 0, 0, 0},
+    };
+    for (size_t g = 0; g < sizeof geometries / sizeof geometries[0]; ++g) {
+        record(ck_set_caches(geometries[g].spec) == CK_OK, "ck_set_caches(%s) refused", geometries[g].spec);
+        ck_cache_info caches;
+        ck_caches(&caches);
+        for (int c = 0; c < candidate_count; ++c) {
+            ck_gemm_blocking_info blocks;
+            ck_gemm_blocking(candidates[c], &blocks);
+            const int sensible = blocks.kc == 256 && blocks.mc % blocks.mr == 0 && blocks.nc % blocks.nr == 0
+                && blocks.mc >= 512 && blocks.mc < 3072 + blocks.mr && blocks.nc >= 128 && blocks.nc <= 4096
+                && blocks.kc * blocks.nc * 4 <= caches.l2_bytes / caches.l2_shared_by
+                && blocks.a_panel_fits_l1
+                && blocks.nc > geometries[g].b_block_kib - blocks.nr && blocks.nc < geometries[g].b_block_kib + blocks.nr;
+            record(sensible, "%s (%s) [%s]: MC %td, NC %td, KC %td, A panel in L1 %d", geometries[g].cpu,
+                   geometries[g].spec, ck_isa_name(candidates[c]), blocks.mc, blocks.nc, blocks.kc, blocks.a_panel_fits_l1);
+        }
+        candidate_caches = geometries[g].spec;
+        test_gemm_case(&products[g % 2]);
+        candidate_caches = NULL;
+    }
+    record(ck_set_caches(NULL) == CK_OK, "ck_set_caches(NULL) refused");
 }
 
 /* A product started inside the caller's own parallel region runs there on a team of one
@@ -988,10 +1041,15 @@ int main(void) {
         ck_gemm_tile(candidates[c], &mr, &nr);
         printf(" %s (%dx%d)", ck_isa_name(candidates[c]), mr, nr);
     }
-    printf(" against scalar on 1 thread\n");
+    ck_cache_info caches;
+    ck_caches(&caches);
+    printf(" against scalar on 1 thread; caches (%s) L1d %lld K, L2 %lld K / %d, L3 %lld K / %d\n", caches.source,
+           (long long)(caches.l1d_bytes >> 10), (long long)(caches.l2_bytes >> 10), caches.l2_shared_by,
+           (long long)(caches.l3_bytes >> 10), caches.l3_shared_by);
 
     run_section("argument checks", test_argument_checks);
     run_section("gemm", test_gemm);
+    run_section("gemm on other CPUs' caches", test_gemm_cache_geometries);
     run_section("gemm on exiting threads", test_gemm_on_exiting_threads);
     run_section("gemm in a parallel region", test_gemm_in_parallel_region);
     run_section("softmax / cross-entropy", test_softmax);

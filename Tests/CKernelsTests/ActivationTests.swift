@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import PropertyBased
 import Testing
+import TestSupport
 
 /// `ck_relu_forward` into fresh outputs; the mask starts as 0xA5 so every byte must be written.
 func reluForward(_ x: [Float]) -> (status: ck_status, y: [Float], mask: [UInt8]) {

@@ -1,6 +1,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 extension SerializedCoreTests {
     /// Bias addition, the fused bias + ReLU epilogue and column sums: single IEEE additions

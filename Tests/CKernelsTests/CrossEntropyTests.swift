@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import Numerics
 import Testing
+import TestSupport
 
 /// Inputs of the fused softmax + cross-entropy: logits, class labels and the matching one-hot
 /// targets (and optionally soft targets), all with padded leading dimensions.

@@ -1,6 +1,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 /// Every kernel run once on inputs large enough to go parallel, with its outputs collected by
 /// name. `ckernels.h` promises that these bits depend neither on the thread count nor on the

@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import PropertyBased
 import Testing
+import TestSupport
 
 /// One call of `ck_sgemm` with padded operands and its Double-precision truth.
 ///

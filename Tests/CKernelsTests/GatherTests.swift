@@ -1,6 +1,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 extension SerializedCoreTests {
     /// The minibatch gather: a copy, so the C core must match ReferenceBackend<Float> exactly,

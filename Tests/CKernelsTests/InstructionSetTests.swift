@@ -1,6 +1,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 extension SerializedCoreTests {
     @Suite("Instruction-set selection")

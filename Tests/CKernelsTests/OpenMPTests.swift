@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import Foundation
 import Testing
+import TestSupport
 
 /// Whether CI asked for proof that the OpenMP build is in use (it sets CKERNELS_EXPECT_OPENMP=1),
 /// so that a build which silently fell back to the serial core fails instead of passing slowly.
@@ -43,7 +44,7 @@ extension SerializedCoreTests {
 
         @Test("FastBackend.threadCount sets the C core's thread bound")
         func fastBackendThreadCount() {
-            withThreadCount(ck_get_num_threads()) {
+            withThreadCount(Int(ck_get_num_threads())) {
                 FastBackend.threadCount = 1
                 #expect(ck_get_num_threads() == 1)
                 #expect(FastBackend.threadCount == 1)

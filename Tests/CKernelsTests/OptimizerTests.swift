@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import Numerics
 import Testing
+import TestSupport
 
 extension SerializedCoreTests {
     /// SGD, Momentum and Adam. `ckernels.h` spells out each update expression and the core is

@@ -2,6 +2,7 @@ import Backprop
 import CKernels
 import PropertyBased
 import Testing
+import TestSupport
 
 /// Runs `ck_softmax` on `x` into a fresh output with leading dimension `ldy`.
 func softmax(_ x: StridedMatrix, ldy: Int) -> (status: ck_status, y: StridedMatrix) {

@@ -7,16 +7,9 @@ import TestSupport
 /// non-zero exit, one line on standard error naming the file (or option) and the problem,
 /// and no output file.
 @Suite("backprop: bad input gives one clear line on stderr")
-struct BadInputTests {
-    /// A scratch directory to run in, and a data directory with a small valid MNIST slice.
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
-
-    init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 100, testCount: 50)
-    }
+struct BadInputTests: RunsInDirectories {
+    let directories: RunDirectories
+    init() throws { directories = try RunDirectories() }
 
     /// `train` with every output option, so that a failure can be checked to have written nothing.
     func train(_ extra: [String]) throws -> BackpropExecutable.Run {
@@ -158,7 +151,7 @@ struct BadInputTests {
         let path = scratch.filePath("weights.safetensors")
         try Safetensors.save([("x", Tensor(shape: [2, 2]))], metadata: ["author": "someone"], to: URL(fileURLWithPath: path))
         let run = try evaluate(path)
-        expectOneLineError(run, mentioning: [path, "not a Backprop model"])
+        expectOneLineError(run, mentioning: [path, "tensor 'x' fits no accepted layout", "W1 b1", "0.weight", "fc1.weight"])
         #expect(try scratch.listing() == ["weights.safetensors"])
     }
 

@@ -7,14 +7,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingDirectory(path: String)
     /// No data directory was given and none of the places searched holds the data.
     case dataDirectoryNotFound(searched: [String])
-    /// The file does not exist.
-    case missingFile(path: String)
-    /// The path names a directory where a file was expected.
-    case notAFile(path: String)
     /// The file exists but holds no bytes.
     case emptyFile(path: String)
-    /// The operating system refused to read the file.
-    case unreadable(path: String, reason: String)
     /// The gzip stream is damaged or cut short; `reason` is zlib's explanation.
     case corruptGzip(path: String, reason: String)
     /// The file is shorter than the IDX header it must start with.
@@ -32,6 +26,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedData(path: String, expectedBytes: Int, actualBytes: Int)
     /// The file holds bytes after the data its header describes.
     case trailingBytes(path: String, count: Int)
+    /// A gzip file inflates to far more than the data its header describes (a "gzip bomb"):
+    /// refused after inflating about twice the declared size, without keeping the excess.
+    case inflatesBeyondHeader(path: String, expectedBytes: Int)
     /// An images file and its labels file describe different numbers of samples.
     case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
     /// Two image files of one data set have different image sizes.
@@ -46,14 +43,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): data directory not found (set BACKPROP_DATA or pass the directory explicitly)"
         case .dataDirectoryNotFound(let searched):
             return "MNIST data directory not found; searched: \(searched.joined(separator: ", "))"
-        case .missingFile(let path):
-            return "\(path): file not found"
-        case .notAFile(let path):
-            return "\(path): is a directory, expected a file"
         case .emptyFile(let path):
             return "\(path): file is empty"
-        case .unreadable(let path, let reason):
-            return "\(path): cannot be read: \(reason)"
         case .corruptGzip(let path, let reason):
             return "\(path): corrupt gzip stream: \(reason)"
         case .truncatedHeader(let path, let byteCount, let headerSize):
@@ -70,6 +61,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): truncated data: the header describes \(expectedBytes) bytes, the file holds \(actualBytes)"
         case .trailingBytes(let path, let count):
             return "\(path): \(count) unexpected bytes after the data the header describes"
+        case .inflatesBeyondHeader(let path, let expectedBytes):
+            return "\(path): inflates to far more than the \(expectedBytes) bytes of data its header describes "
+                + "(refused without inflating the rest)"
         case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
             return "\(imagesPath) holds \(images) images but \(labelsPath) holds \(labels) labels"
         case .imageShapeMismatch(let path, let shape, let otherPath, let otherShape):

@@ -72,13 +72,14 @@ public enum Gzip {
     }
 
     /// A first output size: the uncompressed size the gzip trailer records (modulo 2^32, and
-    /// only for the last member), bounded by deflate's maximum ratio of 1032:1 so that a
-    /// damaged trailer cannot make us allocate absurdly. The buffer grows when it is too small.
+    /// only for the last member), bounded by 16 times the input so that a damaged trailer
+    /// cannot make us allocate hundreds of megabytes for a small file (deflate's 1032:1 limit
+    /// still allowed that). The buffer doubles when it is too small.
     private static func initialCapacity(for input: UnsafeRawBufferPointer) -> Int {
         let minimum = 1 << 16
         guard input.count >= 18 else { return minimum }
         let recorded = input.loadUnaligned(fromByteOffset: input.count - 4, as: UInt32.self)
         let hint = Int(UInt32(littleEndian: recorded))
-        return max(minimum, min(hint, input.count * 1032))
+        return max(minimum, min(hint, input.count * 16))
     }
 }

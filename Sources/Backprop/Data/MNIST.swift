@@ -67,19 +67,7 @@ public enum MNIST {
             throw DataError.countMismatch(imagesPath: imagesURL.path, images: images.shape[0],
                                           labelsPath: labelsURL.path, labels: labels.count)
         }
-        let pixels = images.withUnsafeElements { bytes in
-            [Float](unsafeUninitializedCapacity: bytes.count) { floats, initialized in
-                // Divide rather than multiply by 1/255 so that the values equal NumPy's
-                // `x.astype(np.float32) / 255` bit for bit.
-                if normalize {
-                    for i in 0 ..< bytes.count { floats[i] = Float(bytes[i]) / 255 }
-                } else {
-                    for i in 0 ..< bytes.count { floats[i] = Float(bytes[i]) }
-                }
-                initialized = bytes.count
-            }
-        }
-        let inputs = Tensor(shape: [images.shape[0], images.shape[1] * images.shape[2]], scalars: pixels)
+        let inputs = images.images(normalize: normalize)
         let dataset = Dataset(inputs: inputs, labels: labels, classCount: classCount)
         return (dataset, imagesURL, Array(images.shape.dropFirst()))
     }
@@ -107,50 +95,16 @@ public enum MNIST {
         let uncompressed = directory.appendingPathComponent(name)
         if FileKind(of: compressed) != .missing { return compressed }
         if FileKind(of: uncompressed) != .missing { return uncompressed }
-        throw DataError.missingFile(path: uncompressed.path + "[.gz]")
+        throw FileError.missingFile(path: uncompressed.path + "[.gz]")
     }
 
-    /// Where the MNIST files are when no directory is given, the first of:
-    ///
-    /// 1. the directory in the environment variable `BACKPROP_DATA` (or its `mnist`
-    ///    subdirectory, if it has one). An explicit setting wins even when it is wrong, so
-    ///    that loading then reports the directory the user named instead of silently using
-    ///    another copy;
-    /// 2. `data/mnist` in the current directory;
-    /// 3. `data/mnist` in the root of the package this file was compiled from (found through
-    ///    `#filePath`), so tests and `swift run` work from any directory on the build machine.
-    ///
-    /// Throws ``DataError/dataDirectoryNotFound(searched:)`` listing the places tried.
+    /// Where the MNIST files are when no directory is given: ``DataDirectory/locate(_:environment:currentDirectory:)``
+    /// for `mnist` (the directory in `BACKPROP_DATA`, else `data/mnist` in the current
+    /// directory, else the copy in the package). Throws ``DataError/dataDirectoryNotFound(searched:)``.
     public static func defaultDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     ) throws -> URL {
-        if let configured = environment["BACKPROP_DATA"], !configured.isEmpty {
-            let url = configured.hasPrefix("/")
-                ? URL(fileURLWithPath: configured)
-                : currentDirectory.appendingPathComponent(configured).standardizedFileURL
-            let nested = url.appendingPathComponent("mnist")
-            return FileKind(of: nested) == .directory ? nested : url
-        }
-        var candidates = [currentDirectory.appendingPathComponent("data/mnist")]
-        if let root = packageRoot() {
-            candidates.append(root.appendingPathComponent("data/mnist"))
-        }
-        if let found = candidates.first(where: { FileKind(of: $0) == .directory }) {
-            return found
-        }
-        throw DataError.dataDirectoryNotFound(searched: candidates.map(\.path))
-    }
-
-    /// The nearest directory above this source file that holds `Package.swift`.
-    private static func packageRoot() -> URL? {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.pathComponents.count > 1 {
-            if FileKind(of: directory.appendingPathComponent("Package.swift")) == .file {
-                return directory
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
+        try DataDirectory.locate("mnist", environment: environment, currentDirectory: currentDirectory)
     }
 }

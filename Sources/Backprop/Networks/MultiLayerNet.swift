@@ -150,15 +150,6 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         }
     }
 
-    /// The outputs of the network for each row of x: the output activation of the scores,
-    /// softmax class probabilities for the book's network, independent sigmoid values for a
-    /// sigmoid output.
-    public func outputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var result = Tensor<Scalar>(shape: [0])
-        lossLayer.activate(predict(x), into: &result)
-        return result
-    }
-
     /// The number of input features.
     public var inputSize: Int { sizes[0] }
 

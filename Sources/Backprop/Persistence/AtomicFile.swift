@@ -3,50 +3,166 @@ import Foundation
 /// Replaces a file's contents all at once: readers, and the file left after a crash or an
 /// interrupted save, see either the old contents or the new ones, never a mixture.
 ///
-/// The data goes to a new temporary file in the target's directory (the same file system, so
-/// that renaming cannot degrade to a copy), is flushed to disk, and is then renamed over the
-/// target, which POSIX guarantees to be atomic.
+/// The data goes to a new temporary file `.NAME.<UUID>.partial` in the target's directory (the
+/// same file system, so that renaming cannot degrade to a copy), is flushed to disk, and is
+/// then renamed over the target, which POSIX guarantees to be atomic.
+///
+/// - What is replaced: only a regular file. A FIFO, a socket or a device at the path is
+///   refused (renaming over `/dev/null` would replace the device for every program).
+/// - Symbolic links are written through: the file the link points to is replaced atomically
+///   (its own directory holds the temporary file) and the link stays. A link to nothing, or
+///   to a directory or a device, is refused.
+/// - A save killed before its rename leaves its temporary file; the next save of the same
+///   target removes it. A writer holds an exclusive `flock` on its temporary file until the
+///   rename, so a save running at the same time never loses its file to this cleanup.
 enum AtomicFile {
     /// Why a write failed, in the words of the operating system.
     struct Failure: Error {
         var reason: String
     }
 
+    /// A temporary file holding the new contents, flushed, waiting to be renamed over
+    /// `destination`. Its descriptor holds the lock that marks it as live until then.
+    struct Staged {
+        var temporary: URL
+        var destination: URL
+        fileprivate var descriptor: Int32
+    }
+
     /// Makes `data` the contents of the file at `url`, creating it or replacing what is
     /// there. On failure the old file is untouched and no temporary file is left behind.
     static func replaceContents(of url: URL, with data: Data) throws(Failure) {
-        let directory = url.deletingLastPathComponent()
-        // At most 32 scalars of the name (128 bytes): with the 46 bytes around it, a name near
-        // the file system's 255-byte limit would otherwise give a temporary name beyond it,
-        // and a valid target could never be saved.
-        let stem = String(String.UnicodeScalarView(url.lastPathComponent.unicodeScalars.prefix(32)))
-        let temporary = directory.appendingPathComponent(".\(stem).\(UUID().uuidString).partial")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw Failure(reason: "cannot create \(temporary.path): \(systemError())")
+        try commit(stage(data, for: url))
+    }
+
+    /// The file a save to `url` replaces: `url` itself, or the file a symbolic link at `url`
+    /// points to. Throws when that is a directory, a special file, or a link to nothing.
+    static func destination(of url: URL) throws(Failure) -> URL {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { return url }  // missing: created by the rename
+        var destination = url
+        if status.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(url.path, nil) else {
+                throw Failure(reason: "it is a symbolic link to \(linkTarget(url)), which does not exist")
+            }
+            destination = URL(fileURLWithPath: String(cString: resolved))
+            free(resolved)
         }
-        var failure = writeAll(data, to: descriptor)
-        if failure == nil && fsync(descriptor) != 0 {
-            failure = Failure(reason: "cannot flush \(temporary.path): \(systemError())")
+        if FileKind(of: destination) == .directory {
+            throw Failure(reason: "it is a directory")
         }
-        if close(descriptor) != 0 && failure == nil {
-            failure = Failure(reason: "cannot close \(temporary.path): \(systemError())")
+        if let kind = SpecialFile(at: destination.path, followingSymlinks: false) {
+            throw Failure(reason: "it is \(kind), not a regular file; saving never replaces one")
+        }
+        return destination
+    }
+
+    /// Checks that `url` can be saved, before the work that produces its contents: its
+    /// directory exists and takes a new file with its name, and has room for
+    /// `reservingBytes` (a probe file is created, given that size where the file system
+    /// supports it, and removed).
+    static func checkWritable(_ url: URL, reservingBytes: Int) throws(Failure) {
+        let destination = try destination(of: url)
+        let staged = try createTemporary(for: destination)
+        defer { discard(staged) }
+        if reservingBytes > 0 {
+            let result = posix_fallocate(staged.descriptor, 0, off_t(reservingBytes))
+            // Not every file system can reserve space (EOPNOTSUPP, EINVAL); only a refusal counts.
+            if result == ENOSPC || result == EDQUOT || result == EFBIG {
+                throw Failure(reason: "no room for \(reservingBytes) bytes: \(String(cString: strerror(result)))")
+            }
+        }
+    }
+
+    /// Writes `data` to a new temporary file beside the destination of `url` and flushes it,
+    /// after removing stale temporary files of the same target.
+    static func stage(_ data: Data, for url: URL) throws(Failure) -> Staged {
+        let destination = try destination(of: url)
+        removeStalePartials(of: destination)
+        let staged = try createTemporary(for: destination)
+        var failure = writeAll(data, to: staged.descriptor)
+        if failure == nil && fsync(staged.descriptor) != 0 {
+            failure = Failure(reason: "cannot flush \(staged.temporary.path): \(systemError())")
         }
         if let failure {
-            unlink(temporary.path)
+            discard(staged)
             throw failure
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = "cannot rename \(temporary.path) over it: \(systemError())"
-            unlink(temporary.path)
+        return staged
+    }
+
+    /// Renames the staged file over its destination and makes the rename durable.
+    static func commit(_ staged: Staged) throws(Failure) {
+        guard rename(staged.temporary.path, staged.destination.path) == 0 else {
+            let reason = "cannot rename \(staged.temporary.path) over it: \(systemError())"
+            discard(staged)
             throw Failure(reason: reason)
         }
+        close(staged.descriptor)
         // Make the rename itself durable; its failure cannot undo the save, so it is ignored.
-        let directoryDescriptor = open(directory.path, O_RDONLY | O_CLOEXEC)
+        let directoryDescriptor = open(staged.destination.deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
         if directoryDescriptor >= 0 {
             fsync(directoryDescriptor)
             close(directoryDescriptor)
         }
+    }
+
+    /// Removes the staged file; the destination stays as it was.
+    static func discard(_ staged: Staged) {
+        unlink(staged.temporary.path)
+        close(staged.descriptor)
+    }
+
+    /// Removes the temporary files that saves of `destination` killed before their rename
+    /// left behind: those whose `flock` nobody holds.
+    static func removeStalePartials(of destination: URL) {
+        let directory = destination.deletingLastPathComponent()
+        let prefix = ".\(stem(of: destination))."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial")
+            && name.utf8.count == prefix.utf8.count + 36 + ".partial".utf8.count {
+            let path = directory.appendingPathComponent(name).path
+            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            var opened = stat(), current = stat()
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &opened) == 0,
+                  lstat(path, &current) == 0, opened.st_ino == current.st_ino, opened.st_dev == current.st_dev,
+                  opened.st_mode & S_IFMT == S_IFREG else { continue }
+            unlink(path)
+        }
+    }
+
+    /// Creates `.NAME.<UUID>.partial` beside `destination`, locked, and checks the name fits.
+    private static func createTemporary(for destination: URL) throws(Failure) -> Staged {
+        let directory = destination.deletingLastPathComponent()
+        guard FileKind(of: directory) == .directory else {
+            throw Failure(reason: "directory \(directory.path) does not exist")
+        }
+        let nameLimit = pathconf(directory.path, Int32(_PC_NAME_MAX))
+        let nameLength = destination.lastPathComponent.utf8.count
+        if nameLimit > 0 && nameLength > nameLimit {
+            throw Failure(reason: "the file name is \(nameLength) bytes, longer than the \(nameLimit) this file system allows")
+        }
+        let temporary = directory.appendingPathComponent(".\(stem(of: destination)).\(UUID().uuidString).partial")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw Failure(reason: "cannot create \(temporary.path): \(systemError())")
+        }
+        flock(descriptor, LOCK_EX)
+        return Staged(temporary: temporary, destination: destination, descriptor: descriptor)
+    }
+
+    /// At most 32 scalars of the name (128 bytes): with the 46 bytes around it, a name near the
+    /// file system's 255-byte limit would otherwise give a temporary name beyond it, and a
+    /// valid target could never be saved.
+    private static func stem(of destination: URL) -> String {
+        String(String.UnicodeScalarView(destination.lastPathComponent.unicodeScalars.prefix(32)))
+    }
+
+    /// What the symbolic link at `url` says, for messages.
+    private static func linkTarget(_ url: URL) -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
     }
 
     /// `write(2)` until every byte is out, retrying short writes and interruptions; the

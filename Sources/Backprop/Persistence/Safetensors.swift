@@ -7,6 +7,11 @@ import Foundation
 /// (`{"W1": {"dtype": "F32", "shape": [784, 50], "data_offsets": [0, 156800]}, ...,
 /// "__metadata__": {...}}`), then the tensors' elements as little-endian 32-bit floats.
 public enum Safetensors {
+    /// The largest JSON header accepted, 100,000,000 bytes: the reference implementation's
+    /// `MAX_HEADER_SIZE`. A real header is a few hundred bytes per tensor; a larger one is
+    /// damage or an attempt to make the reader parse gigabytes of JSON.
+    public static let maximumHeaderLength = 100_000_000
+
     /// The bytes of a safetensors file holding `tensors`, stored in the given order.
     /// Names must be unique, non-empty and not `__metadata__`.
     public static func encode(_ tensors: [(name: String, tensor: Tensor<Float>)],
@@ -37,8 +42,9 @@ public enum Safetensors {
     /// Parses the bytes of a safetensors file; `source` names it in errors.
     ///
     /// Throws ``SafetensorsError`` when the file is truncated, its header length or JSON is
-    /// invalid, a tensor is not F32, or the byte ranges do not match the shapes or do not tile
-    /// the data section exactly.
+    /// invalid or longer than ``maximumHeaderLength``, a tensor's dtype is not one of
+    /// ``SafetensorsDType`` (F64, F16 and BF16 are converted to F32), or the byte ranges do not
+    /// match the shapes or do not tile the data section exactly.
     public static func decode(_ data: Data, source: String = "in-memory safetensors data") throws -> SafetensorsFile {
         try data.withUnsafeBytes { file in
             guard file.count >= 8 else {
@@ -49,30 +55,40 @@ public enum Safetensors {
                 throw SafetensorsError.headerLengthBeyondFile(path: source, headerLength: headerLength,
                                                               fileSize: file.count)
             }
+            guard headerLength <= UInt64(maximumHeaderLength) else {
+                throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength,
+                                                      limit: maximumHeaderLength)
+            }
             let dataStart = 8 + Int(headerLength)
             let header = try SafetensorsHeader(decoding: file[8 ..< dataStart], dataSize: file.count - dataStart,
                                                source: source)
             var tensors: [String: Tensor<Float>] = [:]
+            var converted: [String: SafetensorsDType] = [:]
             for entry in header.entries {
-                let count = entry.bytes.count / SafetensorsHeader.elementSize
+                let size = entry.dtype.byteCount
+                let count = entry.bytes.count / size
                 let start = dataStart + entry.bytes.lowerBound
                 let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                     for i in 0 ..< count {
-                        let bits = file.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)
-                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                        buffer[i] = entry.dtype.load(from: file, at: start + size * i)
                     }
                     initialized = count
                 }
                 tensors[entry.name] = Tensor(shape: entry.shape, scalars: scalars)
+                if entry.dtype != .f32 { converted[entry.name] = entry.dtype }
             }
             return SafetensorsFile(source: source, names: header.entries.map(\.name), tensors: tensors,
-                                   metadata: header.metadata)
+                                   metadata: header.metadata, convertedTensors: converted)
         }
     }
 
     /// Writes `tensors` and `metadata` to `url` atomically: the data goes to a temporary file
-    /// in the same directory, which is then renamed over `url`, so an interrupted save never
-    /// destroys the file that was there. Throws ``SafetensorsError/writeFailed(path:reason:)``.
+    /// `.NAME.<UUID>.partial` in the same directory, which is then renamed over `url`, so an
+    /// interrupted save never destroys the file that was there. Only a regular file is
+    /// replaced: a FIFO, a socket or a device at `url` is refused. A symbolic link is written
+    /// through (the file it points to is replaced, the link stays); a link to nothing is
+    /// refused. Temporary files a killed save of the same target left behind are removed.
+    /// Throws ``SafetensorsError/writeFailed(path:reason:)``.
     public static func save(_ tensors: [(name: String, tensor: Tensor<Float>)],
                             metadata: [String: String] = [:], to url: URL) throws {
         let data = encode(tensors, metadata: metadata)
@@ -83,19 +99,9 @@ public enum Safetensors {
         }
     }
 
-    /// Reads the safetensors file at `url`. Throws ``SafetensorsError`` naming the file.
+    /// Reads the safetensors file at `url`. Throws ``FileError`` or ``SafetensorsError``
+    /// naming the file.
     public static func load(from url: URL) throws -> SafetensorsFile {
-        switch FileKind(of: url) {
-        case .missing: throw SafetensorsError.missingFile(path: url.path)
-        case .directory: throw SafetensorsError.notAFile(path: url.path)
-        case .file: break
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw SafetensorsError.unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        return try decode(data, source: url.path)
+        try decode(Data(ReadableFile(url).readToEnd()), source: url.path)
     }
 }

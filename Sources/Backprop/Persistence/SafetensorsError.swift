@@ -2,23 +2,19 @@
 ///
 /// Every case names the file, and `description` is a sentence a command-line tool can print.
 public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file does not exist.
-    case missingFile(path: String)
-    /// The path names a directory where a file was expected.
-    case notAFile(path: String)
-    /// The operating system refused to read the file.
-    case unreadable(path: String, reason: String)
     /// Saving failed; the file that was there before (if any) is unchanged.
     case writeFailed(path: String, reason: String)
     /// The file is shorter than the 8-byte header length it must start with.
     case missingHeaderLength(path: String, byteCount: Int)
     /// The header length points past the end of the file.
     case headerLengthBeyondFile(path: String, headerLength: UInt64, fileSize: Int)
+    /// The header length exceeds ``Safetensors/maximumHeaderLength`` (checked before the JSON is parsed).
+    case headerTooLarge(path: String, headerLength: UInt64, limit: Int)
     /// The header is not valid JSON.
     case invalidJSON(path: String, reason: String)
     /// The header is JSON but not the structure safetensors prescribes.
     case invalidHeader(path: String, reason: String)
-    /// A tensor is stored in another element type than 32-bit floats.
+    /// A tensor is stored in an element type Backprop cannot read (see ``SafetensorsDType``).
     case unsupportedDType(path: String, tensor: String, dtype: String)
     /// A tensor's data offsets are not a valid range.
     case invalidOffsets(path: String, tensor: String, begin: Int, end: Int)
@@ -38,24 +34,21 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     /// One sentence naming the file and the problem.
     public var description: String {
         switch self {
-        case .missingFile(let path):
-            return "\(path): file not found"
-        case .notAFile(let path):
-            return "\(path): is a directory, expected a safetensors file"
-        case .unreadable(let path, let reason):
-            return "\(path): cannot be read: \(reason)"
         case .writeFailed(let path, let reason):
             return "\(path): could not be saved (any previous file is unchanged): \(reason)"
         case .missingHeaderLength(let path, let byteCount):
             return "\(path): not a safetensors file: \(byteCount) bytes, too short for the 8-byte header length"
         case .headerLengthBeyondFile(let path, let headerLength, let fileSize):
             return "\(path): header length \(headerLength) exceeds the file size of \(fileSize) bytes"
+        case .headerTooLarge(let path, let headerLength, let limit):
+            return "\(path): header length \(headerLength) exceeds the safetensors limit of \(limit) bytes"
         case .invalidJSON(let path, let reason):
             return "\(path): header is not valid JSON: \(reason)"
         case .invalidHeader(let path, let reason):
             return "\(path): invalid safetensors header: \(reason)"
         case .unsupportedDType(let path, let tensor, let dtype):
-            return "\(path): tensor '\(tensor)' has dtype \(dtype), only F32 is supported"
+            return "\(path): tensor '\(tensor)' has dtype \(dtype); supported are "
+                + SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
         case .invalidOffsets(let path, let tensor, let begin, let end):
             return "\(path): tensor '\(tensor)' has invalid data offsets [\(begin), \(end)]"
         case .sizeMismatch(let path, let tensor, let shape, let expectedBytes, let byteCount):

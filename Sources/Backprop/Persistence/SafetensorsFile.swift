@@ -8,6 +8,9 @@ public struct SafetensorsFile: Sendable {
     public let tensors: [String: Tensor<Float>]
     /// The free-form `__metadata__` strings (empty when the file has none).
     public let metadata: [String: String]
+    /// The tensors stored in another type than F32, with that type: their values were
+    /// converted to `Float` on load (see ``SafetensorsDType``). Empty for Backprop's own files.
+    public var convertedTensors: [String: SafetensorsDType] = [:]
 
     /// The tensor called `name`, which must have exactly `shape`.
     ///

@@ -3,7 +3,7 @@ import Foundation
 /// The JSON header of a safetensors file: each tensor's name, shape and byte range in the
 /// data section, plus free-form string metadata under `"__metadata__"`.
 ///
-/// Only `F32` tensors are supported, the one element type Backprop stores. Decoding enforces
+/// Backprop writes `F32` tensors and reads the types of ``SafetensorsDType``. Decoding enforces
 /// the format's rules: the byte ranges match the shapes, do not overlap, and cover the data
 /// section exactly (no holes, nothing after the last tensor).
 struct SafetensorsHeader: Equatable {
@@ -12,6 +12,7 @@ struct SafetensorsHeader: Equatable {
         var name: String
         var shape: [Int]
         var bytes: Range<Int>
+        var dtype: SafetensorsDType = .f32
     }
 
     /// The entries in data order.
@@ -19,6 +20,7 @@ struct SafetensorsHeader: Equatable {
     var metadata: [String: String]
 
     static let metadataKey = "__metadata__"
+    /// The size of the elements Backprop writes (F32).
     static let elementSize = MemoryLayout<Float>.size
 
     /// The header for tensors stored one after another in the given order.
@@ -98,7 +100,7 @@ struct SafetensorsHeader: Equatable {
         }
         guard let fields = value as? [String: Any] else { throw invalid("entry is not a JSON object") }
         guard let dtype = fields["dtype"] as? String else { throw invalid("missing dtype") }
-        guard dtype == "F32" else {
+        guard let elementType = SafetensorsDType(rawValue: dtype) else {
             throw SafetensorsError.unsupportedDType(path: source, tensor: name, dtype: dtype)
         }
         guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
@@ -112,13 +114,13 @@ struct SafetensorsHeader: Equatable {
             throw SafetensorsError.invalidOffsets(path: source, tensor: name, begin: begin, end: end)
         }
         guard let count = checkedElementCount(of: shape),
-              case let (size, false) = count.multipliedReportingOverflow(by: elementSize)
+              case let (size, false) = count.multipliedReportingOverflow(by: elementType.byteCount)
         else { throw invalid("shape \(shape) is too large") }
         guard end - begin == size else {
             throw SafetensorsError.sizeMismatch(path: source, tensor: name, shape: shape,
                                                 expectedBytes: size, byteCount: end - begin)
         }
-        return Entry(name: name, shape: shape, bytes: begin ..< end)
+        return Entry(name: name, shape: shape, bytes: begin ..< end, dtype: elementType)
     }
 
     /// The entries (sorted by offset) must tile the data section exactly.

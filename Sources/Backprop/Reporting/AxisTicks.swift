@@ -18,7 +18,8 @@ struct AxisTicks: Equatable {
     /// The power of ten of the step.
     let exponent: Int
 
-    /// Ticks covering `range` with at most `maximumCount` (at least 2) ticks; with `integers`
+    /// Ticks covering `range` with at most `maximumCount` (at least 2; 3 when zero lies strictly
+    /// inside the range) ticks; with `integers`
     /// the step is a whole number. An empty range (a single value) is widened upwards by one
     /// unit for integers, else by a tenth of its magnitude (or 1 at zero).
     init(covering range: ClosedRange<Double>, maximumCount: Int = 9, integers: Bool = false) {
@@ -30,7 +31,9 @@ struct AxisTicks: Equatable {
             upper = lower + (integers ? 1 : (lower == 0 ? 1 : abs(lower) / 10))
         }
         let span = upper - lower
-        let intervals = maximumCount - 1
+        // Ticks are multiples of the step, so a range with zero strictly inside needs three of
+        // them at least (-step, 0, step), whatever the maximum.
+        let intervals = lower < 0 && upper > 0 ? max(maximumCount - 1, 2) : maximumCount - 1
         // Start a decade below a step that could not work (span/10/intervals), so the first
         // candidate always fails and the chosen step is the smallest that fits.
         var exponent = Int((log10(span / Double(intervals))).rounded(.down)) - 1
@@ -38,7 +41,7 @@ struct AxisTicks: Equatable {
         while true {
             for mantissa in [1, 2, 5] {
                 let (first, last) = Self.bounds(lower, upper, mantissa: mantissa, exponent: exponent)
-                if last - first <= intervals {
+                if last > first && last - first <= intervals {
                     self.mantissa = mantissa
                     self.exponent = exponent
                     step = Self.value(1, mantissa: mantissa, exponent: exponent)

@@ -1,10 +1,12 @@
 extension LearningCurves {
-    static let blue = "#1f77b4", orange = "#ff7f0e"
+    static let blue = "#1f77b4", orange = "#ff7f0e", green = "#2ca02c"
     /// More points than this are thinned (see ``downsampled(_:maximumCount:)``).
     static let maximumPointsPerLine = 2000
 
     /// A self-contained SVG document with both charts, axes with round ticks, labels and
     /// legends; with ``lossSmoothing`` the raw loss is drawn faint and the smoothed loss over it.
+    /// A history with a validation set adds its loss (at each evaluation's iteration) and its
+    /// accuracy, in green.
     public func svg() -> String {
         let width = 960.0, height = 400.0
         var svg = SVGCanvas(width: width, height: height)
@@ -16,30 +18,42 @@ extension LearningCurves {
 
     private func drawLoss(on svg: inout SVGCanvas) {
         let losses = history.losses.enumerated().map { (Double($0.offset + 1), $0.element) }
-        let highest = losses.map(\.1).filter(\.isFinite).max() ?? 1
+        let validation = history.epochs.compactMap { record in
+            record.validationLoss.map { (Double(record.iteration), $0) }
+        }.filter(\.1.isFinite)
+        let highest = (losses + validation).map(\.1).filter(\.isFinite).max() ?? 1
         let chart = ChartFrame(x: 70, y: 50, width: 380, height: 290,
                                xTicks: AxisTicks(covering: 0...Double(max(history.losses.count, 1)), integers: true),
                                yTicks: AxisTicks(covering: 0...max(highest, 0)))
         chart.drawAxes(on: &svg, title: "loss", xLabel: "iteration", yLabel: "loss")
         let raw = Self.downsampled(losses.filter { $0.1.isFinite }, maximumCount: Self.maximumPointsPerLine)
-        guard let lossSmoothing else {
+        var legend: [(String, String, Bool, Double)] = []
+        if let lossSmoothing {
+            svg.polyline(raw.map(chart.point), stroke: Self.blue, width: 1, opacity: 0.3)
+            let smoothed = zip(losses, ExponentialMovingAverage.smoothed(history.losses, weight: lossSmoothing))
+                .compactMap { point, average in average.map { (point.0, $0) } }
+            svg.polyline(Self.downsampled(smoothed, maximumCount: Self.maximumPointsPerLine).map(chart.point),
+                         stroke: Self.blue, width: 2)
+            legend = [("loss", Self.blue, false, 0.3),
+                      ("smoothed (β = \(BookNumberFormat.string(lossSmoothing)))", Self.blue, false, 1)]
+        } else {
             svg.polyline(raw.map(chart.point), stroke: Self.blue)
-            return
+            if !validation.isEmpty { legend = [("loss", Self.blue, false, 1)] }
         }
-        svg.polyline(raw.map(chart.point), stroke: Self.blue, width: 1, opacity: 0.3)
-        let smoothed = zip(losses, ExponentialMovingAverage.smoothed(history.losses, weight: lossSmoothing))
-            .compactMap { point, average in average.map { (point.0, $0) } }
-        svg.polyline(Self.downsampled(smoothed, maximumCount: Self.maximumPointsPerLine).map(chart.point),
-                     stroke: Self.blue, width: 2)
-        chart.drawLegend(on: &svg, entries: [
-            ("loss", Self.blue, false, 0.3),
-            ("smoothed (β = \(BookNumberFormat.string(lossSmoothing)))", Self.blue, false, 1),
-        ], corner: .topRight)
+        if !validation.isEmpty {
+            svg.polyline(validation.map(chart.point), stroke: Self.green, width: 2, dashed: true)
+            legend.append(("validation", Self.green, true, 1))
+        }
+        if !legend.isEmpty {
+            chart.drawLegend(on: &svg, entries: legend, corner: .topRight)
+        }
     }
 
     private func drawAccuracy(on svg: inout SVGCanvas) {
         let epochs = history.epochs
-        let accuracies = epochs.flatMap { [$0.trainAccuracy] + ($0.testAccuracy.map { [$0] } ?? []) }
+        let accuracies = epochs.flatMap {
+            [$0.trainAccuracy] + ($0.testAccuracy.map { [$0] } ?? []) + ($0.validationAccuracy.map { [$0] } ?? [])
+        }
         let chart = ChartFrame(x: 550, y: 50, width: 380, height: 290,
                                xTicks: AxisTicks(covering: 0...Double(max(epochs.last?.epoch ?? 1, 1)), integers: true),
                                yTicks: AxisTicks(covering: min(accuracies.min() ?? 0, 0.9)...1))
@@ -47,7 +61,10 @@ extension LearningCurves {
         svg.polyline(epochs.map { chart.point((Double($0.epoch), $0.trainAccuracy)) }, stroke: Self.blue)
         let tested = epochs.compactMap { record in record.testAccuracy.map { (Double(record.epoch), $0) } }
         svg.polyline(tested.map(chart.point), stroke: Self.orange, dashed: true)
-        chart.drawLegend(on: &svg, entries: [("train", Self.blue, false, 1), ("test", Self.orange, true, 1)],
+        let validated = epochs.compactMap { record in record.validationAccuracy.map { (Double(record.epoch), $0) } }
+        svg.polyline(validated.map(chart.point), stroke: Self.green, width: 2, dashed: true)
+        chart.drawLegend(on: &svg, entries: [("train", Self.blue, false, 1), ("test", Self.orange, true, 1)]
+                            + (validated.isEmpty ? [] : [("validation", Self.green, true, 1)]),
                           corner: .bottomRight)
     }
 

@@ -9,6 +9,10 @@ public protocol Optimizer<Scalar> {
     /// The element type of the parameters.
     associatedtype Scalar: BinaryFloatingPoint & Sendable
 
+    /// The step size of the next updates. Settable between steps: a
+    /// ``LearningRateSchedule`` changes it through ``Trainer/learningRateSchedule``.
+    var learningRate: Double { get set }
+
     /// Marks the start of a training step (Adam counts steps for its bias correction).
     mutating func beginStep()
 

@@ -1,17 +1,26 @@
 /// Minibatch training as in the book's `train_neuralnet.py` (section 5.7.4): each iteration
-/// draws a random minibatch, backpropagates, and lets the optimizer update the parameters;
-/// after the first iteration and then once per epoch it measures the accuracy on the
-/// training and test sets.
+/// takes a minibatch, backpropagates, and lets the optimizer update the parameters; once per
+/// epoch it measures the accuracy on the training and test sets (and the loss and accuracy
+/// on a validation set, if it has one).
 ///
-/// - Minibatches: `batchSize` indices drawn uniformly with replacement (the book's
-///   `np.random.choice`) from a ``SeededGenerator``, so a seed fixes the whole run; the rows
-///   are gathered straight into a reused batch buffer.
-/// - Epoch: max(training set size / batch size, 1) iterations, as in the book.
+/// - Minibatches (``TrainingConfiguration/Length``): in iteration mode, the book's —
+///   `batchSize` indices drawn uniformly with replacement (`np.random.choice`); in epoch mode,
+///   consecutive slices of the training set's rows, shuffled anew each epoch or in their
+///   order. Either way a ``SeededGenerator`` makes the seed fix the whole run, and the rows are
+///   gathered straight into a reused batch buffer.
+/// - Epoch: in iteration mode max(training set size / batch size, 1) iterations, evaluated
+///   after the first iteration of each (epoch 0 comes after iteration 1, as in the book); in
+///   epoch mode one pass, ⌈size / batch size⌉ iterations (the last batch smaller when the size
+///   is not a multiple), evaluated after its last iteration (epoch 1 is the first pass).
 /// - Loss: each iteration records the loss of its own forward pass, before the update (the
 ///   book evaluates the loss again after the update; this saves that extra forward pass).
+/// - Steering: the `stopAfter…` callbacks of
+///   ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)`` end training; a
+///   ``learningRateSchedule`` sets the optimizer's rate before every step; early stopping
+///   (``TrainingConfiguration/earlyStopping``) watches the validation loss.
 ///
-/// After the first iteration a step allocates nothing: the batch buffers, the layers'
-/// buffers and the optimizer's state are all reused.
+/// After the first iteration a step of the book's iteration mode allocates nothing: the batch
+/// buffers, the layers' buffers and the optimizer's state are all reused.
 public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Method.Scalar == Backend.Scalar {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
@@ -19,28 +28,45 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// The network being trained (updated in place).
     public let network: MultiLayerNet<Backend>
     /// The optimizer and its state. Settable between steps, for example to change the
-    /// learning rate during training.
+    /// learning rate during training (a ``learningRateSchedule`` overrides the rate each step).
     public var optimizer: Method
+    /// Sets the optimizer's learning rate before every step, from the step's position in the
+    /// run; nil leaves the rate to the optimizer (and to whoever sets ``optimizer``).
+    public var learningRateSchedule: LearningRateSchedule?
     /// The run's settings.
     public let configuration: TrainingConfiguration
-    /// The number of iterations done so far, by ``step()`` or ``train(onIteration:onEpoch:)``.
+    /// The number of iterations done so far, by ``step()`` or
+    /// ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``.
     public private(set) var completedIterations = 0
 
     private let trainingInputs: Tensor<Scalar>
     private let trainingLabels: [Int32]
     private let testInputs: Tensor<Scalar>?
     private let testLabels: [Int32]
+    private let validation: ValidationChunks?
     private var generator: SeededGenerator
+    /// Epoch mode: the order of the current epoch's rows.
+    private var epochRows: [Int]
     private var batchIndices: [Int]
     private var batchInputs = Tensor<Scalar>(shape: [0])
     private var batchLabels: [Int32]
 
-    /// A trainer for `network` on `trainingSet`, evaluated on `testSet` if given. Both sets
-    /// must match the network's input size and class count. Float datasets are converted
-    /// once to the backend's precision (and shared, not copied, when that is Float).
+    /// A validation set cut into evaluation chunks once, so each evaluation reads them in place.
+    private struct ValidationChunks {
+        var inputs: [Tensor<Scalar>] = []
+        var labels: [[Int32]] = []
+        var count: Int
+    }
+
+    /// A trainer for `network` on `trainingSet`, evaluated on `testSet` and `validationSet` if
+    /// given. Every set must match the network's input size and class count; early stopping
+    /// needs a non-empty validation set. Float datasets are converted once to the backend's
+    /// precision (and shared, not copied, when that is Float).
     public init(network: MultiLayerNet<Backend>, optimizer: Method, trainingSet: Dataset,
-                testSet: Dataset? = nil, configuration: TrainingConfiguration = TrainingConfiguration()) {
-        for (name, set) in [("training", trainingSet), ("test", testSet)] {
+                testSet: Dataset? = nil, validationSet: Dataset? = nil,
+                learningRateSchedule: LearningRateSchedule? = nil,
+                configuration: TrainingConfiguration = TrainingConfiguration()) {
+        for (name, set) in [("training", trainingSet), ("test", testSet), ("validation", validationSet)] {
             guard let set else { continue }
             precondition(set.featureCount == network.inputSize,
                          "Trainer: the \(name) set has \(set.featureCount) features but the network takes \(network.inputSize)")
@@ -48,33 +74,68 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                          "Trainer: the \(name) set has \(set.classCount) classes but the network outputs \(network.outputSize)")
         }
         precondition(trainingSet.count > 0, "Trainer: the training set is empty")
+        precondition(configuration.earlyStopping == nil || (validationSet?.count ?? 0) > 0,
+                     "Trainer: early stopping needs a non-empty validation set")
         self.network = network
         self.optimizer = optimizer
+        self.learningRateSchedule = learningRateSchedule
         self.configuration = configuration
         self.trainingInputs = .converting(trainingSet.inputs)
         self.trainingLabels = trainingSet.labels
         self.testInputs = testSet.map { .converting($0.inputs) }
         self.testLabels = testSet?.labels ?? []
+        self.validation = validationSet.map { set in
+            let inputs = Tensor<Scalar>.converting(set.inputs)
+            var chunks = ValidationChunks(count: set.count)
+            for start in stride(from: 0, to: set.count, by: configuration.evaluationChunkSize) {
+                let rows = start..<min(start + configuration.evaluationChunkSize, set.count)
+                var chunk = Tensor<Scalar>(shape: [0])
+                chunk.copyRows(of: inputs, in: rows)
+                chunks.inputs.append(chunk)
+                chunks.labels.append(Array(set.labels[rows]))
+            }
+            return chunks
+        }
         self.generator = SeededGenerator(seed: configuration.seed)
+        self.epochRows = configuration.epochs == nil ? [] : Array(0..<trainingSet.count)
         self.batchIndices = Array(repeating: 0, count: configuration.batchSize)
         self.batchLabels = Array(repeating: 0, count: configuration.batchSize)
     }
 
-    /// The number of iterations per epoch: max(training set size / batch size, 1).
+    /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
+    /// mode (the book's), ⌈training set size / batch size⌉ in epoch mode (every sample once).
     public var iterationsPerEpoch: Int {
-        max(trainingLabels.count / configuration.batchSize, 1)
+        switch configuration.length {
+        case .iterations: max(trainingLabels.count / configuration.batchSize, 1)
+        case .epochs: (trainingLabels.count + configuration.batchSize - 1) / configuration.batchSize
+        }
     }
 
-    /// One iteration: draw a minibatch, backpropagate, update. Returns the minibatch loss.
-    /// Throws, leaving the parameters untouched, if the loss is not finite.
+    /// The number of iterations the configuration asks for: its iteration count, or epochs
+    /// times ``iterationsPerEpoch``. Training may end sooner (a callback, early stopping).
+    public var totalIterations: Int {
+        switch configuration.length {
+        case .iterations(let count): count
+        case .epochs(let count, _): count * iterationsPerEpoch
+        }
+    }
+
+    /// The training-set rows of the last step's minibatch, in batch order.
+    public var lastBatchRows: [Int] { batchIndices }
+
+    /// One iteration: take the next minibatch, set the scheduled learning rate, backpropagate,
+    /// update. Returns the minibatch loss. Throws, leaving the parameters untouched, if the
+    /// loss is not finite.
     @discardableResult
     public func step() throws(TrainingError) -> Double {
-        for i in batchIndices.indices {
-            batchIndices[i] = Int.random(in: 0..<trainingLabels.count, using: &generator)
-        }
+        fillBatchIndices()
         network.backend.gatherRows(of: trainingInputs, at: batchIndices, into: &batchInputs)
         for i in 0..<batchIndices.count {
             batchLabels[i] = trainingLabels[batchIndices[i]]
+        }
+        if let learningRateSchedule {
+            optimizer.learningRate = learningRateSchedule.rate(at: .init(
+                iteration: completedIterations, iterationsPerEpoch: iterationsPerEpoch, totalIterations: totalIterations))
         }
         let loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
         guard loss.isFinite else {
@@ -83,6 +144,33 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         optimizer.step(network.parameterList)
         completedIterations += 1
         return Double(loss)
+    }
+
+    /// Sets `batchIndices` (and the length of `batchLabels`) to the next minibatch's rows.
+    private func fillBatchIndices() {
+        guard case .epochs(_, let order) = configuration.length else {
+            for i in batchIndices.indices {
+                batchIndices[i] = Int.random(in: 0..<trainingLabels.count, using: &generator)
+            }
+            return
+        }
+        let position = completedIterations % iterationsPerEpoch
+        if position == 0 && order == .shuffled {
+            // Fisher–Yates spelled out rather than `shuffle(using:)`, whose algorithm the
+            // standard library does not promise to keep: a seed must fix the order for good.
+            for i in stride(from: epochRows.count - 1, to: 0, by: -1) {
+                epochRows.swapAt(i, Int.random(in: 0...i, using: &generator))
+            }
+        }
+        let rows = position * configuration.batchSize..<min((position + 1) * configuration.batchSize, epochRows.count)
+        if rows.count != batchIndices.count {
+            batchIndices.removeAll(keepingCapacity: true)
+            batchIndices.append(contentsOf: epochRows[rows])
+            batchLabels.removeAll(keepingCapacity: true)
+            batchLabels.append(contentsOf: repeatElement(0, count: rows.count))
+        } else {
+            for i in 0..<rows.count { batchIndices[i] = epochRows[rows.lowerBound + i] }
+        }
     }
 
     /// The accuracy on the whole training set and on the test set (nil without one),
@@ -94,11 +182,35 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         return (train, test)
     }
 
-    /// Runs the remaining iterations up to ``TrainingConfiguration/iterations``, calling
-    /// `onIteration` with each iteration's index and loss and `onEpoch` with each evaluation,
-    /// and returns what was measured. Throws ``TrainingError/nonFiniteLoss(iteration:loss:)``
-    /// when a loss is not finite; the history up to then is lost with it, so a caller that
-    /// wants it should collect it in the callbacks.
+    /// The mean loss and the accuracy on the validation set (nil without one), in chunks of
+    /// ``TrainingConfiguration/evaluationChunkSize`` rows: the chunks' mean losses weighted by
+    /// their row counts, which is the mean over all rows.
+    public func validate() -> (loss: Double, accuracy: Double)? {
+        guard let validation, validation.count > 0 else { return nil }
+        var lossSum = 0.0, correct = 0.0
+        for (inputs, labels) in zip(validation.inputs, validation.labels) {
+            let rows = Double(labels.count)
+            lossSum += Double(network.loss(inputs, targets: .labels(labels))) * rows
+            correct += network.accuracy(inputs, labels: labels, chunkSize: configuration.evaluationChunkSize) * rows
+        }
+        return (lossSum / Double(validation.count), correct / Double(validation.count))
+    }
+
+    /// Runs the remaining iterations up to ``totalIterations``, calling `onIteration` with
+    /// each iteration's index and loss and `onEpoch` with each evaluation, and returns what was
+    /// measured. `stopAfterIteration` and `stopAfterEpoch` steer: when either returns true,
+    /// training ends after that iteration, or after that epoch's evaluation (each is asked
+    /// after the observer of the same event).
+    ///
+    /// With ``TrainingConfiguration/earlyStopping``, training also ends once the validation
+    /// loss has not improved for `patience` evaluations, and however it ends the network gets
+    /// back the parameters of the best evaluation (``TrainingHistory/bestEpoch``).
+    ///
+    /// Throws ``TrainingError/nonFiniteLoss(iteration:loss:)`` when a loss is not finite, and
+    /// ``TrainingError/runawayLoss(iteration:loss:initialLoss:)`` when a ``DivergenceMonitor``
+    /// with its default settings finds the loss stuck far above where it started (restoring
+    /// early stopping's best parameters first, if there are any); the history up to then is
+    /// lost with it, so a caller that wants it should collect it in the callbacks.
     ///
     /// Each iteration's loss is measured before its update, so the loop alone would never see
     /// an update that diverges in the last iteration. When the loop ends, the loss of the final
@@ -107,41 +219,110 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// measured it, and the run does not pass as finished with parameters that only produce NaN.
     public func train(
         onIteration: (_ iteration: Int, _ loss: Double) -> Void = { _, _ in },
-        onEpoch: (TrainingHistory.EpochRecord) -> Void = { _ in }
+        onEpoch: (TrainingHistory.EpochRecord) -> Void = { _ in },
+        stopAfterIteration: (_ iteration: Int, _ loss: Double) -> Bool = { _, _ in false },
+        stopAfterEpoch: (TrainingHistory.EpochRecord) -> Bool = { _ in false }
     ) throws(TrainingError) -> TrainingHistory {
         var history = TrainingHistory()
-        history.losses.reserveCapacity(max(configuration.iterations - completedIterations, 0))
+        history.losses.reserveCapacity(max(totalIterations - completedIterations, 0))
+        var tracker = configuration.earlyStopping.map { BestParameters<Scalar>(rule: $0) }
         let clock = ContinuousClock()
         let start = clock.now
-        while completedIterations < configuration.iterations {
-            let iteration = completedIterations
-            let loss = try step()
-            history.losses.append(loss)
-            onIteration(iteration, loss)
-            if iteration % iterationsPerEpoch == 0 {
+        var monitor = DivergenceMonitor()
+        var stopping = false
+        do throws(TrainingError) {
+            while !stopping && completedIterations < totalIterations {
+                let iteration = completedIterations
+                let loss = try step()
+                if monitor.observe(loss) {
+                    throw .runawayLoss(iteration: iteration, loss: loss, initialLoss: monitor.initialLoss ?? loss)
+                }
+                history.losses.append(loss)
+                onIteration(iteration, loss)
+                stopping = stopAfterIteration(iteration, loss)
+                guard let epoch = epoch(endedBy: iteration) else { continue }
                 let (train, test) = evaluate()
-                let elapsed = (clock.now - start).components
+                let validation = validate()
                 let record = TrainingHistory.EpochRecord(
-                    epoch: iteration / iterationsPerEpoch, iteration: iteration + 1,
-                    trainAccuracy: train, testAccuracy: test, loss: loss,
-                    elapsedSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                    epoch: epoch, iteration: iteration + 1, trainAccuracy: train, testAccuracy: test, loss: loss,
+                    elapsedSeconds: (clock.now - start).seconds,
+                    validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
+                    learningRate: optimizer.learningRate)
                 history.epochs.append(record)
+                if let validationLoss = validation?.loss,
+                   tracker?.patienceRunsOut(observing: validationLoss, epoch: epoch,
+                                            parameters: { network.parameters }) == true {
+                    stopping = true
+                }
                 onEpoch(record)
+                if stopAfterEpoch(record) { stopping = true }
             }
-        }
-        if !history.losses.isEmpty {
-            let finalLoss = network.loss(batchInputs, targets: .labels(batchLabels))
-            guard finalLoss.isFinite else {
-                throw .nonFiniteLoss(iteration: completedIterations, loss: Double(finalLoss))
+            if !history.losses.isEmpty {
+                let finalLoss = network.loss(batchInputs, targets: .labels(batchLabels))
+                guard finalLoss.isFinite else {
+                    throw .nonFiniteLoss(iteration: completedIterations, loss: Double(finalLoss))
+                }
             }
+        } catch {
+            tracker?.restore(into: network)
+            throw error
         }
+        history.bestEpoch = tracker?.restore(into: network)
         return history
+    }
+
+    /// The epoch whose evaluation is due after iteration `iteration` (0-based), if any.
+    private func epoch(endedBy iteration: Int) -> Int? {
+        switch configuration.length {
+        case .iterations:
+            return iteration % iterationsPerEpoch == 0 ? iteration / iterationsPerEpoch : nil
+        case .epochs:
+            return (iteration + 1) % iterationsPerEpoch == 0 ? (iteration + 1) / iterationsPerEpoch : nil
+        }
+    }
+}
+
+/// Early stopping's bookkeeping: the lowest validation loss so far, the parameters it was
+/// measured with, and how many evaluations have passed without beating it.
+private struct BestParameters<Scalar: BinaryFloatingPoint & Sendable> {
+    let rule: EarlyStopping
+    private var best: (loss: Double, epoch: Int, parameters: [(name: String, tensor: Tensor<Scalar>)])?
+    private var evaluationsWithoutImprovement = 0
+
+    init(rule: EarlyStopping) {
+        self.rule = rule
+    }
+
+    /// Records the validation loss of `epoch`, copying `parameters()` if it is a new best;
+    /// true once `patience` evaluations in a row have not improved on the best.
+    mutating func patienceRunsOut(observing loss: Double, epoch: Int,
+                                  parameters: () -> [(name: String, tensor: Tensor<Scalar>)]) -> Bool {
+        if loss.isFinite && loss < (best?.loss ?? .infinity) - rule.minimumImprovement {
+            best = (loss, epoch, parameters())
+            evaluationsWithoutImprovement = 0
+            return false
+        }
+        evaluationsWithoutImprovement += 1
+        return evaluationsWithoutImprovement >= rule.patience
+    }
+
+    /// Loads the best parameters into `network` and returns their epoch (nil if no
+    /// evaluation had a finite validation loss, leaving the network as it is).
+    @discardableResult
+    func restore<Backend: KernelBackend>(into network: MultiLayerNet<Backend>) -> Int? where Backend.Scalar == Scalar {
+        guard let best else { return nil }
+        do {
+            try network.load(parameters: best.parameters)
+        } catch {
+            preconditionFailure("Trainer: the network no longer takes its own parameters: \(error)")
+        }
+        return best.epoch
     }
 }
 
 extension Trainer: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress]
+        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress, epochRows.storageAddress]
             + network.storageAddresses + ((optimizer as? any StorageInspectable)?.storageAddresses ?? [])
     }
 }

@@ -3,7 +3,8 @@
 public struct TrainingHistory: Sendable, Equatable, Codable {
     /// One evaluation, taken after the iteration that completes an epoch.
     public struct EpochRecord: Sendable, Equatable, Codable {
-        /// The epoch number: 0 for the evaluation after the first iteration, as in the book.
+        /// The epoch number: in iteration mode 0 for the evaluation after the first iteration,
+        /// as in the book; in epoch mode the number of passes completed (1 after the first).
         public var epoch: Int
         /// The number of iterations done when the evaluation was taken.
         public var iteration: Int
@@ -15,16 +16,26 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
         public var loss: Double
         /// Seconds since training started, evaluations included.
         public var elapsedSeconds: Double
+        /// The mean loss on the validation set, if the trainer has one.
+        public var validationLoss: Double?
+        /// The accuracy on the validation set, if the trainer has one.
+        public var validationAccuracy: Double?
+        /// The learning rate of the iteration just done (nil in records made before it was kept).
+        public var learningRate: Double?
 
         /// A record with the given measurements.
         public init(epoch: Int, iteration: Int, trainAccuracy: Double, testAccuracy: Double?,
-                    loss: Double, elapsedSeconds: Double) {
+                    loss: Double, elapsedSeconds: Double, validationLoss: Double? = nil,
+                    validationAccuracy: Double? = nil, learningRate: Double? = nil) {
             self.epoch = epoch
             self.iteration = iteration
             self.trainAccuracy = trainAccuracy
             self.testAccuracy = testAccuracy
             self.loss = loss
             self.elapsedSeconds = elapsedSeconds
+            self.validationLoss = validationLoss
+            self.validationAccuracy = validationAccuracy
+            self.learningRate = learningRate
         }
     }
 
@@ -32,6 +43,10 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
     public var losses: [Double] = []
     /// The per-epoch evaluations, in order.
     public var epochs: [EpochRecord] = []
+    /// With early stopping, the epoch of the evaluation with the lowest validation loss, whose
+    /// parameters the network holds after training; nil without early stopping (or when no
+    /// validation loss was finite, and the network kept its last parameters).
+    public var bestEpoch: Int?
 
     /// An empty history.
     public init() {}

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 /// What a reader sees in a drawing of a computational graph, read back from the SVG text
 /// with Foundation's XMLParser: per `<g class="edge">` its name, forward and backward texts,

@@ -49,15 +49,24 @@ enum BackpropExecutable {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// Whether the executable is built with AddressSanitizer (scripts/sanitize.sh): it then
+    /// reserves terabytes of address space for its shadow memory (so it cannot start under
+    /// `ulimit -v`) and its resident memory says more about the sanitizer than about the program.
+    static let isAddressSanitized: Bool = {
+        guard let url, let binary = try? Data(contentsOf: url, options: .alwaysMapped) else { return false }
+        return binary.range(of: Data("__asan_init".utf8)) != nil
+    }()
+
     /// How long a run may take before it is stopped and reported as hung.
     static let timeout: DispatchTimeInterval = .seconds(300)
 
     /// Runs `backprop arguments…` in `directory` with standard input closed and without
-    /// `BACKPROP_DATA`, so only `--data` chooses the data.
-    ///
-    /// `launcher` runs the executable through another program (`mpirun -np 2` places it after
-    /// its own arguments); `executable` replaces the `backprop` built next to the tests.
-    static func run(_ arguments: [String], in directory: URL, launcher: [String] = [], executable: URL? = nil,
+    /// `BACKPROP_DATA`, so only `--data` chooses the data. `shellSetup`, if given, is a shell
+    /// command run first in the same process (such as `ulimit -v 4194304`). `launcher` runs the
+    /// executable through another program (`mpirun -np 2` puts it after its own arguments);
+    /// `executable` replaces the `backprop` built next to the tests.
+    static func run(_ arguments: [String], in directory: URL, shellSetup: String? = nil,
+                    launcher: [String] = [], executable: URL? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let program = try #require(executable ?? url, "backprop is not built next to the tests; run 'swift build' first",
                                    sourceLocation: sourceLocation)
@@ -69,12 +78,16 @@ enum BackpropExecutable {
         try Data().write(to: stderrURL)
 
         let process = Process()
-        if let command = launcher.first {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [command] + launcher.dropFirst() + [program.path] + arguments
-        } else {
+        let commandLine = launcher + [program.path] + arguments
+        if let shellSetup {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "\(shellSetup) && exec \"$0\" \"$@\""] + commandLine
+        } else if launcher.isEmpty {
             process.executableURL = program
             process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = commandLine
         }
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment

@@ -42,3 +42,27 @@ enum MNISTSlice {
         try Data(idxFile(shape: shape.map { UInt32($0) }, elements: elements)).write(to: directory.appendingPathComponent(name))
     }
 }
+
+/// What most command-line tests run with: a scratch directory to run in (and to check for
+/// files left behind) and a data directory with a small valid MNIST slice.
+struct RunDirectories {
+    let scratch: TemporaryDirectory
+    let data: TemporaryDirectory
+
+    /// 100 training and 50 test images unless told otherwise.
+    init(trainCount: Int = 100, testCount: Int = 50) throws {
+        scratch = try TemporaryDirectory()
+        data = try TemporaryDirectory()
+        try MNISTSlice.write(to: data.url, trainCount: trainCount, testCount: testCount)
+    }
+}
+
+/// A suite that runs in a ``RunDirectories``: `scratch` and `data` name its two directories.
+protocol RunsInDirectories {
+    var directories: RunDirectories { get }
+}
+
+extension RunsInDirectories {
+    var scratch: TemporaryDirectory { directories.scratch }
+    var data: TemporaryDirectory { directories.data }
+}

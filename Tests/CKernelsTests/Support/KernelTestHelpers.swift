@@ -4,6 +4,7 @@
 import Backprop
 import CKernels
 import Testing
+import TestSupport
 
 // MARK: - Deterministic data
 
@@ -92,17 +93,6 @@ struct StridedMatrix {
 
 // MARK: - Process-wide state of the C core
 
-/// The four instruction sets, in the order the tests visit them.
-let allISAs: [ck_isa] = [CK_ISA_SCALAR, CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON]
-
-/// The instruction sets this CPU and build can run: scalar always, the SIMD ones as they land.
-let supportedISAs: [ck_isa] = allISAs.filter { ck_isa_supported($0) != 0 }
-
-extension ck_isa {
-    /// "scalar", "avx2", ... for messages.
-    var name: String { String(cString: ck_isa_name(self)) }
-}
-
 /// Runs `body` once with each supported instruction set forced, restoring the original one
 /// afterwards. Callers must sit in ``SerializedCoreTests``: the ISA is process-wide.
 func forEachSupportedISA(_ body: (ck_isa) throws -> Void) throws {
@@ -122,14 +112,6 @@ func forEachSupportedISA(_ body: (ck_isa) async throws -> Void) async throws {
         try #require(ck_set_isa(isa) == CK_OK, "ck_set_isa(\(isa.name)) failed although ck_isa_supported said yes")
         try await body(isa)
     }
-}
-
-/// Runs `body` with the C core's thread bound set to `count`, then restores the bound.
-func withThreadCount<Result>(_ count: Int32, _ body: () throws -> Result) rethrows -> Result {
-    let original = ck_get_num_threads()
-    defer { ck_set_num_threads(original) }
-    ck_set_num_threads(count)
-    return try body()
 }
 
 // MARK: - Comparisons

@@ -1,0 +1,33 @@
+extension Dataset {
+    /// The samples at `indices`, in that order (each must be in `0..<count`).
+    public func samples(at indices: [Int]) -> Dataset {
+        let features = featureCount
+        var scalars: [Float] = []
+        scalars.reserveCapacity(indices.count * features)
+        inputs.withUnsafeBufferPointer { x in
+            for index in indices {
+                precondition(index >= 0 && index < count, "Dataset.samples: index \(index) is outside 0..<\(count)")
+                scalars.append(contentsOf: x[index * features ..< (index + 1) * features])
+            }
+        }
+        return Dataset(inputs: Tensor(shape: [indices.count, features], scalars: scalars),
+                       labels: indices.map { labels[$0] }, classCount: classCount)
+    }
+
+    /// A random split into a training part and a test part of `testFraction` of the samples
+    /// (rounded, at least one each), shuffled with a ``SeededGenerator`` seeded with `seed`, so
+    /// the same seed gives the same split. Data sorted by class (common in CSV files) is split
+    /// fairly. Returns nil when there are fewer than two samples or the fraction is not in (0, 1).
+    public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset)? {
+        guard count >= 2, testFraction > 0, testFraction < 1 else { return nil }
+        var generator = SeededGenerator(seed: seed)
+        var order = Array(0..<count)
+        // Fisher-Yates written out: the standard library does not promise that `shuffle(using:)`
+        // draws the same way in every release, and a split must not change with the compiler.
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        }
+        let testCount = min(max(Int((Double(count) * testFraction).rounded()), 1), count - 1)
+        return (samples(at: Array(order[testCount...])), samples(at: Array(order[..<testCount])))
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+/// One JSON object on one line, keys sorted, for `--json` output.
+func jsonLine(_ object: [String: Any]) throws -> String {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+/// `backprop predict`: the class and the probability of every class for each sample of an
+/// IDX images file or a CSV file, as CSV or JSON lines on stdout; with labels, the accuracy
+/// on stderr (so stdout stays one record per sample).
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Print each sample's predicted class and class probabilities (CSV, or JSON lines with --json).",
+        discussion: """
+            CSV columns: index,class,p0,p1,... (one row per sample, after a header row). \
+            JSON lines: {"index":0,"class":7,"probabilities":[...]}. \
+            With --labels (IDX) or --label-column (CSV) the accuracy is printed on stderr.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var kernels: KernelOptions
+
+    @Option(help: ArgumentHelp("An IDX images file (.gz or plain), scaled to 0...1 like MNIST.", valueName: "file"))
+    var images: String?
+
+    @Option(help: ArgumentHelp("An IDX labels file for --images, to print the accuracy.", valueName: "file"))
+    var labels: String?
+
+    @OptionGroup var csvFile: CSVFileOptions
+    private var csv: String? { csvFile.csv }
+    private var labelColumn: String? { csvFile.labelColumn }
+
+    @Flag(help: "Print JSON lines instead of CSV.")
+    var json = false
+
+    func validate() throws {
+        guard (images == nil) != (csv == nil) else {
+            throw ValidationError("give either --images or --csv")
+        }
+        if labels != nil && images == nil { throw ValidationError("--labels goes with --images") }
+        if labelColumn != nil && csv == nil { throw ValidationError("--label-column goes with --csv") }
+    }
+
+    func run() throws {
+        kernels.apply()
+        switch kernels.backend {
+        case .fast: try predict(with: try modelOptions.load(on: FastBackend()))
+        case .reference: try predict(with: try modelOptions.load(on: ReferenceBackend<Float>()))
+        }
+    }
+
+    /// The samples as the model's inputs, their labels if given, and the file they came from.
+    private func samples(for model: ImportedModel<some KernelBackend>) throws -> (Tensor<Float>, [Int32]?, String) {
+        let network = model.network
+        if let images {
+            let array = try IDXReader.read(URL(fileURLWithPath: images), dimensionCount: 3)
+            let inputs = array.images()
+            guard inputs.columns == network.inputSize else {
+                throw CommandError("\(images): images of \(array.shape.dropFirst().map(String.init).joined(separator: " x ")) "
+                                   + "= \(inputs.columns) pixels, but \(modelOptions.model) takes \(network.inputSize) inputs")
+            }
+            guard let labels else { return (inputs, nil, images) }
+            let labelArray = try IDXReader.read(URL(fileURLWithPath: labels), dimensionCount: 1)
+            guard labelArray.count == inputs.rows else {
+                throw CommandError("\(images) holds \(inputs.rows) images but \(labels) holds \(labelArray.count) labels")
+            }
+            return (inputs, labelArray.elements.map(Int32.init), images)
+        }
+        let path = csv!
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
+        try table.requireFeatureColumns(recordedIn: model.metadata, model: modelOptions.model)
+        guard table.features.columns == network.inputSize else {
+            throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
+                               + "takes \(network.inputSize) inputs")
+        }
+        let standardization = try Standardization(metadata: model.metadata, featureCount: network.inputSize,
+                                                  source: modelOptions.model)
+        return (standardization?.apply(to: table.features) ?? table.features, table.labels, path)
+    }
+
+    private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
+        let network = model.network
+        let (inputs, labels, source) = try samples(for: model)
+        if let labels, let index = labels.firstIndex(where: { Int($0) >= network.outputSize }) {
+            throw CommandError("\(self.labels ?? source): label \(labels[index]) of sample "
+                               + "\(index) is not a class of the model (0...\(network.outputSize - 1))")
+        }
+        let probabilities = network.probabilities(inputs)
+        let classes = network.classify(inputs)
+        let columns = network.outputSize
+        var output = ""
+        if !json {
+            output += "index,class," + (0..<columns).map { "p\($0)" }.joined(separator: ",") + "\n"
+        }
+        probabilities.withUnsafeBufferPointer { p in
+            for (row, predicted) in classes.enumerated() {
+                let values = p[row * columns ..< (row + 1) * columns]
+                if json {
+                    let numbers = values.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",")
+                    output += "{\"index\":\(row),\"class\":\(predicted),\"probabilities\":[\(numbers)]}\n"
+                } else {
+                    output += "\(row),\(predicted)," + values.map(\.description).joined(separator: ",") + "\n"
+                }
+                if output.utf8.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(output.utf8))
+                    output = ""
+                }
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if let labels {
+            let correct = zip(classes, labels).filter { $0 == Int($1) }.count
+            writeToStandardError(String(format: "accuracy %.4f (%d of %d samples of %@)\n",
+                                        Double(correct) / Double(labels.count), correct, labels.count, source))
+        }
+    }
+}
