@@ -15,7 +15,15 @@ enum DistributedRun {
     static func join() throws -> any GradientReducer {
         #if MPI
         let reducer = MPIReducer()
-        if reducer.rank != 0 { _ = freopen("/dev/null", "w", stdout) }
+        if reducer.rank != 0 {
+            // The text of a run goes to stderr under --json: both streams stay quiet.
+            let null = open("/dev/null", O_WRONLY)
+            if null >= 0 {
+                dup2(null, STDOUT_FILENO)
+                dup2(null, STDERR_FILENO)
+                close(null)
+            }
+        }
         return reducer
         #else
         throw CommandError("--distributed needs a build with the MPI package trait "
@@ -66,6 +74,25 @@ enum DistributedRun {
         finish()
         if reducer.rank == 0 { throw CommandError("distributed training stopped before it began: \(problem)") }
         throw ExitCode.failure
+    }
+
+    /// The options that decide the computation: the command line without the paths and the
+    /// thread count, which may differ from machine to machine.
+    static func optionsHash() -> UInt64 {
+        var words: [String] = []
+        var skipNext = false
+        for word in CommandLine.arguments.dropFirst() {
+            if skipNext { skipNext = false; continue }
+            if ["--data", "--save", "--curves", "--threads"].contains(word) { skipNext = true; continue }
+            if ["--data=", "--save=", "--curves=", "--threads="].contains(where: word.hasPrefix) { continue }
+            words.append(word)
+        }
+        return stableHash(words.joined(separator: "\u{0}"))
+    }
+
+    /// The shape of the data every process read: counts, features and classes of each split.
+    static func dataHash(_ training: Dataset, _ test: Dataset) -> UInt64 {
+        stableHash("\(training.count)x\(training.featureCount)/\(training.classCount) \(test.count)x\(test.featureCount)")
     }
 
     /// FNV-1a of `text`: the same on every machine, unlike Swift's seeded `Hasher`.

@@ -59,6 +59,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Stdout carries only JSON lines: one object per epoch, then the summary; the text goes to stderr.")
     var json = false
 
+    @Flag(help: ArgumentHelp(
+        "Data-parallel training across the processes of 'mpirun -np N' (a build with the MPI trait).",
+        discussion: "Each process takes its share of every minibatch; rank 0 prints and writes the outputs."))
+    var distributed = false
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else {
@@ -85,24 +90,54 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         kernels.apply()
-        // Check every output path before the long part, so a mistake costs nothing.
-        let outputFiles = try TrainingOutputs(save: save, curves: curves)
-        // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
-        // space reserved by the probe need only be close.
-        try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
-        let loadStart = ContinuousClock.now
-        let data = try loadData()
-        let (trainingSet, validationSet) = try loop.splitValidation(data.train)
-        let testSet = data.test
-        let loadSeconds = (ContinuousClock.now - loadStart).seconds
-        let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
-        try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
-                                    trainingSet: trainingSet, testSet: testSet,
-                                    evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
-        let outputs = Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet)
+        guard distributed else { return try run(reducer: nil) }
+        let reducer = try DistributedRun.join()
+        defer { DistributedRun.finish() }
+        try run(reducer: reducer)
+    }
+
+    /// The run, as one process of `reducer`'s job when distributed: every process prepares
+    /// (checks its outputs, loads its data), then all agree to go on before any trains.
+    private func run(reducer: (any GradientReducer)?) throws {
+        let leader = (reducer?.rank ?? 0) == 0
+        let prepared: (outputs: Outputs, training: Dataset, test: Dataset)
+        do {
+            // Check every output path before the long part, so a mistake costs nothing. Only
+            // the first process of a distributed job writes.
+            let outputFiles = try TrainingOutputs(save: leader ? save : nil, curves: leader ? curves : nil)
+            // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
+            // space reserved by the probe need only be close.
+            try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
+            let loadStart = ContinuousClock.now
+            let data = try loadData()
+            let (trainingSet, validationSet) = try loop.splitValidation(data.train)
+            let testSet = data.test
+            let loadSeconds = (ContinuousClock.now - loadStart).seconds
+            let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
+            try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                                        trainingSet: trainingSet, testSet: testSet,
+                                        evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+            if let reducer, batchSize < reducer.processCount {
+                throw ValidationError("--batch-size \(batchSize) is smaller than the \(reducer.processCount) processes sharing each batch")
+            }
+            prepared = (Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet,
+                                reducer: reducer),
+                        trainingSet, testSet)
+        } catch {
+            if let reducer {
+                try DistributedRun.agree(.init(failure: String(describing: error), optionsHash: 0, dataHash: 0),
+                                         reducer: reducer)
+            }
+            throw error
+        }
+        if let reducer {
+            try DistributedRun.agree(.init(failure: nil, optionsHash: DistributedRun.optionsHash(),
+                                           dataHash: DistributedRun.dataHash(prepared.training, prepared.test)),
+                                     reducer: reducer)
+        }
         switch kernels.backend {
-        case .fast: try train(on: FastBackend(), trainingSet, testSet, outputs)
-        case .reference: try train(on: ReferenceBackend<Float>(), trainingSet, testSet, outputs)
+        case .fast: try train(on: FastBackend(), prepared.training, prepared.test, prepared.outputs)
+        case .reference: try train(on: ReferenceBackend<Float>(), prepared.training, prepared.test, prepared.outputs)
         }
     }
 
@@ -112,6 +147,8 @@ struct TrainCommand: ParsableCommand {
         var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
         /// The rows `--validation-fraction` held out of the training set.
         var validationSet: Dataset?
+        /// The job's processes when `--distributed`.
+        var reducer: (any GradientReducer)?
     }
 
     /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
@@ -155,7 +192,8 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
                               testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
-                              configuration: loop.configuration(batchSize: batchSize, seed: seed))
+                              configuration: loop.configuration(batchSize: batchSize, seed: seed),
+                              reducer: outputs.reducer)
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,

@@ -14,13 +14,10 @@ public protocol GradientReducer: AnyObject {
 
     /// Replaces `values` on every process by the elementwise sum over the processes' `values`
     /// (all of the same length), added in rank order starting from rank 0's value.
-    func sumInRankOrder(_ values: inout [Float])
-
-    /// As ``sumInRankOrder(_:)-(inout [Float])`` in double precision (counts and losses).
     func sumInRankOrder(_ values: inout [Double])
 
     /// Replaces `values` on every process by rank `root`'s.
-    func broadcast(_ values: inout [Float], from root: Int)
+    func broadcast(_ values: inout [Double], from root: Int)
 
     /// Every process's `bytes` (the same length everywhere), in rank order: how processes
     /// compare the hashes of their options and data, and hear of each other's failures.
@@ -37,11 +34,9 @@ public final class SingleProcess: GradientReducer {
     /// Always 1.
     public var processCount: Int { 1 }
     /// Leaves `values` as they are.
-    public func sumInRankOrder(_ values: inout [Float]) {}
-    /// Leaves `values` as they are.
     public func sumInRankOrder(_ values: inout [Double]) {}
     /// Leaves `values` as they are.
-    public func broadcast(_ values: inout [Float], from root: Int) {}
+    public func broadcast(_ values: inout [Double], from root: Int) {}
     /// `[bytes]`.
     public func gather(_ bytes: [UInt8]) -> [[UInt8]] { [bytes] }
 }

@@ -15,8 +15,7 @@ public final class MPIReducer: GradientReducer {
     public let rank: Int
     /// The size of `MPI_COMM_WORLD`.
     public let processCount: Int
-    private var gathered: [Float] = []
-    private var gatheredDoubles: [Double] = []
+    private var gathered: [Double] = []
 
     /// Initializes MPI (once per process) and joins `MPI_COMM_WORLD`.
     public init() {
@@ -45,13 +44,13 @@ public final class MPIReducer: GradientReducer {
         fatalError("MPI_Abort returned")
     }
 
-    public func sumInRankOrder(_ values: inout [Float]) {
+    public func sumInRankOrder(_ values: inout [Double]) {
         let count = values.count
         if gathered.count != count * processCount { gathered = Array(repeating: 0, count: count * processCount) }
         values.withUnsafeBufferPointer { send in
             gathered.withUnsafeMutableBufferPointer { receive in
-                check(MPI_Allgather(send.baseAddress, Int32(count), bp_mpi_float(),
-                                    receive.baseAddress, Int32(count), bp_mpi_float(), bp_mpi_comm_world()), "MPI_Allgather")
+                check(MPI_Allgather(send.baseAddress, Int32(count), bp_mpi_double(),
+                                    receive.baseAddress, Int32(count), bp_mpi_double(), bp_mpi_comm_world()), "MPI_Allgather")
             }
         }
         for i in 0..<count {
@@ -61,26 +60,10 @@ public final class MPIReducer: GradientReducer {
         }
     }
 
-    public func sumInRankOrder(_ values: inout [Double]) {
-        let count = values.count
-        if gatheredDoubles.count != count * processCount { gatheredDoubles = Array(repeating: 0, count: count * processCount) }
-        values.withUnsafeBufferPointer { send in
-            gatheredDoubles.withUnsafeMutableBufferPointer { receive in
-                check(MPI_Allgather(send.baseAddress, Int32(count), bp_mpi_double(),
-                                    receive.baseAddress, Int32(count), bp_mpi_double(), bp_mpi_comm_world()), "MPI_Allgather")
-            }
-        }
-        for i in 0..<count {
-            var sum = gatheredDoubles[i]
-            for process in 1..<max(processCount, 1) { sum += gatheredDoubles[process * count + i] }
-            values[i] = sum
-        }
-    }
-
-    public func broadcast(_ values: inout [Float], from root: Int) {
+    public func broadcast(_ values: inout [Double], from root: Int) {
         let count = Int32(values.count)
         values.withUnsafeMutableBufferPointer { buffer in
-            check(MPI_Bcast(buffer.baseAddress, count, bp_mpi_float(), Int32(root), bp_mpi_comm_world()), "MPI_Bcast")
+            check(MPI_Bcast(buffer.baseAddress, count, bp_mpi_double(), Int32(root), bp_mpi_comm_world()), "MPI_Bcast")
         }
     }
 

@@ -50,6 +50,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     private var batchIndices: [Int]
     private var batchInputs = Tensor<Scalar>(shape: [0])
     private var batchLabels: [Int32]
+    /// Data-parallel training: the sum of the processes' gradients, and this process's rows of
+    /// each minibatch (nil in a run of one process).
+    private let exchange: GradientExchange<Backend>?
+    private var shardIndices: [Int] = []
 
     /// A validation set cut into evaluation chunks once, so each evaluation reads them in place.
     private struct ValidationChunks {
@@ -65,7 +69,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     public init(network: MultiLayerNet<Backend>, optimizer: Method, trainingSet: Dataset,
                 testSet: Dataset? = nil, validationSet: Dataset? = nil,
                 learningRateSchedule: LearningRateSchedule? = nil,
-                configuration: TrainingConfiguration = TrainingConfiguration()) {
+                configuration: TrainingConfiguration = TrainingConfiguration(),
+                reducer: (any GradientReducer)? = nil) {
         for (name, set) in [("training", trainingSet), ("test", testSet), ("validation", validationSet)] {
             guard let set else { continue }
             precondition(set.featureCount == network.inputSize,
@@ -74,6 +79,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                          "Trainer: the \(name) set has \(set.classCount) classes but the network outputs \(network.outputSize)")
         }
         precondition(trainingSet.count > 0, "Trainer: the training set is empty")
+        precondition(configuration.batchSize >= (reducer?.processCount ?? 1),
+                     "Trainer: a batch of \(configuration.batchSize) cannot be shared by \(reducer?.processCount ?? 1) processes")
         precondition(configuration.earlyStopping == nil || (validationSet?.count ?? 0) > 0,
                      "Trainer: early stopping needs a non-empty validation set")
         self.network = network
@@ -100,6 +107,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         self.epochRows = configuration.epochs == nil ? [] : Array(0..<trainingSet.count)
         self.batchIndices = Array(repeating: 0, count: configuration.batchSize)
         self.batchLabels = Array(repeating: 0, count: configuration.batchSize)
+        self.exchange = reducer.map { GradientExchange(reducer: $0) }
+        exchange?.broadcastParameters(network.parameterList)
     }
 
     /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
@@ -129,15 +138,32 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     @discardableResult
     public func step() throws(TrainingError) -> Double {
         fillBatchIndices()
-        network.backend.gatherRows(of: trainingInputs, at: batchIndices, into: &batchInputs)
-        for i in 0..<batchIndices.count {
-            batchLabels[i] = trainingLabels[batchIndices[i]]
+        let batchSize = batchIndices.count
+        var shardSize = batchSize
+        if let exchange {
+            // Every process draws the same minibatch and takes its contiguous share of it.
+            let rows = GradientExchange<Backend>.shard(of: batchSize, rank: exchange.reducer.rank,
+                                                       processCount: exchange.reducer.processCount)
+            shardSize = rows.count
+            if shardIndices.count != shardSize { shardIndices = Array(repeating: 0, count: shardSize) }
+            if batchLabels.count != shardSize { batchLabels = Array(repeating: 0, count: shardSize) }
+            for i in 0..<shardSize { shardIndices[i] = batchIndices[rows.lowerBound + i] }
+            network.backend.gatherRows(of: trainingInputs, at: shardIndices, into: &batchInputs)
+            for i in 0..<shardSize { batchLabels[i] = trainingLabels[shardIndices[i]] }
+        } else {
+            network.backend.gatherRows(of: trainingInputs, at: batchIndices, into: &batchInputs)
+            for i in 0..<batchIndices.count {
+                batchLabels[i] = trainingLabels[batchIndices[i]]
+            }
         }
         if let learningRateSchedule {
             optimizer.learningRate = learningRateSchedule.rate(at: .init(
                 iteration: completedIterations, iterationsPerEpoch: iterationsPerEpoch, totalIterations: totalIterations))
         }
-        let loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
+        var loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
+        if let exchange {
+            loss = exchange.sum(network.parameterList, loss: loss, shardWeight: Scalar(shardSize) / Scalar(batchSize))
+        }
         guard loss.isFinite else {
             throw .nonFiniteLoss(iteration: completedIterations, loss: Double(loss))
         }
@@ -177,9 +203,20 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// evaluated in chunks of ``TrainingConfiguration/evaluationChunkSize`` rows.
     public func evaluate() -> (train: Double, test: Double?) {
         let chunk = configuration.evaluationChunkSize
-        let train = network.accuracy(trainingInputs, labels: trainingLabels, chunkSize: chunk)
-        let test = testInputs.map { network.accuracy($0, labels: testLabels, chunkSize: chunk) }
-        return (train, test)
+        guard let exchange else {
+            let train = network.accuracy(trainingInputs, labels: trainingLabels, chunkSize: chunk)
+            let test = testInputs.map { network.accuracy($0, labels: testLabels, chunkSize: chunk) }
+            return (train, test)
+        }
+        // Each process counts the correct rows of its share; the counts add up exactly.
+        func shared(_ x: Tensor<Scalar>, _ labels: [Int32]) -> Double {
+            guard x.rows > 0 else { return network.accuracy(x, labels: labels, chunkSize: chunk) }
+            let correct = exchange.sumOverShares(of: x.rows) { rows in
+                network.correctCount(x, labels: labels, rows: rows, chunkSize: chunk)
+            }
+            return Double(correct) / Double(x.rows)
+        }
+        return (shared(trainingInputs, trainingLabels), testInputs.map { shared($0, testLabels) })
     }
 
     /// The mean loss and the accuracy on the validation set (nil without one), in chunks of
