@@ -2,6 +2,7 @@
 # Every check of the project, in the order of cost; the README's test command and what CI runs.
 #
 #   1. swift test                 the Swift suites: C core vs reference, layers, training, CLI
+#   1b. scripts/test-mpi.sh       train --distributed under mpirun (the MPI trait's build)
 #   2. scripts/test-c-core.sh     the C self-test natively, with OpenMP, and under ASan + UBSan
 #   3. scripts/test-arm64.sh      the NEON kernels cross-compiled and run under qemu-aarch64
 #   4. scripts/sanitize.sh        the whole Swift test suite under ASan and UBSan
@@ -21,6 +22,9 @@ step() {
 
 step "swift test"
 swift test
+
+step "data-parallel training under mpirun"
+bash scripts/test-mpi.sh
 
 step "C core self-test (native, OpenMP, sanitizers)"
 bash scripts/test-c-core.sh

@@ -238,6 +238,10 @@ struct TrainCommand: ParsableCommand {
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
                      iterations, seconds, Double(iterations) / seconds))
+        if let reducer = outputs.reducer, let reduction = trainer.gradientReductionSeconds {
+            report.text(String(format: "distributed over %d processes: %.1f µs per step summing gradients",
+                               reducer.processCount, reduction * 1e6))
+        }
         try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
                                                on: testAccuracy == nil ? trainingSet : testSet,
                                                setName: testAccuracy == nil ? "train" : "test",

@@ -11,6 +11,11 @@ final class GradientExchange<Backend: KernelBackend> {
     /// double, so the rank-order sum of Float gradients rounds once, when it is stored back.
     private var buffer: [Double] = []
 
+    /// Time spent in the reducer's sums of gradients so far (the collective call and the
+    /// rank-order addition): what data parallelism costs on top of the arithmetic.
+    private(set) var reductionTime: Duration = .zero
+    private(set) var reductions = 0
+
     init(reducer: any GradientReducer) {
         self.reducer = reducer
     }
@@ -31,7 +36,10 @@ final class GradientExchange<Backend: KernelBackend> {
             }
             fused[offset] = Double(loss * shardWeight)
         }
+        let start = ContinuousClock.now
         reducer.sumInRankOrder(&buffer)
+        reductionTime += ContinuousClock.now - start
+        reductions += 1
         buffer.withUnsafeBufferPointer { fused in
             var offset = 0
             for slot in 0..<parameters.count {

@@ -111,6 +111,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         exchange?.broadcastParameters(network.parameterList)
     }
 
+    /// In data-parallel training, the mean time per step spent summing the processes'
+    /// gradients (nil for a run of one process, or before the first step).
+    public var gradientReductionSeconds: Double? {
+        guard let exchange, exchange.reductions > 0 else { return nil }
+        return exchange.reductionTime.seconds / Double(exchange.reductions)
+    }
+
     /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
     /// mode (the book's), ⌈training set size / batch size⌉ in epoch mode (every sample once).
     public var iterationsPerEpoch: Int {
