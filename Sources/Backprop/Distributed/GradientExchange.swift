@@ -7,9 +7,9 @@
 /// weight is 1 and the sum has one term: the result is bitwise that of a plain run.
 final class GradientExchange<Backend: KernelBackend> {
     let reducer: any GradientReducer
-    /// Every gradient element in slot order, then the loss: one collective call per step. In
-    /// double, so the rank-order sum of Float gradients rounds once, when it is stored back.
-    private var buffer: [Double] = []
+    /// Every gradient element in slot order, then the loss: one collective call per step.
+    private var floatBuffer: [Float] = []
+    private var doubleBuffer: [Double] = []
 
     /// Time spent in the reducer's sums of gradients so far (the collective call and the
     /// rank-order addition): what data parallelism costs on top of the arithmetic.
@@ -23,6 +23,25 @@ final class GradientExchange<Backend: KernelBackend> {
     /// Replaces each gradient of `parameters` by the weighted sum over the processes and returns
     /// the minibatch's loss, the same sum of the shards' losses.
     func sum(_ parameters: ParameterList<Backend>, loss: Backend.Scalar, shardWeight: Backend.Scalar) -> Backend.Scalar {
+        let start = ContinuousClock.now
+        defer {
+            reductionTime += ContinuousClock.now - start
+            reductions += 1
+        }
+        // Float networks exchange Float gradients (half the bytes); others exchange Double.
+        if Backend.Scalar.self == Float.self {
+            fill(&floatBuffer, from: parameters, loss: loss, shardWeight: shardWeight)
+            reducer.sumInRankOrder(&floatBuffer)
+            return drain(floatBuffer, into: parameters)
+        }
+        fill(&doubleBuffer, from: parameters, loss: loss, shardWeight: shardWeight)
+        reducer.sumInRankOrder(&doubleBuffer)
+        return drain(doubleBuffer, into: parameters)
+    }
+
+    /// Writes every gradient times `shardWeight`, then the weighted loss, into `buffer`.
+    private func fill<Element: BinaryFloatingPoint>(_ buffer: inout [Element], from parameters: ParameterList<Backend>,
+                                                    loss: Backend.Scalar, shardWeight: Backend.Scalar) {
         let total = parameters.elementCount + 1
         if buffer.count != total { buffer = Array(repeating: 0, count: total) }
         buffer.withUnsafeMutableBufferPointer { fused in
@@ -34,24 +53,25 @@ final class GradientExchange<Backend: KernelBackend> {
                     offset += gradient.count
                 }
             }
-            fused[offset] = Double(loss * shardWeight)
+            fused[offset] = Element(loss * shardWeight)
         }
-        let start = ContinuousClock.now
-        reducer.sumInRankOrder(&buffer)
-        reductionTime += ContinuousClock.now - start
-        reductions += 1
+    }
+
+    /// Stores the summed gradients back into the layers and returns the summed loss.
+    private func drain<Element: BinaryFloatingPoint>(_ buffer: [Element], into parameters: ParameterList<Backend>)
+        -> Backend.Scalar {
         buffer.withUnsafeBufferPointer { fused in
             var offset = 0
             for slot in 0..<parameters.count {
                 parameters.updateGradient(slot) { gradient in
                     gradient.withUnsafeMutableBufferPointer { values in
-                        roundedCopy(UnsafeBufferPointer(rebasing: fused[offset ..< offset + values.count]), into: values)
+                        convertingCopy(UnsafeBufferPointer(rebasing: fused[offset ..< offset + values.count]), into: values)
                         offset += values.count
                     }
                 }
             }
+            return Backend.Scalar(fused[fused.count - 1])
         }
-        return Backend.Scalar(buffer[total - 1])
     }
 
     /// The share of `rows` rows that this process evaluates, and the sum over the processes
@@ -92,18 +112,20 @@ final class GradientExchange<Backend: KernelBackend> {
 // trainer built in a client module runs the library's generic code unspecialized, where every
 // conversion would go through a witness table (some 40,000 of them per step for the book's net).
 
-/// destination[i] = Double(source[i] * scale).
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func scaledCopy<Scalar: BinaryFloatingPoint>(_ source: UnsafeBufferPointer<Scalar>, scale: Scalar,
-                                             into destination: UnsafeMutableBufferPointer<Double>) {
-    for i in 0..<source.count { destination[i] = Double(source[i] * scale) }
+/// destination[i] = source[i] * scale, converted.
+@_specialize(where Scalar == Float, Element == Float)
+@_specialize(where Scalar == Double, Element == Double)
+func scaledCopy<Scalar: BinaryFloatingPoint, Element: BinaryFloatingPoint>(
+    _ source: UnsafeBufferPointer<Scalar>, scale: Scalar, into destination: UnsafeMutableBufferPointer<Element>
+) {
+    for i in 0..<source.count { destination[i] = Element(source[i] * scale) }
 }
 
-/// destination[i] = source[i], rounded to the scalar type.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func roundedCopy<Scalar: BinaryFloatingPoint>(_ source: UnsafeBufferPointer<Double>,
-                                              into destination: UnsafeMutableBufferPointer<Scalar>) {
+/// destination[i] = source[i], converted.
+@_specialize(where Scalar == Float, Element == Float)
+@_specialize(where Scalar == Double, Element == Double)
+func convertingCopy<Element: BinaryFloatingPoint, Scalar: BinaryFloatingPoint>(
+    _ source: UnsafeBufferPointer<Element>, into destination: UnsafeMutableBufferPointer<Scalar>
+) {
     for i in 0..<source.count { destination[i] = Scalar(source[i]) }
 }

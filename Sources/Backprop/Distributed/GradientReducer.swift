@@ -16,6 +16,10 @@ public protocol GradientReducer: AnyObject {
     /// (all of the same length), added in rank order starting from rank 0's value.
     func sumInRankOrder(_ values: inout [Double])
 
+    /// As ``sumInRankOrder(_:)-(inout [Double])`` in single precision: the gradients of a Float
+    /// network, half the bytes on the wire.
+    func sumInRankOrder(_ values: inout [Float])
+
     /// Replaces `values` on every process by rank `root`'s.
     func broadcast(_ values: inout [Double], from root: Int)
 
@@ -35,6 +39,8 @@ public final class SingleProcess: GradientReducer {
     public var processCount: Int { 1 }
     /// Leaves `values` as they are.
     public func sumInRankOrder(_ values: inout [Double]) {}
+    /// Leaves `values` as they are.
+    public func sumInRankOrder(_ values: inout [Float]) {}
     /// Leaves `values` as they are.
     public func broadcast(_ values: inout [Double], from root: Int) {}
     /// `[bytes]`.

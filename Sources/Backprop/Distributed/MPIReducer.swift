@@ -15,7 +15,8 @@ public final class MPIReducer: GradientReducer {
     public let rank: Int
     /// The size of `MPI_COMM_WORLD`.
     public let processCount: Int
-    private var gathered: [Double] = []
+    private var gatheredDoubles: [Double] = []
+    private var gatheredFloats: [Float] = []
 
     /// Initializes MPI (once per process) and joins `MPI_COMM_WORLD`.
     public init() {
@@ -45,18 +46,29 @@ public final class MPIReducer: GradientReducer {
     }
 
     public func sumInRankOrder(_ values: inout [Double]) {
+        allgatherSum(&values, type: bp_mpi_double(), scratch: &gatheredDoubles)
+    }
+
+    public func sumInRankOrder(_ values: inout [Float]) {
+        allgatherSum(&values, type: bp_mpi_float(), scratch: &gatheredFloats)
+    }
+
+    /// Every process's `values` gathered into `scratch` (rank r's at r · count), then added in
+    /// rank order into `values`.
+    private func allgatherSum<Element: BinaryFloatingPoint>(_ values: inout [Element], type: MPI_Datatype,
+                                                            scratch: inout [Element]) {
         let count = values.count
-        if gathered.count != count * processCount { gathered = Array(repeating: 0, count: count * processCount) }
+        if scratch.count != count * processCount { scratch = Array(repeating: 0, count: count * processCount) }
         values.withUnsafeBufferPointer { send in
-            gathered.withUnsafeMutableBufferPointer { receive in
-                check(MPI_Allgather(send.baseAddress, Int32(count), bp_mpi_double(),
-                                    receive.baseAddress, Int32(count), bp_mpi_double(), bp_mpi_comm_world()), "MPI_Allgather")
+            scratch.withUnsafeMutableBufferPointer { receive in
+                check(MPI_Allgather(send.baseAddress, Int32(count), type,
+                                    receive.baseAddress, Int32(count), type, bp_mpi_comm_world()), "MPI_Allgather")
             }
         }
-        for i in 0..<count {
-            var sum = gathered[i]
-            for process in 1..<max(processCount, 1) { sum += gathered[process * count + i] }
-            values[i] = sum
+        scratch.withUnsafeBufferPointer { all in
+            values.withUnsafeMutableBufferPointer { sums in
+                addInRankOrder(all, processes: processCount, into: sums)
+            }
         }
     }
 
@@ -83,6 +95,18 @@ public final class MPIReducer: GradientReducer {
         if status != bp_mpi_success() {
             preconditionFailure("\(call) failed with MPI error \(status)")
         }
+    }
+}
+/// sums[i] = all[i] + all[count + i] + … in rank order, count = sums.count.
+@_specialize(where Element == Float)
+@_specialize(where Element == Double)
+private func addInRankOrder<Element: BinaryFloatingPoint>(_ all: UnsafeBufferPointer<Element>, processes: Int,
+                                                          into sums: UnsafeMutableBufferPointer<Element>) {
+    let count = sums.count
+    for i in 0..<count { sums[i] = all[i] }
+    for process in 1..<max(processes, 1) {
+        let base = process * count
+        for i in 0..<count { sums[i] += all[base + i] }
     }
 }
 #endif
