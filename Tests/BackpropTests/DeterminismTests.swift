@@ -57,12 +57,13 @@ struct MNISTTrainingRun: Equatable, Sendable {
 
     /// The book's TwoLayerNet (784-50-10, ReLU, weight std 0.01, SGD with learning rate 0.1,
     /// batch 100) trained for `iterations` on the slice, from `seed`.
-    static func book(seed: UInt64, iterations: Int) throws -> MNISTTrainingRun {
+    static func book(seed: UInt64, iterations: Int, reducer: (any GradientReducer)? = nil) throws -> MNISTTrainingRun {
         let (training, test) = try data.get()
         let network = TwoLayerNet(inputSize: 784, hiddenSize: 50, outputSize: 10, backend: FastBackend(), seed: seed)
         let history = try Trainer(network: network, optimizer: SGD(learningRate: 0.1), trainingSet: training,
                                   testSet: test,
-                                  configuration: TrainingConfiguration(iterations: iterations, batchSize: 100, seed: seed))
+                                  configuration: TrainingConfiguration(iterations: iterations, batchSize: 100, seed: seed),
+                                  reducer: reducer)
             .train()
         return MNISTTrainingRun(network: network, history: history)
     }

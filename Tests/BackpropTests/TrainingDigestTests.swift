@@ -28,6 +28,15 @@ struct TrainingDigestTests {
         #expect(Self.digest(run) == 0x03ed_09ed_ff64_0f3b, "digest \(String(Self.digest(run), radix: 16))")
     }
 
+    /// The data-parallel step (shard, exchange, shared evaluation) on one process changes
+    /// nothing: the sums have one term and the shard weight is 1.
+    @Test("Training through the gradient exchange of one process gives the recorded weights")
+    func singleProcessExchange() throws {
+        let run = try MNISTTrainingRun.book(seed: 42, iterations: 60, reducer: SingleProcess())
+        #expect(Self.digest(run) == 0x03ed_09ed_ff64_0f3b, "digest \(String(Self.digest(run), radix: 16))")
+        #expect(run == (try MNISTTrainingRun.book(seed: 42, iterations: 60)))
+    }
+
     @Test("Each determinism workload trains to the recorded weights",
           arguments: zip(MNISTTrainingRun.Configuration.allCases, [UInt64(0xbfc0_b766_c029_4554), 0xc331_652f_91c4_ea2e]))
     func workloads(_ configuration: MNISTTrainingRun.Configuration, expected: UInt64) throws {

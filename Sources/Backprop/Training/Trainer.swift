@@ -66,6 +66,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// given. Every set must match the network's input size and class count; early stopping
     /// needs a non-empty validation set. Float datasets are converted once to the backend's
     /// precision (and shared, not copied, when that is Float).
+    ///
+    /// With a `reducer` (an `MPIReducer` in a build with the MPI trait) this trainer is one
+    /// process of a data-parallel job: rank 0's parameters are copied to every process, each
+    /// process draws the same minibatches and trains on its contiguous share of each, the
+    /// shares' gradients and losses are summed in rank order before every update, and the
+    /// accuracies are counted in shares and summed. Every process must make the same calls.
     public init(network: MultiLayerNet<Backend>, optimizer: Method, trainingSet: Dataset,
                 testSet: Dataset? = nil, validationSet: Dataset? = nil,
                 learningRateSchedule: LearningRateSchedule? = nil,
