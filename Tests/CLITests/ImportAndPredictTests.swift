@@ -6,16 +6,13 @@ import TestSupport
 /// Models from numpy and PyTorch evaluated and converted by the command-line tool, and
 /// predict's records checked against evaluate, on a small slice of MNIST.
 @Suite("backprop evaluate, predict and convert with models from elsewhere")
-struct ImportAndPredictTests {
+struct ImportAndPredictTests: RunsInDirectories {
     static let trainCount = 500, testCount = 200
 
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+    let directories: RunDirectories
 
     init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: Self.trainCount, testCount: Self.testCount)
+        directories = try RunDirectories(trainCount: Self.trainCount, testCount: Self.testCount)
     }
 
     func run(_ arguments: [String]) throws -> BackpropExecutable.Run {

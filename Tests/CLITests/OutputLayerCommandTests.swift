@@ -5,14 +5,11 @@ import TestSupport
 /// The output/loss choices from the command line: the per-sample sigmoid network trains and
 /// passes the gradient check; pairs that make no sense are refused with their reason.
 @Suite("backprop: output units and losses")
-struct OutputLayerCommandTests {
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+struct OutputLayerCommandTests: RunsInDirectories {
+    let directories: RunDirectories
 
     init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: 1000, testCount: 300)
+        directories = try RunDirectories(trainCount: 1000, testCount: 300)
     }
 
     @Test("The per-sample sigmoid network's options train it to far better than chance on a slice")

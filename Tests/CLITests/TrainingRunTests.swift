@@ -5,17 +5,14 @@ import TestSupport
 /// Short real runs of train, evaluate and gradcheck on a slice of MNIST, checked through their
 /// output files and JSON lines.
 @Suite("backprop train, evaluate and gradcheck on a slice of MNIST")
-struct TrainingRunTests {
+struct TrainingRunTests: RunsInDirectories {
     /// 1,200 training images (more than evaluate's 1,000-row chunks) and 300 test images.
     static let trainCount = 1200, testCount = 300
 
-    let scratch: TemporaryDirectory
-    let data: TemporaryDirectory
+    let directories: RunDirectories
 
     init() throws {
-        scratch = try TemporaryDirectory()
-        data = try TemporaryDirectory()
-        try MNISTSlice.write(to: data.url, trainCount: Self.trainCount, testCount: Self.testCount)
+        directories = try RunDirectories(trainCount: Self.trainCount, testCount: Self.testCount)
     }
 
     /// The last line of standard output as a JSON object.
