@@ -21,9 +21,10 @@ struct FaultTests: RunsInDirectories {
         let model = scratch.path("m.safetensors")
         try ModelFile.save(MultiLayerNet(inputSize: 784, hiddenSizes: [5], outputSize: 10,
                                          backend: ReferenceBackend<Float>(), seed: 1), to: model)
-        // A 784-200-10 model is a 630 KB file: its write and flush take long enough to be hit.
+        // A 784-1000-10 model is a 3.2 MB file: its write and flush take long enough to be hit
+        // even on a fast, quiet machine (a 630 KB one was missed by every aimed kill there).
         // --force: a model after one iteration is at chance level, and must replace the file anyway.
-        let arguments = ["train", "--iterations", "1", "--batch-size", "10", "--hidden", "200",
+        let arguments = ["train", "--iterations", "1", "--batch-size", "10", "--hidden", "1000",
                          "--data", data.url.path, "--save", model.path, "--force"]
         var generator = SystemRandomNumberGenerator()
         var killedWithPartialLeft = 0
@@ -38,7 +39,7 @@ struct FaultTests: RunsInDirectories {
                     if seen.count >= 2 { break }
                     usleep(200)
                 }
-                usleep(UInt32.random(in: 0..<3000, using: &generator))
+                usleep(UInt32.random(in: 0..<1000, using: &generator))
             } else {
                 // Anywhere in the run: start-up, the probe, loading, training or saving.
                 usleep(UInt32.random(in: 0..<300_000, using: &generator))
@@ -55,7 +56,7 @@ struct FaultTests: RunsInDirectories {
         let last = try BackpropExecutable.run(arguments, in: scratch.url)
         expectSuccess(last)
         #expect(try partials() == [], "stale partial files survived the next save")
-        #expect(try ModelFile.load(from: model, backend: ReferenceBackend<Float>()).sizes == [784, 200, 10])
+        #expect(try ModelFile.load(from: model, backend: ReferenceBackend<Float>()).sizes == [784, 1000, 10])
     }
 
     @Test("A gzip bomb in place of the training images is refused with peak memory under twice the declared size")
