@@ -21,25 +21,32 @@ struct FaultTests: RunsInDirectories {
         let model = scratch.path("m.safetensors")
         try ModelFile.save(MultiLayerNet(inputSize: 784, hiddenSizes: [5], outputSize: 10,
                                          backend: ReferenceBackend<Float>(), seed: 1), to: model)
-        // A 784-1000-10 model is a 3.2 MB file: its write and flush take long enough to be hit
-        // even on a fast, quiet machine (a 630 KB one was missed by every aimed kill there).
+        // A 784-2000-10 model is a 6.3 MB file, so its write and flush last long enough to be
+        // caught: with a 630 KB one, every aimed kill missed the save on a quiet machine, and
+        // with this one 6 of 20 kills still landed inside a save with four busy loops running.
         // --force: a model after one iteration is at chance level, and must replace the file anyway.
-        let arguments = ["train", "--iterations", "1", "--batch-size", "10", "--hidden", "1000",
+        let arguments = ["train", "--iterations", "1", "--batch-size", "10", "--hidden", "2000",
                          "--data", data.url.path, "--save", model.path, "--force"]
         var generator = SystemRandomNumberGenerator()
         var killedWithPartialLeft = 0
         for attempt in 0..<20 {
+            // Partial files an earlier kill left: this run's are the names not among them.
+            let earlier = Set(try partials())
             let child = try SpawnedBackprop(arguments + ["--seed", "\(attempt)"])
             if attempt % 2 == 0 {
-                // Aim at the save: the first partial file is the writability probe made before
-                // training, a second one with another name is the model being written.
+                // Aim at the save: freeze the child now and then and look at its files while it
+                // cannot move; once the model's partial file is there (a second name after the
+                // writability probe's), the kill is certain to land inside the save, however
+                // slow or loaded the machine.
                 var seen: Set<String> = []
                 while !child.hasEnded {
-                    seen.formUnion(try partials())
-                    if seen.count >= 2 { break }
-                    usleep(200)
+                    child.pause()
+                    let now = Set(try partials()).subtracting(earlier)
+                    seen.formUnion(now)
+                    if seen.count >= 2 && !now.isEmpty { break }
+                    child.resume()
+                    usleep(UInt32.random(in: 100..<600, using: &generator))
                 }
-                usleep(UInt32.random(in: 0..<1000, using: &generator))
             } else {
                 // Anywhere in the run: start-up, the probe, loading, training or saving.
                 usleep(UInt32.random(in: 0..<300_000, using: &generator))
@@ -47,16 +54,16 @@ struct FaultTests: RunsInDirectories {
             child.kill()
             let outcome = child.wait()
             #expect(outcome.exited == false || outcome.status == 0, "\(outcome)")
-            if !(try partials()).isEmpty { killedWithPartialLeft += 1 }
+            if !Set(try partials()).subtracting(earlier).isEmpty { killedWithPartialLeft += 1 }
             // The old model or a complete new one, never a mixture: either loads.
             _ = try ModelFile.load(from: model, backend: ReferenceBackend<Float>())
         }
         // Without a kill inside a save this test would prove nothing about partial files.
-        #expect(killedWithPartialLeft >= 1, "no kill left a partial file behind")
+        #expect(killedWithPartialLeft >= 1, "no kill left a partial file behind (\(killedWithPartialLeft) of 20 did)")
         let last = try BackpropExecutable.run(arguments, in: scratch.url)
         expectSuccess(last)
         #expect(try partials() == [], "stale partial files survived the next save")
-        #expect(try ModelFile.load(from: model, backend: ReferenceBackend<Float>()).sizes == [784, 1000, 10])
+        #expect(try ModelFile.load(from: model, backend: ReferenceBackend<Float>()).sizes == [784, 2000, 10])
     }
 
     @Test("A gzip bomb in place of the training images is refused with peak memory under twice the declared size")

@@ -52,6 +52,16 @@ struct SpawnedBackprop {
     }
 
     /// Sends SIGKILL.
+    /// Freezes the child (SIGSTOP): what it has written stays as it is until ``resume()``.
+    func pause() {
+        _ = Glibc.kill(pid, SIGSTOP)
+    }
+
+    /// Lets a paused child go on (SIGCONT).
+    func resume() {
+        _ = Glibc.kill(pid, SIGCONT)
+    }
+
     func kill() {
         _ = Glibc.kill(pid, SIGKILL)
     }
