@@ -4,7 +4,7 @@
 /// A reducer's sums are deterministic: every process receives the same bits, added in rank
 /// order, so two runs with the same seed and process count give bitwise the same weights.
 /// ``SingleProcess`` is the reducer of an ordinary run; the `MPI` package trait adds
-/// ``MPIReducer``, over Open MPI.
+/// `MPIReducer`, over Open MPI.
 public protocol GradientReducer: AnyObject {
     /// This process's index, 0 ..< ``processCount``. Rank 0 prints and writes files.
     var rank: Int { get }
@@ -16,7 +16,7 @@ public protocol GradientReducer: AnyObject {
     /// (all of the same length), added in rank order starting from rank 0's value.
     func sumInRankOrder(_ values: inout [Double])
 
-    /// As ``sumInRankOrder(_:)-(inout [Double])`` in single precision: the gradients of a Float
+    /// As the `Double` form of `sumInRankOrder` in single precision: the gradients of a Float
     /// network, half the bytes on the wire.
     func sumInRankOrder(_ values: inout [Float])
 
