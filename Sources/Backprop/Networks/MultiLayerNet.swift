@@ -176,13 +176,8 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     /// copied, and the buffers of one chunk are reused for the next.
     public func accuracy(_ x: Tensor<Scalar>, labels: [Int32], chunkSize: Int = 10_000) -> Double {
         precondition(x.rows == labels.count, "accuracy: x is \(x.shapeDescription) but there are \(labels.count) labels")
-        guard x.rows > 0 else {
-            precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")
-            precondition(x.columns == inputSize,
-                         "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
-            return 0
-        }
-        return Double(correctCount(x, labels: labels, rows: 0..<x.rows, chunkSize: chunkSize)) / Double(x.rows)
+        let correct = correctCount(x, labels: labels, rows: 0..<x.rows, chunkSize: chunkSize)
+        return x.rows > 0 ? Double(correct) / Double(x.rows) : 0
     }
 
     /// How many of rows `rows` of x have their highest score at their label, evaluated

@@ -152,22 +152,15 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     public func step() throws(TrainingError) -> Double {
         fillBatchIndices()
         let batchSize = batchIndices.count
-        var shardSize = batchSize
         if let exchange {
             // Every process draws the same minibatch and takes its contiguous share of it.
             let rows = GradientExchange<Backend>.shard(of: batchSize, rank: exchange.reducer.rank,
                                                        processCount: exchange.reducer.processCount)
-            shardSize = rows.count
-            if shardIndices.count != shardSize { shardIndices = Array(repeating: 0, count: shardSize) }
-            if batchLabels.count != shardSize { batchLabels = Array(repeating: 0, count: shardSize) }
-            for i in 0..<shardSize { shardIndices[i] = batchIndices[rows.lowerBound + i] }
-            network.backend.gatherRows(of: trainingInputs, at: shardIndices, into: &batchInputs)
-            for i in 0..<shardSize { batchLabels[i] = trainingLabels[shardIndices[i]] }
+            if shardIndices.count != rows.count { shardIndices = Array(repeating: 0, count: rows.count) }
+            for i in 0..<rows.count { shardIndices[i] = batchIndices[rows.lowerBound + i] }
+            loadBatch(shardIndices)
         } else {
-            network.backend.gatherRows(of: trainingInputs, at: batchIndices, into: &batchInputs)
-            for i in 0..<batchIndices.count {
-                batchLabels[i] = trainingLabels[batchIndices[i]]
-            }
+            loadBatch(batchIndices)
         }
         if let learningRateSchedule {
             optimizer.learningRate = learningRateSchedule.rate(at: .init(
@@ -175,7 +168,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         }
         var loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
         if let exchange {
-            loss = exchange.sum(network.parameterList, loss: loss, shardWeight: Scalar(shardSize) / Scalar(batchSize))
+            loss = exchange.sum(network.parameterList, loss: loss,
+                                shardWeight: Scalar(batchLabels.count) / Scalar(batchSize))
         }
         guard loss.isFinite else {
             throw .nonFiniteLoss(iteration: completedIterations, loss: Double(loss))
@@ -185,7 +179,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         return Double(loss)
     }
 
-    /// Sets `batchIndices` (and the length of `batchLabels`) to the next minibatch's rows.
+    /// Sets `batchIndices` to the next minibatch's rows.
     private func fillBatchIndices() {
         guard case .epochs(_, let order) = configuration.length else {
             for i in batchIndices.indices {
@@ -205,11 +199,20 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         if rows.count != batchIndices.count {
             batchIndices.removeAll(keepingCapacity: true)
             batchIndices.append(contentsOf: epochRows[rows])
-            batchLabels.removeAll(keepingCapacity: true)
-            batchLabels.append(contentsOf: repeatElement(0, count: rows.count))
         } else {
             for i in 0..<rows.count { batchIndices[i] = epochRows[rows.lowerBound + i] }
         }
+    }
+
+    /// Gathers the training rows `rows` into `batchInputs` and their labels into `batchLabels`,
+    /// whose storage is kept when the count changes (an epoch's last, shorter batch).
+    private func loadBatch(_ rows: [Int]) {
+        if batchLabels.count != rows.count {
+            batchLabels.removeAll(keepingCapacity: true)
+            batchLabels.append(contentsOf: repeatElement(0, count: rows.count))
+        }
+        network.backend.gatherRows(of: trainingInputs, at: rows, into: &batchInputs)
+        for i in 0..<rows.count { batchLabels[i] = trainingLabels[rows[i]] }
     }
 
     /// The accuracy on the whole training set and on the test set (nil without one),
@@ -223,11 +226,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         }
         // Each process counts the correct rows of its share; the counts add up exactly.
         func shared(_ x: Tensor<Scalar>, _ labels: [Int32]) -> Double {
-            guard x.rows > 0 else { return network.accuracy(x, labels: labels, chunkSize: chunk) }
             let correct = exchange.sumOverShares(of: x.rows) { rows in
                 network.correctCount(x, labels: labels, rows: rows, chunkSize: chunk)
             }
-            return Double(correct) / Double(x.rows)
+            return x.rows > 0 ? Double(correct) / Double(x.rows) : 0
         }
         return (shared(trainingInputs, trainingLabels), testInputs.map { shared($0, testLabels) })
     }
