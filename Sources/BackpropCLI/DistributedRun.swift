@@ -71,8 +71,14 @@ enum DistributedRun {
             problem = "rank \(other) of \(all.count) read other data than rank 0 (the data files' headers differ)"
         }
         guard let problem else { return }
+        // Rank 0 writes the line before any process leaves: once one exits non-zero, mpirun
+        // ends the others, and a message still to be written would be lost. The gather that
+        // follows holds every process until rank 0 has written it.
+        if reducer.rank == 0 {
+            writeToStandardError("backprop: error: distributed training stopped before it began: \(problem)\n")
+        }
+        _ = reducer.gather([0])
         finish()
-        if reducer.rank == 0 { throw CommandError("distributed training stopped before it began: \(problem)") }
         throw ExitCode.failure
     }
 
