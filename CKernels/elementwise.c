@@ -13,24 +13,40 @@
 #include <omp.h>
 #endif
 
-/* The chunk each thread takes at a time (below the tuning's elementwise_serial_below elements
- * a kernel stays on one thread). Chunks are fixed, so results never depend on the thread count. */
+/* The largest piece a thread takes at a time (below the tuning's elementwise_serial_below
+ * elements a kernel stays on one thread). Every kernel here works element by element, so how
+ * [0, n) is cut never changes a result. */
 #define CK_CHUNK 16384
 
 static int elementwise_threads(double elements) {
     return ck_threads_for(elements, ck_config_active()->tuning->elementwise_serial_below);
 }
 
-/* Runs `body` with `start` and `count` set for each CK_CHUNK piece of [0, n), in parallel
- * when n is large. */
+/* The piece length for n elements on `team` threads: whole 64-byte lines, at most CK_CHUNK,
+ * and a number of pieces that is a multiple of the team, so that the static schedule gives
+ * every thread one contiguous, equal share. Equal shares in order are what the parallel GEMM
+ * and gather leave in each core's cache (a gradient's first half on the first thread), so an
+ * update that follows them reads its share where it already is. */
+static ptrdiff_t piece_length(ptrdiff_t n, int team) {
+    if (n <= 0) return 16;
+    ptrdiff_t pieces = (n + CK_CHUNK - 1) / CK_CHUNK;
+    pieces = (pieces + team - 1) / team * team;
+    ptrdiff_t length = (n + pieces - 1) / pieces;
+    return (length + 15) / 16 * 16;
+}
+
+/* Runs `body` with `start` and `count` set for each piece of [0, n) (piece_length), in
+ * parallel when n is large. */
 #define CK_FOR_CHUNKS(n, body)                                                            \
     do {                                                                                  \
         ptrdiff_t ck_n_ = (n);                                                            \
-        ptrdiff_t ck_chunks_ = (ck_n_ + CK_CHUNK - 1) / CK_CHUNK;                         \
-        CK_PARALLEL_FOR(elementwise_threads((double)ck_n_),             \
+        int ck_team_for_ = elementwise_threads((double)ck_n_);                            \
+        ptrdiff_t ck_piece_ = piece_length(ck_n_, ck_team_for_);                          \
+        ptrdiff_t ck_chunks_ = ck_n_ > 0 ? (ck_n_ + ck_piece_ - 1) / ck_piece_ : 0;       \
+        CK_PARALLEL_FOR(ck_team_for_,                                                     \
         for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
-            ptrdiff_t start = ck_c_ * CK_CHUNK;                                           \
-            ptrdiff_t count = ck_n_ - start < CK_CHUNK ? ck_n_ - start : CK_CHUNK;        \
+            ptrdiff_t start = ck_c_ * ck_piece_;                                          \
+            ptrdiff_t count = ck_n_ - start < ck_piece_ ? ck_n_ - start : ck_piece_;      \
             body;                                                                         \
         });                                                                               \
     } while (0)

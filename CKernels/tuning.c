@@ -41,9 +41,14 @@ const ck_tuning ck_tuning_default = {
      * is no longer small against the arithmetic. Above 4096 (a 4 MiB B block) no L2 holds it. */
     .nc_min = 128,
     .nc_max = 4096,
-    /* Elementwise kernels and softmax stay on one thread below 64 Ki elements (256 KiB): the
-     * fork costs microseconds and the loop moves about 20 GB/s on one core. */
-    .elementwise_serial_below = 65536.0,
+    /* Elementwise kernels and softmax stay on one thread below 16 Ki elements (64 KiB): the
+     * fork costs microseconds and the loop moves about 20 GB/s on one core. Alone, on data in
+     * one core's cache, two threads paid only from 64 Ki; but in a training step the operands
+     * were just written by a parallel GEMM, half in each core's cache, and a serial update
+     * fetched the other half from the other core. Split like the GEMM (equal halves in order),
+     * the four SGD updates of the book's step (39,760 elements) took 13 instead of 21.5 µs
+     * inside the step on 2 threads (kernel-bench --train, AMD EPYC Zen 4). */
+    .elementwise_serial_below = 16384.0,
     /* A gather waits on memory latency for random rows, which two threads overlap: it pays
      * for a fork from 16 Ki elements. */
     .gather_serial_below = 16384.0,

@@ -37,13 +37,19 @@ struct TrainingBreakdown {
         let dW1 = AlignedBuffer(count: 784 * 50), dB1 = AlignedBuffer(count: 50)
         let dW2 = AlignedBuffer(count: 50 * 10), dB2 = AlignedBuffer(count: 10)
         var labels = [Int32](repeating: 0, count: 100)
-        var indices = [Int](repeating: 0, count: 100)
-        init() {
+        /// Minibatches of random rows, a new one for every gather, as in training: so many that
+        /// their rows (313 MB for MNIST) do not fit in any cache and each gather reads from memory.
+        var batches: [[Int]]
+        var nextBatch = 0
+        init(rows: Int) {
             var generator = SeededGenerator(seed: 3)
-            for i in 0..<100 {
-                labels[i] = Int32.random(in: 0..<10, using: &generator)
-                indices[i] = Int.random(in: 0..<60_000, using: &generator)
-            }
+            for i in 0..<100 { labels[i] = Int32.random(in: 0..<10, using: &generator) }
+            batches = (0..<1024).map { _ in (0..<100).map { _ in Int.random(in: 0..<rows, using: &generator) } }
+        }
+        /// The rows of the next minibatch, cycling through `batches`.
+        func takeBatch() -> [Int] {
+            defer { nextBatch = (nextBatch + 1) % batches.count }
+            return batches[nextBatch]
         }
     }
 
@@ -52,7 +58,7 @@ struct TrainingBreakdown {
         let lr: Float = 0.1
         return [
             Component(name: "gather", shape: "100 of \(rows)x784", flops: nil) {
-                s.indices.withUnsafeBufferPointer { indices in
+                s.takeBatch().withUnsafeBufferPointer { indices in
                     _ = ck_gather_rows(100, 784, source.baseAddress, rows, 784, indices.baseAddress, p(s.x), 784)
                 }
             },
@@ -113,12 +119,14 @@ struct TrainingBreakdown {
     /// and `evaluate` one epoch evaluation; `iterations` and `evaluations` scale them to the run.
     func report(threads: Int, iterations: Int, evaluations: Int, runSeconds: Double,
                 step: @escaping () -> Void, evaluate: @escaping () -> Void) {
-        let buffers = StepBuffers()
+        let buffers = StepBuffers(rows: trainingInputs.rows)
         var plan = self.plan
         plan.usesThreadCPUTime = threads == 1
         trainingInputs.scalars.withUnsafeBufferPointer { source in
             let parts = components(buffers, source: source, rows: trainingInputs.rows)
             let timings = parts.map { part in measure(plan) { part.call(); return 0 } }
+            let sequenceTiming = measure(plan) { for part in parts { part.call() }; return 0 }
+            let inARow = timesInARow(parts, plan: plan)
             let stepTiming = measure(plan) { step(); return 0 }
             var evaluationPlan = plan
             evaluationPlan.samples = 3
@@ -128,20 +136,25 @@ struct TrainingBreakdown {
             let evaluationTiming = measure(evaluationPlan) { evaluate(); return 0 }
 
             let kernels = timings.reduce(0) { $0 + $1.secondsPerCall }
+            let sequence = sequenceTiming.secondsPerCall
             let stepSeconds = stepTiming.secondsPerCall
             print("")
             print("Where the time goes, \(threads) thread\(threads == 1 ? "" : "s") (fastest batches; µs per training step):")
-            print("component                 shape              µs/step  share   GFLOP/s  spread")
-            for (part, timing) in zip(parts, timings) {
+            print("component                 shape              µs/step  share   GFLOP/s  spread  in a row")
+            for ((part, timing), row) in zip(zip(parts, timings), inARow) {
                 let rate = part.flops.map { String(format: "%7.1f", $0 / timing.secondsPerCall / 1e9) } ?? "      -"
-                print(String(format: "%@ %@ %8.2f  %4.0f%%  %@  %@", pad(part.name, 25), pad(part.shape, 17),
+                print(String(format: "%@ %@ %8.2f  %4.0f%%  %@  %@  %8.2f", pad(part.name, 25), pad(part.shape, 17),
                              timing.secondsPerCall * 1e6, 100 * timing.secondsPerCall / stepSeconds, rate,
-                             TablePrinter.percent(timing.spread)))
+                             TablePrinter.percent(timing.spread), row * 1e6))
             }
             print(String(format: "%@ %@ %8.2f  %4.0f%%", pad("kernels, sum", 25), pad("", 17), kernels * 1e6,
                          100 * kernels / stepSeconds))
-            print(String(format: "%@ %@ %8.2f  %4.0f%%", pad("Swift side (step - sum)", 25), pad("", 17),
-                         (stepSeconds - kernels) * 1e6, 100 * (stepSeconds - kernels) / stepSeconds))
+            // Calls in a row lose what separate minima hide: one call's data leaving another
+            // core's cache, threads waking for each parallel region.
+            print(String(format: "%@ %@ %8.2f  %4.0f%%            %@", pad("kernels, one after another", 25), pad("", 17),
+                         sequence * 1e6, 100 * sequence / stepSeconds, TablePrinter.percent(sequenceTiming.spread)))
+            print(String(format: "%@ %@ %8.2f  %4.0f%%", pad("Swift side (step - row)", 25), pad("", 17),
+                         (stepSeconds - sequence) * 1e6, 100 * (stepSeconds - sequence) / stepSeconds))
             print(String(format: "%@ %@ %8.2f  100%%            %@", pad("Trainer.step()", 25), pad("", 17),
                          stepSeconds * 1e6, TablePrinter.percent(stepTiming.spread)))
             let steps = Double(iterations) * stepSeconds
@@ -151,6 +164,28 @@ struct TrainingBreakdown {
                          iterations, stepSeconds * 1e6, steps, evaluations, evaluationTiming.secondsPerCall * 1e3,
                          evaluationSeconds, steps + evaluationSeconds, runSeconds))
         }
+    }
+
+    /// Each part's seconds per call when the parts run one after another, as in a step: per
+    /// batch of whole sequences the mean of each part, then each part's fastest batch. What a
+    /// part loses here against its time alone is what the step's order costs it (its operands
+    /// last written by the other core, threads waking for it).
+    private func timesInARow(_ parts: [Component], plan: MeasurementPlan) -> [Double] {
+        let clock = ContinuousClock()
+        let sequencesPerBatch = 20
+        var fastest = [Double](repeating: .infinity, count: parts.count)
+        for _ in 0..<max(plan.samples, 1) {
+            var sums = [Double](repeating: 0, count: parts.count)
+            for _ in 0..<sequencesPerBatch {
+                for (index, part) in parts.enumerated() {
+                    let start = clock.now
+                    part.call()
+                    sums[index] += (clock.now - start).seconds
+                }
+            }
+            for index in parts.indices { fastest[index] = min(fastest[index], sums[index] / Double(sequencesPerBatch)) }
+        }
+        return fastest
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

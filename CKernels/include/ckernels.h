@@ -291,6 +291,14 @@ ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
                                float *y, ptrdiff_t ldy, uint8_t *mask);
 
 /**
+ * Advises the operating system to back the 2 MiB-aligned part of [start, start + bytes) with
+ * huge pages, for a large array about to be written for the first time (a training set whose
+ * random rows a minibatch gather reads). Only advice: where huge pages are unavailable nothing
+ * changes. Returns CK_EINVAL for a NULL start with bytes > 0, otherwise CK_OK.
+ */
+ck_status ck_advise_huge_pages(void *start, size_t bytes);
+
+/**
  * Minibatch gather: row r of dst (rows x width, ld_dst >= width) becomes row indices[r] of src
  * (src_rows x width, ld_src >= width); indices may repeat. An index outside 0 ..< src_rows
  * returns CK_ERANGE before anything is written. Upcoming rows are prefetched, so the random

@@ -792,7 +792,10 @@ static void test_softmax_microkernels(void) {
  * Activations, bias, column sums, optimizers
  * ------------------------------------------------------------------------------------- */
 
-static const ptrdiff_t vector_lengths[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1001, 40000, 140001};
+/* 16385 and 39201: just past the size that gets a second thread, and the book's W1 plus one,
+ * which the parallel split cuts into pieces of whole cache lines with a short last one. */
+static const ptrdiff_t vector_lengths[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1001,
+                                           16385, 39201, 40000, 140001};
 
 static void test_activations_length(ptrdiff_t n) {
     size_t size = (size_t)n;
@@ -1001,10 +1004,33 @@ static void test_argument_checks(void) {
            "cross-entropy label out of range");
     record(y[0] == 9.0f && y[3] == 9.0f && loss == 5.0f, "a rejected call wrote its outputs");
     record(ck_relu_forward(4, NULL, y, (uint8_t *)bad_labels) == CK_EINVAL, "relu NULL input");
+    record(ck_advise_huge_pages(NULL, 4096) == CK_EINVAL, "huge-page advice for NULL with bytes");
+    record(ck_advise_huge_pages(NULL, 0) == CK_OK, "huge-page advice for nothing");
     for (int isa = CK_ISA_SCALAR; isa <= CK_ISA_NEON; ++isa) {
         if (!ck_isa_supported((ck_isa)isa)) {
             record(ck_set_isa((ck_isa)isa) == CK_EUNSUPPORTED, "ck_set_isa(%s) on a CPU without it", ck_isa_name((ck_isa)isa));
         }
+    }
+}
+
+/* Huge-page advice is only advice: a buffer advised before its first write (6 MiB: at least two
+ * whole 2 MiB pages inside it wherever malloc puts it) and one too small to hold a huge page
+ * both keep every value written to them. */
+static void test_huge_page_advice(void) {
+    const size_t sizes[] = {6u << 20, 1000};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; ++s) {
+        size_t count = sizes[s] / sizeof(float);
+        float *buffer = malloc(sizes[s]);
+        if (buffer == NULL) {
+            record(0, "huge-page advice: no memory for %zu bytes", sizes[s]);
+            continue;
+        }
+        record(ck_advise_huge_pages(buffer, sizes[s]) == CK_OK, "huge-page advice for %zu bytes", sizes[s]);
+        for (size_t i = 0; i < count; ++i) buffer[i] = (float)(i % 1000003);
+        size_t wrong = 0;
+        for (size_t i = 0; i < count; ++i) wrong += buffer[i] != (float)(i % 1000003);
+        record(wrong == 0, "huge-page advised buffer of %zu bytes kept its values (%zu wrong)", sizes[s], wrong);
+        free(buffer);
     }
 }
 
@@ -1018,7 +1044,7 @@ static void test_bias(void) {
 }
 
 static void test_all_optimizers(void) {
-    static const ptrdiff_t lengths[] = {0, 1, 7, 33, 1001, 70001};
+    static const ptrdiff_t lengths[] = {0, 1, 7, 33, 1001, 16385, 39200, 39201, 70001};
     for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_optimizers(lengths[i]);
 }
 
@@ -1058,6 +1084,7 @@ int main(void) {
     run_section("relu / sigmoid", test_activations);
     run_section("bias / column sums", test_bias);
     run_section("sgd / momentum / adam", test_all_optimizers);
+    run_section("huge-page advice", test_huge_page_advice);
 
     ck_set_isa(candidates[candidate_count - 1]);
     ck_set_num_threads(0);

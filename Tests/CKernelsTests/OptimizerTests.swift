@@ -10,8 +10,9 @@ extension SerializedCoreTests {
     /// ReferenceBackend<Float>: the two must agree bit for bit.
     @Suite("Optimizer updates")
     struct OptimizerTests {
-        /// The last length runs on several threads.
-        static let lengths = [0, 1, 17, 1000, 70_001]
+        /// The last two lengths run on several threads; 39,201 (the book's W1 plus one) is cut
+        /// into pieces of whole cache lines with a short last one.
+        static let lengths = [0, 1, 17, 1000, 39_201, 70_001]
 
         @Test("SGD matches ReferenceBackend<Float>", arguments: lengths)
         func sgd(length: Int) throws {

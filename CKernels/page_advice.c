@@ -1,0 +1,36 @@
+/*
+ * Large-page advice for big read-mostly arrays such as a training set.
+ *
+ * Minibatch gathers read random rows spread over the whole array; with 4 KiB pages nearly
+ * every row costs a TLB miss and a page walk (under a hypervisor a two-dimensional one),
+ * which dominates a gather from DRAM. Asking for transparent huge pages before the array is
+ * first written lets the kernel back it with 2 MiB pages at fault time, at no copying cost.
+ */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#include "ck_internal.h"
+
+#include <stdint.h>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+ck_status ck_advise_huge_pages(void *start, size_t bytes) {
+    if (start == NULL && bytes > 0) return CK_EINVAL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    const uintptr_t first = ((uintptr_t)start + huge - 1) & ~(huge - 1);
+    const uintptr_t end = ((uintptr_t)start + bytes) & ~(huge - 1);
+    if (end <= first) return CK_OK;
+    /* Advice only: a kernel without THP, or with it set to "never", refuses or ignores it,
+     * and the memory works the same with small pages. */
+    (void)madvise((void *)first, end - first, MADV_HUGEPAGE);
+#else
+    (void)start;
+    (void)bytes;
+#endif
+    return CK_OK;
+}
