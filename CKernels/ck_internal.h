@@ -124,17 +124,6 @@ const ck_cache_info *ck_caches_active(void);
 /* K blocking shared by every ISA: part of the determinism contract above. */
 #define CK_KC 256
 
-/* Asks the compiler to unroll the next loop four times, clang and gcc alike. A loop of a
- * few FMAs per iteration pays its counter and branch on every trip; unrolling keeps the
- * same operations in the same order, so it never changes a result. */
-#if defined(__clang__)
-#define CK_UNROLL_4 _Pragma("clang loop unroll_count(4)")
-#elif defined(__GNUC__)
-#define CK_UNROLL_4 _Pragma("GCC unroll 4")
-#else
-#define CK_UNROLL_4
-#endif
-
 /* The active table (never NULL). */
 const ck_config *ck_config_active(void);
 

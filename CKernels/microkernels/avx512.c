@@ -111,10 +111,7 @@ CK_AVX512 static void pack_lines_avx512(ptrdiff_t kc, int lines, const float *sr
  * the output layer's 10 classes need no second vector). Inlined with a constant `halves`, so
  * each variant keeps only its own accumulators. Short tiles repeat their last row of A (in
  * bounds, never stored) so the loop body stays fully unrolled; full-width rows are stored
- * without masks, which are slow on some cores. The k loop is unrolled by 4 (CK_UNROLL_4): with
- * only 10-20 FMAs per k step its counter and branch showed (kernel-bench, AMD EPYC Zen 4:
- * 100x784x50 from 85 to 90 GFLOP/s, 784x100x50 from 76-83 to 85). The AVX2 tile keeps its
- * plain loop: with 16 registers the unrolled forward product measured slower (78 to 72). */
+ * without masks, which are slow on some cores. */
 CK_AVX512 static inline __attribute__((always_inline)) void gemm_unpacked_tile(
     int halves, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa, const float *b, ptrdiff_t rsb,
     float *c, ptrdiff_t ldc, float alpha, float beta, int rows, int cols) {
@@ -123,7 +120,6 @@ CK_AVX512 static inline __attribute__((always_inline)) void gemm_unpacked_tile(
     for (int i = 0; i < AVX512_UNPACKED_MR; ++i) ar[i] = a + (i < rows ? i : rows - 1) * rsa;
     __m512 acc[AVX512_UNPACKED_MR][2];
     for (int i = 0; i < AVX512_UNPACKED_MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-CK_UNROLL_4
     for (ptrdiff_t p = 0; p < k; ++p) {
         __m512 b0 = _mm512_maskz_loadu_ps(live0, b + p * rsb);
         __m512 b1 = halves == 2 ? _mm512_maskz_loadu_ps(live1, b + p * rsb + 16) : _mm512_setzero_ps();
@@ -153,7 +149,12 @@ CK_UNROLL_4
 /* The 10 x 32 unpacked tile for 17 to 24 columns (N = 50 ends in a tile of 18): the second
  * vector is a 256-bit one. Where a 512-bit FMA issues as two 256-bit halves (Zen 4) this tile
  * does 3/4 of the two-vector tile's work; each lane still computes the same fused multiply-adds
- * in the same order, so the bits are those of the other tiles. */
+ * in the same order, so the bits are those of the other tiles. Each FMA names its own
+ * broadcast of A: written as one 512-bit broadcast narrowed for the 256-bit FMA, clang loaded a
+ * 256-bit broadcast and widened it with a shuffle, one extra shuffle per row and k step on the
+ * FMA pipes; this way it loads one 512-bit broadcast and uses its low half. Measured side by
+ * side in one process (two builds of the core, interleaved, thread CPU time, AMD EPYC Zen 4):
+ * 100x784x50 from 91.5 to 84 µs, 784x100x50 from 95.5 to 88 µs. */
 CK_AVX512 static void gemm_unpacked_tile_24(ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
                                             const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
                                             float alpha, float beta, int rows, int cols) {
@@ -166,14 +167,12 @@ CK_AVX512 static void gemm_unpacked_tile_24(ptrdiff_t k, const float *a, ptrdiff
         acc0[i] = _mm512_setzero_ps();
         acc1[i] = _mm256_setzero_ps();
     }
-CK_UNROLL_4
     for (ptrdiff_t p = 0; p < k; ++p) {
         __m512 b0 = _mm512_loadu_ps(b + p * rsb);
         __m256 b1 = _mm256_maskz_loadu_ps(live1, b + p * rsb + 16);
         for (int i = 0; i < AVX512_UNPACKED_MR; ++i) {
-            __m512 ai = _mm512_set1_ps(ar[i][p * csa]);
-            acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
-            acc1[i] = _mm256_fmadd_ps(_mm512_castps512_ps256(ai), b1, acc1[i]);
+            acc0[i] = _mm512_fmadd_ps(_mm512_set1_ps(ar[i][p * csa]), b0, acc0[i]);
+            acc1[i] = _mm256_fmadd_ps(_mm256_set1_ps(ar[i][p * csa]), b1, acc1[i]);
         }
     }
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
