@@ -141,7 +141,7 @@ ck_status ck_gather_rows(ptrdiff_t rows, ptrdiff_t width, const float *src, ptrd
         if (r + ahead_rows < rows) {
             const char *ahead = (const char *)(src + indices[r + ahead_rows] * ld_src);
             for (ptrdiff_t byte = 0; byte < width * (ptrdiff_t)sizeof(float); byte += 64) {
-                __builtin_prefetch(ahead + byte, 0, 0);
+                __builtin_prefetch(ahead + byte, 0, 1); /* into L2 (tuning.c says why) */
             }
         }
         memcpy(dst + r * ld_dst, src + indices[r] * ld_src, (size_t)width * sizeof(float));
