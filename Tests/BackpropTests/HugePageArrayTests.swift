@@ -29,3 +29,20 @@ struct HugePageArrayTests {
         #expect(images.scalars == expected)
     }
 }
+
+extension HugePageArrayTests {
+    @Test("samples(at:) copies the chosen rows in order, repeats included, into huge-page-backed memory")
+    func samples() {
+        // 3000 rows of 784: 9.4 MB, so the copy spans whole huge pages.
+        let rows = 3000, features = 784
+        let inputs = Tensor<Float>(shape: [rows, features], scalars: (0 ..< rows * features).map { Float($0 % 65_521) })
+        let data = Dataset(inputs: inputs, labels: (0 ..< rows).map { Int32($0 % 10) }, classCount: 10)
+        let indices = [2999, 0, 17, 17, 1500] + Array(stride(from: 1, to: rows, by: 2))
+        let picked = data.samples(at: indices)
+        #expect(picked.inputs.shape == [indices.count, features])
+        #expect(picked.labels == indices.map { Int32($0 % 10) })
+        let expected = indices.flatMap { row in (0 ..< features).map { Float((row * features + $0) % 65_521) } }
+        #expect(picked.inputs.scalars == expected)
+        #expect(data.samples(at: []).inputs.shape == [0, features])
+    }
+}

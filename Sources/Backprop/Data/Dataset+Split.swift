@@ -1,13 +1,18 @@
 extension Dataset {
-    /// The samples at `indices`, in that order (each must be in `0..<count`).
+    /// The samples at `indices`, in that order (each must be in `0..<count`). Their features
+    /// live in huge-page-backed memory where the system offers it, like the images of IDX
+    /// files: a training part cut out of a dataset is read in random rows too.
     public func samples(at indices: [Int]) -> Dataset {
         let features = featureCount
-        var scalars: [Float] = []
-        scalars.reserveCapacity(indices.count * features)
-        inputs.withUnsafeBufferPointer { x in
-            for index in indices {
-                precondition(index >= 0 && index < count, "Dataset.samples: index \(index) is outside 0..<\(count)")
-                scalars.append(contentsOf: x[index * features ..< (index + 1) * features])
+        for index in indices {
+            precondition(index >= 0 && index < count, "Dataset.samples: index \(index) is outside 0..<\(count)")
+        }
+        let scalars = inputs.withUnsafeBufferPointer { x in
+            [Float].hugePageBacked(count: indices.count * features) { out in
+                guard features > 0, let source = x.baseAddress, let target = out.baseAddress else { return }
+                for (row, index) in indices.enumerated() {
+                    (target + row * features).initialize(from: source + index * features, count: features)
+                }
             }
         }
         return Dataset(inputs: Tensor(shape: [indices.count, features], scalars: scalars),
