@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 
 /// gzip decompression through the system's zlib, so MNIST can ship in its original `.gz`
@@ -22,52 +21,25 @@ public enum Gzip {
     }
 
     private static func decompress(_ input: UnsafeRawBufferPointer, source: String) throws -> [UInt8] {
-        guard let inputBase = input.baseAddress?.assumingMemoryBound(to: Bytef.self), input.count > 0 else {
+        guard input.count > 0 else {
             throw DataError.corruptGzip(path: source, reason: "no data")
         }
-        var stream = z_stream()
-        // 16 + MAX_WBITS: expect a gzip header and trailer (and check its CRC), not raw zlib.
-        guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw DataError.corruptGzip(path: source, reason: "zlib could not initialize")
-        }
-        defer { inflateEnd(&stream) }
-
-        var output = [UInt8](repeating: 0, count: initialCapacity(for: input))
         var consumed = 0
+        let stream = try GzipStream(path: source) { buffer in
+            let count = min(buffer.count, input.count - consumed)
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[consumed ..< consumed + count]))
+            consumed += count
+            return count
+        }
+        var output = [UInt8](repeating: 0, count: initialCapacity(for: input))
         var produced = 0
         while true {
-            if produced == output.count {
-                output.append(contentsOf: repeatElement(0, count: output.count))
+            produced = try stream.fill(&output, from: produced)
+            if produced < output.count {
+                output.removeLast(output.count - produced)
+                return output
             }
-            let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                let availableIn = min(input.count - consumed, Int(UInt32.max))
-                let availableOut = min(out.count - produced, Int(UInt32.max))
-                stream.next_in = UnsafeMutablePointer(mutating: inputBase + consumed)
-                stream.avail_in = UInt32(availableIn)
-                stream.next_out = out.baseAddress! + produced
-                stream.avail_out = UInt32(availableOut)
-                let status = inflate(&stream, Z_NO_FLUSH)
-                consumed += availableIn - Int(stream.avail_in)
-                produced += availableOut - Int(stream.avail_out)
-                return status
-            }
-            switch status {
-            case Z_STREAM_END:
-                if consumed == input.count {
-                    output.removeLast(output.count - produced)
-                    return output
-                }
-                // Another member follows; its header is checked like the first one's.
-                inflateReset(&stream)
-            case Z_OK, Z_BUF_ERROR:
-                // Z_BUF_ERROR only means "no progress possible": fine if the output is full.
-                if consumed == input.count && produced < output.count {
-                    throw DataError.corruptGzip(path: source, reason: "unexpected end of stream (truncated file?)")
-                }
-            default:
-                let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw DataError.corruptGzip(path: source, reason: reason)
-            }
+            output.append(contentsOf: repeatElement(0, count: output.count))
         }
     }
 

@@ -5,15 +5,19 @@ import Foundation
 /// reader uses is what it asks for, however much the file would inflate to (a "gzip bomb"
 /// of zeros inflates about 1000-fold).
 ///
-/// Accepts what ``Gzip/decompress(_:source:)`` accepts: concatenated members, each checked
-/// against its CRC; damage, a cut-short stream or bytes after the last member that do not
-/// start another member throw ``DataError/corruptGzip(path:reason:)``.
+/// Concatenated members are read one after another, each checked against its CRC; damage, a
+/// cut-short stream or bytes after the last member that do not start another member throw
+/// ``DataError/corruptGzip(path:reason:)``. ``Gzip/decompress(_:source:)`` runs on this too, so
+/// a file and bytes in memory inflate through the same loop.
 final class GzipStream: ByteStream {
     /// deflate's largest expansion: one 258-byte match per two bits, about 1032:1. No gzip
     /// file inflates to more than this many bytes per stored byte.
     static let maximumRatio = 1032
 
-    private let file: ReadableFile
+    /// Where the compressed bytes come from: fills a buffer, returning 0 at the end.
+    private let readCompressed: (UnsafeMutableRawBufferPointer) throws -> Int
+    /// The file the bytes come from, for messages.
+    private let path: String
     /// Heap-allocated because zlib's state points back at the stream and refuses a moved one.
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
@@ -21,14 +25,22 @@ final class GzipStream: ByteStream {
     private var finished = false
 
     /// Starts inflating `file`.
-    init(_ file: ReadableFile) throws {
-        self.file = file
+    convenience init(_ file: ReadableFile) throws {
+        try self.init(path: file.url.path) { buffer in try file.read(into: buffer) }
+    }
+
+    /// Starts inflating the compressed bytes that `readCompressed` supplies in order (it fills
+    /// the buffer it is given as far as it can and returns how many bytes it wrote, 0 at the
+    /// end); `path` names their file in errors.
+    init(path: String, reading readCompressed: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+        self.readCompressed = readCompressed
+        self.path = path
         stream.initialize(to: z_stream())
         // 16 + MAX_WBITS: expect a gzip header and trailer (and check its CRC), not raw zlib.
         guard inflateInit2_(stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             stream.deallocate()
             input.deallocate()
-            throw DataError.corruptGzip(path: file.url.path, reason: "zlib could not initialize")
+            throw DataError.corruptGzip(path: path, reason: "zlib could not initialize")
         }
     }
 
@@ -42,7 +54,7 @@ final class GzipStream: ByteStream {
         var filled = start
         while filled < bytes.count && !finished {
             if stream.pointee.avail_in == 0 {
-                let got = try file.read(into: input)
+                let got = try readCompressed(input)
                 if got == 0 {
                     guard memberEnded else { throw corrupt("unexpected end of stream (truncated file?)") }
                     finished = true
@@ -74,6 +86,6 @@ final class GzipStream: ByteStream {
     }
 
     private func corrupt(_ reason: String) -> DataError {
-        .corruptGzip(path: file.url.path, reason: reason)
+        .corruptGzip(path: path, reason: reason)
     }
 }
