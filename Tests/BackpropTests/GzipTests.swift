@@ -1,4 +1,4 @@
-import Backprop
+@testable import Backprop
 import Foundation
 import PropertyBased
 import Testing
@@ -89,5 +89,51 @@ struct DataFileTests {
         expectError(FileError.notAFile(path: folder.path), mentioning: folder.path) {
             try DataFile.contents(of: folder)
         }
+    }
+}
+
+extension GzipTests {
+    @Test("decompress(upTo:) gives the bytes up to the limit and nil past it, whatever the member layout")
+    func limit() throws {
+        let content = (0 ..< 70_000).map { UInt8(truncatingIfNeeded: $0 % 253) }
+        let compressed = StoredGzip.member(Array(content[..<30_000])) + StoredGzip.member(Array(content[30_000...]))
+        #expect(try Gzip.decompress(compressed, upTo: 70_000) == content)
+        #expect(try Gzip.decompress(compressed, upTo: 1_000_000) == content)
+        #expect(try Gzip.decompress(compressed, upTo: 69_999) == nil)
+        #expect(try Gzip.decompress(compressed, upTo: 0) == nil)
+        #expect(try Gzip.decompress(StoredGzip.member([]), upTo: 0) == [])
+        // Damage is still reported, not hidden behind the limit.
+        #expect(throws: DataError.self) { try Gzip.decompress(Array(compressed.dropLast(3)), upTo: 80_000) }
+    }
+}
+
+extension DataFileTests {
+    @Test("a file past the memory limit is refused with one line naming it, stored or inflated")
+    func memoryLimit() throws {
+        let directory = try TemporaryDirectory()
+        let content = (0 ..< 5000).map { UInt8(truncatingIfNeeded: $0) }
+        let plain = try directory.write(content, to: "big.csv")
+        let compressed = try directory.write(StoredGzip.member(content), to: "big.csv.gz")
+        let limit = (bytes: 4999, memory: "a test limit")
+        for url in [plain, compressed] {
+            expectError(DataError.exceedsMemory(path: url.path, limit: 4999, memory: "a test limit"),
+                        mentioning: url.path) {
+                try DataFile.contents(of: url, limit: limit)
+            }
+            // 5000 bytes of content; the .gz file stores 5000 plus its headers.
+            #expect(try DataFile.contents(of: url, limit: (bytes: 5100, memory: "a test limit")) == content)
+            #expect(try DataFile.contents(of: url, limit: nil) == content)
+        }
+        #expect(DataError.exceedsMemory(path: "x.csv.gz", limit: 4_500_000_000, memory: "physical memory").description
+                == "x.csv.gz: more than 4.5 GB to hold in memory (inflated, if compressed), a quarter of the memory this "
+                + "process can still use (physical memory); a file read whole takes several times its size")
+    }
+
+    @Test("the limit is a quarter of the memory the process can still use")
+    func byteLimit() {
+        let limit = DataFile.byteLimit(memory: MachineMemory(availableBytes: 8e9, limit: "physical memory"))
+        #expect(limit?.bytes == 2_000_000_000 && limit?.memory == "physical memory")
+        #expect(DataFile.byteLimit(memory: nil) == nil)
+        #expect(DataFile.byteLimit(memory: MachineMemory(availableBytes: -5, limit: "x"))?.bytes == 0)
     }
 }

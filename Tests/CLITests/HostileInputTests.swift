@@ -86,6 +86,27 @@ struct HostileInputTests: RunsInDirectories {
         expectOneLineError(run, mentioning: ["--hidden 2000000", "address-space limit"])
     }
 
+    @Test("A gzip-bombed CSV file under a 4 GB address-space limit is refused with one line, not an abort",
+          .disabled(if: BackpropExecutable.isAddressSanitized, "AddressSanitizer cannot start under ulimit -v"))
+    func csvGzipBomb() throws {
+        // 2 GB of "0,1" rows in about 2 MB of gzip (128 members of 16 MB each). Under ulimit -v
+        // 4 GB the reader may hold a quarter of what is left, under 1 GB: it must stop there
+        // with one line, where inflating it whole could only fail to allocate and abort.
+        let bomb = scratch.filePath("bomb.csv.gz")
+        let script = """
+            import gzip, sys
+            member = gzip.compress(b"x,label\\n" + b"0,1\\n" * (4 << 20), 6)
+            rows = gzip.compress(b"0,1\\n" * (4 << 20), 6)
+            open(sys.argv[1], 'wb').write(member + rows * 127)
+            """
+        let python = try Python.run(script, arguments: [bomb])
+        try #require(python.status == 0, "python3 could not write the gzip bomb: \(python.output)")
+        let run = try BackpropExecutable.run(["train", "--iterations", "1", "--csv", bomb, "--label-column", "label"],
+                                             in: scratch.url, shellSetup: "ulimit -v 4194304")
+        expectOneLineError(run, mentioning: [bomb, "to hold in memory", "address-space limit"])
+        #expect(try scratch.listing() == ["bomb.csv.gz"])
+    }
+
     @Test("A batch larger than the training set is refused, naming --batch-size and the set's size",
           arguments: ["101", "1000000000"])
     func batchLargerThanTrainingSet(_ size: String) throws {

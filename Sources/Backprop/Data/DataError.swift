@@ -29,6 +29,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A gzip file inflates to far more than the data its header describes (a "gzip bomb"):
     /// refused after inflating about twice the declared size, without keeping the excess.
     case inflatesBeyondHeader(path: String, expectedBytes: Int)
+    /// A file read whole (a CSV file) holds, or inflates to, more than `limit` bytes: more than
+    /// the share of this process's available memory (`memory` names the limit that sets it)
+    /// that reading it may take. Refused after reading or inflating at most that much.
+    case exceedsMemory(path: String, limit: Int, memory: String)
     /// An images file and its labels file describe different numbers of samples.
     case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
     /// Two image files of one data set have different image sizes.
@@ -64,6 +68,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .inflatesBeyondHeader(let path, let expectedBytes):
             return "\(path): inflates to far more than the \(expectedBytes) bytes of data its header describes "
                 + "(refused without inflating the rest)"
+        case .exceedsMemory(let path, let limit, let memory):
+            return "\(path): more than \(byteCount(limit)) to hold in memory (inflated, if compressed), a quarter of "
+                + "the memory this process can still use (\(memory)); a file read whole takes several times its size"
         case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
             return "\(imagesPath) holds \(images) images but \(labelsPath) holds \(labels) labels"
         case .imageShapeMismatch(let path, let shape, let otherPath, let otherShape):
@@ -72,6 +79,13 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): label \(label) at index \(index) is outside 0...\(classCount - 1)"
         }
     }
+}
+
+/// A byte count for messages: "4.5 GB", "12.0 MB" or "4999 bytes".
+private func byteCount(_ bytes: Int) -> String {
+    if bytes >= 1_000_000_000 { return String(format: "%.1f GB", Double(bytes) / 1e9) }
+    if bytes >= 1_000_000 { return String(format: "%.1f MB", Double(bytes) / 1e6) }
+    return "\(bytes) bytes"
 }
 
 /// `0x` followed by the value in hexadecimal, zero-padded to the width of its type.

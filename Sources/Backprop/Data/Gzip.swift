@@ -16,11 +16,22 @@ public enum Gzip {
     public static func decompress(_ compressed: some ContiguousBytes,
                                   source: String = "in-memory gzip data") throws -> [UInt8] {
         try compressed.withUnsafeBytes { input in
-            try decompress(input, source: source)
+            try decompress(input, source: source, upTo: .max)!
         }
     }
 
-    private static func decompress(_ input: UnsafeRawBufferPointer, source: String) throws -> [UInt8] {
+    /// The bytes `compressed` decompresses to if they are at most `limit`, or nil as soon as
+    /// more than `limit` bytes have come out (the rest is not inflated: a "gzip bomb" costs at
+    /// most `limit` bytes of memory). Errors as in ``decompress(_:source:)``.
+    public static func decompress(_ compressed: some ContiguousBytes, source: String = "in-memory gzip data",
+                                  upTo limit: Int) throws -> [UInt8]? {
+        precondition(limit >= 0, "Gzip.decompress: negative limit \(limit)")
+        return try compressed.withUnsafeBytes { input in
+            try decompress(input, source: source, upTo: limit)
+        }
+    }
+
+    private static func decompress(_ input: UnsafeRawBufferPointer, source: String, upTo limit: Int) throws -> [UInt8]? {
         guard input.count > 0 else {
             throw DataError.corruptGzip(path: source, reason: "no data")
         }
@@ -31,7 +42,9 @@ public enum Gzip {
             consumed += count
             return count
         }
-        var output = [UInt8](repeating: 0, count: initialCapacity(for: input))
+        // One byte past the limit tells "exactly the limit" from "more".
+        let most = limit == .max ? limit : limit + 1
+        var output = [UInt8](repeating: 0, count: min(initialCapacity(for: input), most))
         var produced = 0
         while true {
             produced = try stream.fill(&output, from: produced)
@@ -39,7 +52,20 @@ public enum Gzip {
                 output.removeLast(output.count - produced)
                 return output
             }
-            output.append(contentsOf: repeatElement(0, count: output.count))
+            if produced >= most { return nil }
+            output = grown(output, by: min(output.count, most - output.count))
+        }
+    }
+
+    /// `bytes` followed by `extra` zeros, copied and cleared with memcpy and memset: an append of
+    /// repeated zeros runs element by element in a debug build, minutes for a gigabyte.
+    private static func grown(_ bytes: [UInt8], by extra: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count + extra) { buffer, initialized in
+            bytes.withUnsafeBytes { old in
+                if let source = old.baseAddress { memcpy(buffer.baseAddress!, source, old.count) }
+            }
+            memset(buffer.baseAddress! + bytes.count, 0, extra)
+            initialized = bytes.count + extra
         }
     }
 
