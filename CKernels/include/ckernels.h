@@ -291,10 +291,11 @@ ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
                                float *y, ptrdiff_t ldy, uint8_t *mask);
 
 /**
- * Advises the operating system to back the 2 MiB-aligned part of [start, start + bytes) with
- * huge pages, for a large array about to be written for the first time (a training set whose
- * random rows a minibatch gather reads). Only advice: where huge pages are unavailable nothing
- * changes. Returns CK_EINVAL for a NULL start with bytes > 0, otherwise CK_OK.
+ * Advises the operating system to back the huge-page-aligned part of [start, start + bytes)
+ * with transparent huge pages (Linux; their size as the kernel reports it, usually 2 MiB),
+ * for a large array about to be written for the first time (a training set whose random rows
+ * a minibatch gather reads). Only advice: where huge pages are unavailable nothing changes.
+ * Returns CK_EINVAL for a NULL start with bytes > 0, otherwise CK_OK.
  */
 ck_status ck_advise_huge_pages(void *start, size_t bytes);
 
