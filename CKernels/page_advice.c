@@ -4,7 +4,8 @@
  * Minibatch gathers read random rows spread over the whole array; with 4 KiB pages nearly
  * every row costs a TLB miss and a page walk (under a hypervisor a two-dimensional one),
  * which dominates a gather from DRAM. Asking for transparent huge pages before the array is
- * first written lets the kernel back it with 2 MiB pages at fault time, at no copying cost.
+ * first written lets the kernel back it with huge pages (2 MiB on x86-64) at fault time, at no
+ * copying cost.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
