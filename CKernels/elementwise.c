@@ -28,7 +28,7 @@ static int elementwise_threads(double elements) {
  * and gather leave in each core's cache (a gradient's first half on the first thread), so an
  * update that follows them reads its share where it already is. */
 static ptrdiff_t piece_length(ptrdiff_t n, int team) {
-    if (n <= 0) return 16;
+    if (n <= 0) return 16; /* no pieces; any length that is not zero */
     ptrdiff_t pieces = (n + CK_CHUNK - 1) / CK_CHUNK;
     pieces = (pieces + team - 1) / team * team;
     ptrdiff_t length = (n + pieces - 1) / pieces;
@@ -42,7 +42,7 @@ static ptrdiff_t piece_length(ptrdiff_t n, int team) {
         ptrdiff_t ck_n_ = (n);                                                            \
         int ck_team_for_ = elementwise_threads((double)ck_n_);                            \
         ptrdiff_t ck_piece_ = piece_length(ck_n_, ck_team_for_);                          \
-        ptrdiff_t ck_chunks_ = ck_n_ > 0 ? (ck_n_ + ck_piece_ - 1) / ck_piece_ : 0;       \
+        ptrdiff_t ck_chunks_ = (ck_n_ + ck_piece_ - 1) / ck_piece_;                       \
         CK_PARALLEL_FOR(ck_team_for_,                                                     \
         for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
             ptrdiff_t start = ck_c_ * ck_piece_;                                          \

@@ -19,19 +19,15 @@ public enum DataFile {
     /// refused after inflating at most that much). Files not ending in `.gz` are returned as
     /// stored.
     public static func contents(of url: URL, limit: (bytes: Int, memory: String)? = byteLimit()) throws -> [UInt8] {
+        let refusal = limit.map { DataError.exceedsMemory(path: url.path, limit: $0.bytes, memory: $0.memory) }
+        let most = limit?.bytes ?? .max
         let file = try ReadableFile(url)
-        if let limit, file.size > limit.bytes {
-            throw DataError.exceedsMemory(path: url.path, limit: limit.bytes, memory: limit.memory)
-        }
+        if let refusal, file.size > most { throw refusal }
         let stored = try file.readToEnd()
         guard !stored.isEmpty else { throw DataError.emptyFile(path: url.path) }
-        if url.pathExtension == "gz" {
-            guard let limit else { return try Gzip.decompress(stored, source: url.path) }
-            guard let bytes = try Gzip.decompress(stored, source: url.path, upTo: limit.bytes) else {
-                throw DataError.exceedsMemory(path: url.path, limit: limit.bytes, memory: limit.memory)
-            }
-            return bytes
-        }
-        return stored
+        guard url.pathExtension == "gz" else { return stored }
+        // Without a limit nothing is refused: decompress(upTo: .max) never returns nil.
+        guard let bytes = try Gzip.decompress(stored, source: url.path, upTo: most) else { throw refusal! }
+        return bytes
     }
 }
