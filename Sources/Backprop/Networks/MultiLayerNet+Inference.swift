@@ -58,12 +58,5 @@ extension MultiLayerNet {
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func rowMaxima<Scalar: BinaryFloatingPoint>(_ scores: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int) -> [Int] {
-    (0..<rows).map { row in
-        let start = row * columns
-        var best = 0
-        for j in 1..<columns where scores[start + j] > scores[start + best] {
-            best = j
-        }
-        return best
-    }
+    (0..<rows).map { row in indexOfRowMaximum(scores, row: row, columns: columns) }
 }

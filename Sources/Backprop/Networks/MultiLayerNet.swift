@@ -268,13 +268,20 @@ func countRowsWithMaximumAtLabel<Scalar: BinaryFloatingPoint>(
     var correct = 0
     var row = 0
     for label in labels {
-        let rowStart = row * classes
-        var best = 0
-        for j in 1..<classes where scores[rowStart + j] > scores[rowStart + best] {
-            best = j
-        }
-        if best == Int(label) { correct += 1 }
+        if indexOfRowMaximum(scores, row: row, columns: classes) == Int(label) { correct += 1 }
         row += 1
     }
     return correct
+}
+
+/// The index of the largest element of row `row` (the first on ties, like `np.argmax`; 0 for
+/// a row of NaN): the argmax that accuracy counts and `classify` returns.
+@inline(__always)
+func indexOfRowMaximum<Scalar: BinaryFloatingPoint>(_ scores: UnsafeBufferPointer<Scalar>, row: Int, columns: Int) -> Int {
+    let start = row * columns
+    var best = 0
+    for j in 1..<columns where scores[start + j] > scores[start + best] {
+        best = j
+    }
+    return best
 }
