@@ -194,6 +194,14 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         return correct
     }
 
+    /// The mean loss on x against the class `labels`, and how many rows have their highest
+    /// score at their label, from one inference pass: what a validation chunk is measured by.
+    func lossAndCorrectCount(_ x: Tensor<Scalar>, labels: [Int32]) -> (loss: Scalar, correct: Int) {
+        let scores = scores(x, rows: nil, training: false)
+        let correct = Self.countCorrect(scores: scores, labels: labels[...])
+        return (lossLayer.forward(scores, targets: .labels(labels), training: false), correct)
+    }
+
     /// How many rows have their largest score (the first, on ties, like `np.argmax`) at their label.
     private static func countCorrect(scores: Tensor<Scalar>, labels: ArraySlice<Int32>) -> Int {
         scores.withUnsafeBufferPointer { countRowsWithMaximumAtLabel($0, classes: scores.columns, labels: labels) }

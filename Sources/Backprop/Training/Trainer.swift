@@ -239,13 +239,14 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// their row counts, which is the mean over all rows.
     public func validate() -> (loss: Double, accuracy: Double)? {
         guard let validation, validation.count > 0 else { return nil }
-        var lossSum = 0.0, correct = 0.0
+        var lossSum = 0.0, correct = 0
         for (inputs, labels) in zip(validation.inputs, validation.labels) {
-            let rows = Double(labels.count)
-            lossSum += Double(network.loss(inputs, targets: .labels(labels))) * rows
-            correct += network.accuracy(inputs, labels: labels, chunkSize: configuration.evaluationChunkSize) * rows
+            // One forward pass gives both the loss and the predictions.
+            let measured = network.lossAndCorrectCount(inputs, labels: labels)
+            lossSum += Double(measured.loss) * Double(labels.count)
+            correct += measured.correct
         }
-        return (lossSum / Double(validation.count), correct / Double(validation.count))
+        return (lossSum / Double(validation.count), Double(correct) / Double(validation.count))
     }
 
     /// Runs the remaining iterations up to ``totalIterations``, calling `onIteration` with
