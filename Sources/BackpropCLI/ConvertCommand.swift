@@ -29,7 +29,6 @@ struct ConvertCommand: ParsableCommand {
         let url = URL(fileURLWithPath: output)
         try ModelFile.save(imported.network, to: url, layout: layout, metadata: imported.metadata)
         let network = imported.network
-        print("wrote \(url.path): \(layout.rawValue) layout, "
-              + "\(network.sizes.map(String.init).joined(separator: "-")) \(network.activation.rawValue)")
+        print("wrote \(url.path): \(layout.rawValue) layout, \(network.architectureDescription)")
     }
 }

@@ -39,7 +39,7 @@ struct EvaluateCommand: ParsableCommand {
             print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
                                 "sizes": sizes]))
         } else {
-            print("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
+            print("model \(model) (\(network.architectureDescription)): \(accuracyText(trainAccuracy, of: .train)), "
                   + accuracyText(testAccuracy, of: .test))
         }
     }

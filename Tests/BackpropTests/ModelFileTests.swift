@@ -17,8 +17,9 @@ struct ModelFileTests {
         return network
     }
 
-    /// The metadata ModelFile writes for a 6-5-4-3 sigmoid network.
-    let metadata = ["format": ModelFile.formatName, "sizes": "6,5,4,3", "activation": "sigmoid"]
+    /// The metadata ModelFile wrote for a 6-5-4-3 sigmoid network in the chapter-5 format,
+    /// which files written before layer lists have and which is still read.
+    let metadata = ["format": ModelFile.chapterFiveFormatName, "sizes": "6,5,4,3", "activation": "sigmoid"]
 
     /// The parameters of a 6-5-4-3 network as a model file stores them.
     func parameters(replacing name: String? = nil, with replacement: Tensor<Float>? = nil)
@@ -37,7 +38,7 @@ struct ModelFileTests {
         let directory = try TemporaryDirectory()
         let url = directory.path("model.safetensors")
         let network = try trainedNetwork()
-        try ModelFile.save(network, to: url, metadata: ["test_accuracy": "0.5", "sizes": "1,1"])
+        try ModelFile.save(network, to: url, metadata: ["test_accuracy": "0.5", "layers": "affine:1"])
 
         let loaded = try ModelFile.load(from: url, backend: FastBackend())
         #expect(loaded.sizes == [6, 5, 4, 3])
@@ -52,7 +53,9 @@ struct ModelFileTests {
         // Free-form metadata is kept; the architecture keys cannot be overridden by it.
         let stored = try Safetensors.load(from: url).metadata
         #expect(stored["test_accuracy"] == "0.5")
-        #expect(stored["sizes"] == "6,5,4,3")
+        #expect(stored["format"] == "backprop.network.v2")
+        #expect(stored["layers"] == "affine:5,sigmoid,affine:4,sigmoid,affine:3")
+        #expect(stored["input_shape"] == "6")
         #expect(try directory.contents() == ["model.safetensors"])
     }
 
@@ -134,7 +137,7 @@ struct ModelFileTests {
         ("sizes", "6", "invalid model metadata sizes='6'"),
         ("sizes", "6,0,4,3", "invalid model metadata sizes='6,0,4,3'"),
         ("sizes", "6,-5,4,3", "invalid model metadata sizes='6,-5,4,3'"),
-        ("activation", "tanh", "invalid model metadata activation='tanh'"),
+        ("activation", "swish", "invalid model metadata activation='swish'"),
     ] as [(key: String, value: String?, message: String)])
     func badMetadata(_ change: (key: String, value: String?, message: String)) throws {
         let (key, value, message) = change

@@ -87,7 +87,7 @@ struct ModelImportTests {
         ([("fc1.weight", [5, 6]), ("fc1.bias", [5]), ("fc2.weight", [3, 5])], "no tensor named 'fc2.bias'"),
         ([("encoder.weight", [5, 6]), ("encoder.bias", [5]), ("head.weight", [3, 5]), ("head.bias", [3])],
          "cannot tell whether 'encoder.weight' or 'head.weight' comes first"),
-        ([("W1", [6, 5]), ("b1", [5]), ("running_mean", [5])], "tensor 'running_mean' fits no accepted layout; accepted are"),
+        ([("W1", [6, 5]), ("b1", [5]), ("running_mean", [5])], "tensor 'running_mean' belongs to a batch normalization layer"),
         ([], "the file holds no tensors; accepted are Backprop's own files; the book's names W1 b1 ... Wn bn"),
     ] as [([(String, [Int])], String)])
     func refused(tensors: [(String, [Int])], message: String) throws {
@@ -184,10 +184,10 @@ struct ModelImportNumPyTests {
             assert w[0] == 'F32' and b[0] == 'F32'
             assert np.array_equal(w[1], book['W%d' % (i + 1)][1].T), i
             assert np.array_equal(b[1], book['b%d' % (i + 1)][1]), i
-        print(metadata['format'], metadata['sizes'], metadata['activation'], [list(torch['%d.weight' % (2 * i)][1].shape) for i in range(3)])
+        print(metadata['format'], metadata['input_shape'], metadata['layers'], [list(torch['%d.weight' % (2 * i)][1].shape) for i in range(3)])
         """
         let (status, output) = try Python.run(script, arguments: [book.path, torch.path])
         #expect(status == 0, "\(output)")
-        #expect(output == "pt 6,5,4,3 sigmoid [[5, 6], [4, 5], [3, 4]]\n")
+        #expect(output == "pt 6 affine:5,sigmoid,affine:4,sigmoid,affine:3 [[5, 6], [4, 5], [3, 4]]\n")
     }
 }

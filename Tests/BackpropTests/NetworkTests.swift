@@ -66,7 +66,7 @@ struct NetworkTests {
         let copy = MultiLayerNet(inputSize: 4, hiddenSizes: [3], outputSize: 2, backend: backend, seed: 2)
         let x: Tensor<Double> = randomTensor(shape: [5, 4], seed: 3)
         #expect(copy.predict(x) != source.predict(x))
-        try copy.load(parameters: source.parameters.reversed())
+        try copy.load(state: source.parameters.reversed())
         #expect(copy.predict(x) == source.predict(x))
     }
 
@@ -77,7 +77,7 @@ struct NetworkTests {
         let good = original
         func attempt(_ parameters: [(name: String, tensor: Tensor<Float>)]) -> NetworkParameterError? {
             do {
-                try network.load(parameters: parameters)
+                try network.load(state: parameters)
                 return nil
             } catch {
                 return error

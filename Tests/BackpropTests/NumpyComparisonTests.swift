@@ -148,9 +148,9 @@ struct NumpyComparisonTests {
                                                               seed: UInt64(index)))
                 : parameter
         }
-        try fast.load(parameters: floatParameters)
+        try fast.load(state: floatParameters)
         let parameters = floatParameters.map { (name: $0.name, tensor: Tensor<Double>($0.tensor)) }
-        try reference.load(parameters: parameters)
+        try reference.load(state: parameters)
 
         let x = Tensor<Double>(batch.inputs)
         let oracle = try numpyOracle(parameters: parameters, x: x, labels: labels, activation: activation)

@@ -81,7 +81,7 @@ struct OutputLayerTests {
                                  classTargets: 0.01...0.99, backend: FastBackend(), seed: 50)
         let reference = MultiLayerNet(inputSize: 9, hiddenSizes: [7], outputSize: 5, activation: .sigmoid,
                                       output: output, classTargets: 0.01...0.99, backend: ReferenceBackend<Double>(), seed: 0)
-        try reference.load(parameters: fast.parameters.map { ($0.name, Tensor<Double>($0.tensor)) })
+        try reference.load(state: fast.parameters.map { ($0.name, Tensor<Double>($0.tensor)) })
 
         var targets = Tensor<Double>(shape: [4, 5])
         for row in 0..<4 {

@@ -170,7 +170,7 @@ struct BadInputTests: RunsInDirectories {
             ("W1", Tensor(shape: [784, 20])), ("b1", Tensor(shape: [50])), ("W2", Tensor(shape: [50, 10])),
             ("b2", Tensor(shape: [10])),
         ]
-        try Safetensors.save(tensors, metadata: ["format": ModelFile.formatName, "sizes": "784,50,10", "activation": "relu"],
+        try Safetensors.save(tensors, metadata: ["format": ModelFile.chapterFiveFormatName, "sizes": "784,50,10", "activation": "relu"],
                              to: URL(fileURLWithPath: path))
         let run = try evaluate(path)
         expectOneLineError(run, mentioning: [path, "'W1'", "[784, 20]", "[784, 50]"])

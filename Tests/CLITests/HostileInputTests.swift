@@ -229,7 +229,7 @@ struct HostileInputTests: RunsInDirectories {
         let weights = Tensor<Float>(shape: [784, 5], scalars: (0..<3920).map { $0 == 7 ? .nan : ($0 == 9 ? .infinity : 0) })
         try Safetensors.save([("W1", weights), ("b1", Tensor(shape: [5])), ("W2", Tensor(shape: [5, 10])),
                               ("b2", Tensor(shape: [10]))],
-                             metadata: ["format": ModelFile.formatName, "sizes": "784,5,10", "activation": "relu"],
+                             metadata: ["format": ModelFile.chapterFiveFormatName, "sizes": "784,5,10", "activation": "relu"],
                              to: path)
         let run = try BackpropExecutable.run(["evaluate", "--model", path.path, "--data", data.url.path], in: scratch.url)
         expectOneLineError(run, mentioning: [path.path, "'W1'", "2 NaN or infinite values"])

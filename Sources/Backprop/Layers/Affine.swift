@@ -9,7 +9,7 @@
 /// input is usually another layer's (or the trainer's) buffer, which its owner rewrites on
 /// the next batch; to keep that rewrite from copying the buffer, ``backward(_:)`` consumes
 /// the cache and releases the reference.
-public final class Affine<Backend: KernelBackend>: ParameterizedLayer {
+public final class Affine<Backend: KernelBackend>: ParameterizedLayer, InputGradientSkipping {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
@@ -108,8 +108,25 @@ public final class Affine<Backend: KernelBackend>: ParameterizedLayer {
 }
 
 extension Affine {
+    /// `affine:UNITS`.
+    public var spec: LayerSpec { .affine(units: outputSize) }
+
+    /// `[outputSize]` for any input of ``inputSize`` elements per sample, whatever its rank:
+    /// the layer flattens it as the book's `x.reshape(x.shape[0], -1)` does.
+    public func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int] {
+        let elements = shape.reduce(1, *)
+        guard elements == inputSize else {
+            throw LayerShapeError(layer: spec.description, inputShape: shape,
+                                  reason: "its weights take \(inputSize) values per sample, the input has \(elements)")
+        }
+        return [outputSize]
+    }
+
     /// W and b, the book's order.
-    public var parameterStems: [String] { ["W", "b"] }
+    public var parameterStems: [String] { StateNames.affineStems }
+
+    /// W is a weight, b a bias.
+    public var parameterRoles: [ParameterRole] { [.weight, .bias] }
 
     /// W for index 0, b for index 1.
     public func parameter(_ index: Int) -> Tensor<Scalar> {

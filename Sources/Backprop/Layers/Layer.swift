@@ -26,9 +26,20 @@ public protocol Layer<Backend>: AnyObject {
     /// Given dL/d(output) of the last training forward pass, returns dL/d(input) and keeps the
     /// gradients of the layer's own parameters, if it has any.
     func backward(_ dout: Tensor<Backend.Scalar>) -> Tensor<Backend.Scalar>
+
+    /// The item that describes this layer in a network's layer list (`affine:10`, `relu`).
+    var spec: LayerSpec { get }
+
+    /// The shape of one sample's output for one sample's input of shape `shape` (the batch
+    /// dimension left out), or why the layer cannot take that input. Elementwise layers keep
+    /// the shape, which is the default.
+    func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]
 }
 
 extension Layer {
+    /// Elementwise layers give an output of the input's shape.
+    public func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int] { shape }
+
     /// A training forward pass, the book's default.
     public func forward(_ x: Tensor<Backend.Scalar>) -> Tensor<Backend.Scalar> {
         forward(x, training: true)

@@ -8,6 +8,9 @@ public protocol ParameterizedLayer<Backend>: Layer {
     /// layer to get the book's names W1, b1, W2, ….
     var parameterStems: [String] { get }
 
+    /// What each parameter is to rules such as weight decay, in the order of ``parameterStems``.
+    var parameterRoles: [ParameterRole] { get }
+
     /// Parameter `index` (in 0 ..< parameterStems.count).
     func parameter(_ index: Int) -> Tensor<Backend.Scalar>
 

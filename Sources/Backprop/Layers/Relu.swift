@@ -53,6 +53,11 @@ public final class Relu<Backend: KernelBackend>: Layer {
     }
 }
 
+extension Relu {
+    /// `relu`.
+    public var spec: LayerSpec { .activation(.relu) }
+}
+
 extension Relu: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         [passes.training.output.storageAddress, passes.training.mask.storageAddress, inputGradient.storageAddress]

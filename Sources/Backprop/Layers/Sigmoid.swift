@@ -38,6 +38,11 @@ public final class Sigmoid<Backend: KernelBackend>: Layer {
     }
 }
 
+extension Sigmoid {
+    /// `sigmoid`.
+    public var spec: LayerSpec { .activation(.sigmoid) }
+}
+
 extension Sigmoid: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         [outputs.training.storageAddress, inputGradient.storageAddress]

@@ -33,17 +33,22 @@ extension MultiLayerNet {
     }
 
     /// A new network with the same architecture, output layer and bitwise the same
-    /// parameters, sharing no buffers with this one: what each thread needs to run inference
-    /// in parallel. The network must end in one of the library's output layers (``output``).
+    /// parameters and buffers, sharing no buffers with this one: what each thread needs to run
+    /// inference in parallel. The network must end in one of the library's output layers (``output``).
     public func copy() -> MultiLayerNet<Backend> {
         guard let output else {
             preconditionFailure("MultiLayerNet.copy: cannot copy a network closed by \(type(of: lossLayer))")
         }
         let classTargets = (lossLayer as? SigmoidWithLoss<Backend>)?.classTargets ?? 0...1
-        let values = parameters.map(\.tensor)
-        let affineParameters = stride(from: 0, to: values.count, by: 2).map { (weights: values[$0], bias: values[$0 + 1]) }
-        return MultiLayerNet(affineParameters: affineParameters, activation: activation,
-                             loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
+        do {
+            let copy = try MultiLayerNet(architectureOf: spec, inputShape: inputShape,
+                                         loss: output.makeLoss(backend: backend, classTargets: classTargets),
+                                         backend: backend)
+            try copy.load(state: state)
+            return copy
+        } catch {
+            preconditionFailure("MultiLayerNet.copy: the network does not rebuild from its own spec: \(error)")
+        }
     }
 
     private func sampleTensor(_ sample: [Scalar]) -> Tensor<Scalar> {

@@ -1,15 +1,13 @@
 extension MultiLayerNet {
-    /// A network of affine layers with the given weights (`[inputs, outputs]`, sizes
-    /// chaining) and biases, `activation` between them, closed by `loss` (softmax with
-    /// cross-entropy when nil): how a model file or a copy becomes a network without drawing
-    /// random weights first.
-    convenience init(affineParameters: [(weights: Tensor<Scalar>, bias: Tensor<Scalar>)], activation: Activation,
-                     loss: (any Loss<Backend>)? = nil, backend: Backend) {
-        var layers: [any Layer<Backend>] = []
-        for (weights, bias) in affineParameters {
-            if !layers.isEmpty { layers.append(activation.makeLayer(backend: backend)) }
-            layers.append(Affine(weights: weights, bias: bias, backend: backend))
+    /// A network of the layers `specs` with zero parameters and default buffers, closed by
+    /// `loss`: how a model file or a copy becomes a network without drawing random weights
+    /// first, before ``load(state:)`` gives it its numbers. Throws when a layer cannot take
+    /// its input.
+    convenience init(architectureOf specs: [LayerSpec], inputShape: [Int], loss: any Loss<Backend>,
+                     backend: Backend) throws(LayerShapeError) {
+        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { inputs, outputs in
+            (Tensor(shape: [inputs, outputs]), Tensor(shape: [outputs]))
         }
-        self.init(layers: layers, loss: loss ?? SoftmaxWithLoss(backend: backend), backend: backend)
+        try self.init(inputShape: inputShape, layers: layers, loss: loss, backend: backend)
     }
 }

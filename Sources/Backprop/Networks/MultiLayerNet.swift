@@ -1,36 +1,40 @@
-/// A fully connected classifier of any depth (the book's `MultiLayerNet`, section 6.1 ff.):
-/// Affine → activation → … → Affine → SoftmaxWithLoss, generic over the kernel backend.
+/// A network of any sequence of layers closed by a loss (the book's `MultiLayerNet`,
+/// `MultiLayerNetExtend` and, in general, its `OrderedDict` of layers plus `lastLayer`;
+/// PyTorch's `nn.Sequential`), generic over the kernel backend.
 ///
-/// Parameters are named `W1 b1 W2 b2 … Wn bn` in layer order, as in the book, and can be
-/// read and replaced by name (see ``parameters`` and ``load(parameters:)``). The book's
-/// `TwoLayerNet` is the one-hidden-layer configuration of this type (see ``TwoLayerNet``).
+/// The network is one ordered list of layers, ``layers``, closed by a ``Loss``
+/// (``lossLayer``). Everything else is derived from that list when the network is built:
+/// the shapes (each layer's output shape from its input's, see ``Layer/outputShape(forInput:)``),
+/// the trainable parameters (``parameterList``, from the layers that have them), the state
+/// that is saved but not trained (``state``: batch normalization's running statistics), the
+/// keys of random layers (dropout), and the forward plan, in which an affine layer directly
+/// followed by ReLU runs as one fused step (the bias addition and the ReLU in a single pass;
+/// running the two layers one by one gives bitwise the same result).
+///
+/// Parameters are named per stem in layer order, as the book names them: `W1 b1 W2 b2 …` for
+/// the affine layers, `gamma1 beta1 gamma2 …` for batch normalization (see ``parameters``).
+/// The book's `TwoLayerNet` is the one-hidden-layer configuration (see ``TwoLayerNet``).
 ///
 /// Two paths through the network:
 /// - ``backpropagate(_:targets:)`` (and ``gradient(_:targets:)``, which returns its result)
-///   is the training path: a training forward pass and the backward pass, after which each
-///   layer holds its gradients. It reuses the layers' buffers and does not allocate once
-///   they have the batch's size.
+///   is the training path: a training forward pass (dropout draws, batch statistics) and the
+///   backward pass, after which each layer holds its gradients. It reuses the layers' buffers
+///   and does not allocate once they have the batch's size.
 /// - ``predict(_:)``, ``loss(_:targets:)`` and ``accuracy(_:labels:chunkSize:)`` are the
-///   inference path: they keep no cache and use separate buffers, so they can be called
-///   between training steps without disturbing them.
-///
-/// The network is one ordered list of layers, ``layers``, closed by a ``Loss``
-/// (``lossLayer``), as in the book's `OrderedDict` of layers plus `lastLayer`. Everything else
-/// is derived from that list: the parameters (``parameterList``, from the layers that have
-/// them) and the forward plan, in which an affine layer directly followed by ReLU runs as one
-/// fused step (the bias addition and the ReLU in a single pass); running the two layers one by
-/// one gives bitwise the same result.
+///   inference path (no dropout, running statistics): they keep no cache and use separate
+///   buffers, so they can be called between training steps without disturbing them.
 public final class MultiLayerNet<Backend: KernelBackend> {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
     /// The kernels every layer runs on.
     public let backend: Backend
-    /// The width of each layer of units: input size, the hidden sizes, output size.
+    /// The shape of one sample's input (`[784]` for MNIST's flattened images).
+    public let inputShape: [Int]
+    /// The width of the input and of each affine layer's output: input size, the hidden
+    /// sizes, output size (`[784, 50, 10]` for the book's TwoLayerNet).
     public let sizes: [Int]
-    /// The activation of the hidden layers.
-    public let activation: Activation
-    /// The layers in forward order: Affine1, activation, Affine2, …, AffineN.
+    /// The layers in forward order (Affine1, ReLU, Affine2, … for the book's networks).
     public let layers: [any Layer<Backend>]
     /// The output activation and loss that close the network during training.
     public let lossLayer: any Loss<Backend>
@@ -39,6 +43,12 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 
     /// The forward pass as steps, derived from ``layers`` once (they never change).
     private let plan: [Stage]
+    /// Every buffer (``BufferedLayer``) with its name, in layer order.
+    let bufferSlots: [(name: String, layer: any BufferedLayer<Backend>, index: Int)]
+    /// The layers whose training passes draw random numbers.
+    private let randomizedLayers: [any RandomizedLayer<Backend>]
+    /// Rows of an input read in place when the first stage cannot read a row range itself.
+    private var chunkInput = Tensor<Scalar>(shape: [0])
 
     /// One step of the forward pass: a single layer, or an affine layer with the ReLU after it
     /// fused into its epilogue.
@@ -47,41 +57,78 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         case affine(Affine<Backend>, fusedRelu: Relu<Backend>?)
     }
 
-    /// A network made of `layers` (Affine, activation, Affine, …, Affine: affine layers whose
-    /// sizes chain, with one ``Relu`` or ``Sigmoid`` between consecutive ones, the same kind
-    /// throughout) closed by `loss`. Other arrangements are programmer errors and stop with a
-    /// message naming the layer.
-    public init(layers: [any Layer<Backend>], loss: any Loss<Backend>, backend: Backend) {
-        let affines = stride(from: 0, to: layers.count, by: 2).map { index -> Affine<Backend> in
-            guard let affine = layers[index] as? Affine<Backend> else {
-                preconditionFailure("MultiLayerNet: layer \(index) must be Affine, got \(type(of: layers[index]))")
-            }
-            return affine
+    /// A network made of `layers`, taking samples of shape `inputShape`, closed by `loss`.
+    /// Throws when a layer cannot take what the layers before it give (naming the layer and
+    /// the shapes), or when the list has no layer or gives no outputs.
+    public init(inputShape: [Int], layers: [any Layer<Backend>], loss: any Loss<Backend>,
+                backend: Backend) throws(LayerShapeError) {
+        guard !layers.isEmpty else {
+            throw LayerShapeError(layer: "(none)", inputShape: inputShape, reason: "a network needs at least one layer")
         }
-        precondition(!layers.isEmpty && layers.count % 2 == 1,
-                     "MultiLayerNet: layers must alternate Affine and an activation and end with Affine, got \(layers.count) layers")
-        let activations = stride(from: 1, to: layers.count, by: 2).map { index -> Activation in
-            switch layers[index] {
-            case is Relu<Backend>: return .relu
-            case is Sigmoid<Backend>: return .sigmoid
-            default: preconditionFailure("MultiLayerNet: layer \(index) must be Relu or Sigmoid, got \(type(of: layers[index]))")
-            }
+        var shape = inputShape
+        var sizes = [inputShape.reduce(1, *)]
+        for layer in layers {
+            shape = try layer.outputShape(forInput: shape)
+            if let affine = layer as? Affine<Backend> { sizes.append(affine.outputSize) }
         }
-        precondition(Set(activations).count <= 1, "MultiLayerNet: the hidden activations must all be the same, got \(activations)")
-        for (earlier, later) in zip(affines, affines.dropFirst()) {
-            precondition(earlier.outputSize == later.inputSize,
-                         "MultiLayerNet: an affine layer outputs \(earlier.outputSize) values but the next takes \(later.inputSize)")
+        guard shape.count == 1 else {
+            throw LayerShapeError(layer: layers[layers.count - 1].spec.description, inputShape: shape,
+                                  reason: "the loss needs one vector of scores per sample")
         }
         self.backend = backend
-        self.sizes = [affines[0].inputSize] + affines.map(\.outputSize)
-        self.activation = activations.first ?? .relu
+        self.inputShape = inputShape
+        self.sizes = sizes
         self.layers = layers
         self.lossLayer = loss
         self.parameterList = ParameterList(layers: layers, backend: backend)
         self.plan = Self.plan(of: layers)
+        self.bufferSlots = StateNames.buffers(of: layers)
+        var randomized: [any RandomizedLayer<Backend>] = []
+        for (number, layer) in layers.enumerated() {
+            guard var random = layer as? any RandomizedLayer<Backend> else { continue }
+            random.layerNumber = number
+            randomized.append(random)
+        }
+        self.randomizedLayers = randomized
     }
 
-    /// A network with randomly initialized weights (normal, standard deviation from
+    /// A network made of `layers` whose first affine layer fixes the input size (the
+    /// book's fully connected networks), closed by `loss`. Layers that do not fit together
+    /// are programmer errors and stop with a message naming the layer and the shapes.
+    public convenience init(layers: [any Layer<Backend>], loss: any Loss<Backend>, backend: Backend) {
+        guard let first = layers.lazy.compactMap({ $0 as? Affine<Backend> }).first else {
+            preconditionFailure("MultiLayerNet: without an input shape the layers need an affine layer to take it from")
+        }
+        do {
+            try self.init(inputShape: [first.inputSize], layers: layers, loss: loss, backend: backend)
+        } catch {
+            preconditionFailure("MultiLayerNet: \(error)")
+        }
+    }
+
+    /// A network built from the layer list `specs` for samples of shape `inputShape`, with
+    /// randomly initialized weights (normal, standard deviation from `weightInitialization`
+    /// and each affine layer's fan-in), biases from `biasInitialization` (zero by default),
+    /// batch normalization starting at γ = 1, β = 0, and the output units and loss of
+    /// `output`. The weights are drawn from `generator` layer by layer in row-major order,
+    /// each layer's biases after its weights when they are random, so a seeded generator
+    /// makes the network reproducible. Throws when a layer cannot take its input.
+    public convenience init<Generator: RandomNumberGenerator>(
+        inputShape: [Int], layers specs: [LayerSpec],
+        weightInitialization: WeightInitialization = .he, biasInitialization: BiasInitialization = .zero,
+        output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
+        backend: Backend, generator: inout Generator
+    ) throws(LayerShapeError) {
+        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { inputs, outputs in
+            LayerBuilder<Backend>.randomParameters(inputs: inputs, outputs: outputs,
+                                                   weightInitialization: weightInitialization,
+                                                   biasInitialization: biasInitialization, generator: &generator)
+        }
+        try self.init(inputShape: inputShape, layers: layers,
+                      loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
+    }
+
+    /// A fully connected network with randomly initialized weights (normal, standard deviation from
     /// `weightInitialization`), biases from `biasInitialization` (zero by default) and the
     /// output units and loss of `output` (softmax with cross-entropy by default; `classTargets`
     /// maps class targets for sigmoid outputs, see ``SigmoidWithLoss``). The weights are drawn
@@ -96,16 +143,14 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     ) {
         let sizes = [inputSize] + hiddenSizes + [outputSize]
         precondition(sizes.allSatisfy { $0 > 0 }, "MultiLayerNet: every layer size must be positive, got \(sizes)")
-        var layers: [any Layer<Backend>] = []
-        for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
-            if !layers.isEmpty { layers.append(activation.makeLayer(backend: backend)) }
-            var distribution = NormalDistribution(
-                standardDeviation: weightInitialization.standardDeviation(inputCount: inputs))
-            let weights: Tensor<Scalar> = distribution.tensor(shape: [inputs, outputs], using: &generator)
-            layers.append(Affine(weights: weights, bias: biasInitialization.tensor(count: outputs, using: &generator),
-                                 backend: backend))
+        do {
+            try self.init(inputShape: [inputSize],
+                          layers: LayerSpec.fullyConnected(hiddenSizes: hiddenSizes, outputSize: outputSize, activation: activation),
+                          weightInitialization: weightInitialization, biasInitialization: biasInitialization,
+                          output: output, classTargets: classTargets, backend: backend, generator: &generator)
+        } catch {
+            preconditionFailure("MultiLayerNet: \(error)")
         }
-        self.init(layers: layers, loss: output.makeLoss(backend: backend, classTargets: classTargets), backend: backend)
     }
 
     /// As ``init(inputSize:hiddenSizes:outputSize:activation:weightInitialization:biasInitialization:output:classTargets:backend:generator:)``
@@ -150,11 +195,57 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         }
     }
 
-    /// The number of input features.
+    /// The number of input values per sample (the product of ``inputShape``).
     public var inputSize: Int { sizes[0] }
 
-    /// The number of classes.
+    /// The number of outputs per sample (classes, or targets).
     public var outputSize: Int { sizes[sizes.count - 1] }
+
+    /// The layer list that rebuilds this network's architecture (see ``LayerSpec``).
+    public var spec: [LayerSpec] { layers.map(\.spec) }
+
+    /// The hidden activation when the network is the book's fully connected kind (affine
+    /// layers with one activation between them, the same throughout); nil otherwise.
+    public var activation: Activation? {
+        guard case .activation(let activation)? = spec.dropFirst().first else { return nil }
+        let plain = LayerSpec.fullyConnected(hiddenSizes: Array(sizes.dropFirst().dropLast()),
+                                             outputSize: outputSize, activation: activation)
+        return spec == plain ? activation : nil
+    }
+
+    /// A short description for reports: the book's `784-50-10 relu` for fully connected
+    /// networks, the input size and the layer list otherwise.
+    public var architectureDescription: String {
+        let widths = sizes.map(String.init).joined(separator: "-")
+        if spec == [.affine(units: outputSize)] { return widths }
+        if let activation { return "\(widths) \(activation.rawValue)" }
+        return "\(inputShape.map(String.init).joined(separator: "x")) -> \(LayerSpec.description(of: spec))"
+    }
+
+    /// Sets the keys of every random layer's next training draws: the run's `seed`, the
+    /// training step `iteration`, and the global row of the batch's first row (non-zero for a
+    /// data-parallel process's share). What a trainer calls before each step, so a run's
+    /// dropout masks depend on nothing else.
+    public func setRandomKeys(seed: UInt64, iteration: Int, firstRow: Int = 0) {
+        for index in 0..<randomizedLayers.count {
+            var layer = randomizedLayers[index]
+            layer.seed = seed
+            layer.iteration = iteration
+            layer.firstRow = firstRow
+        }
+    }
+
+    /// Makes the random layers repeat their last draws in training passes (true) or draw
+    /// anew (false): a numerical gradient needs the same function at every perturbation.
+    func freezeRandomDraws(_ frozen: Bool) {
+        for index in 0..<randomizedLayers.count {
+            var layer = randomizedLayers[index]
+            layer.freezesDraws = frozen
+        }
+    }
+
+    /// Whether any layer draws random numbers in training passes.
+    public var hasRandomLayers: Bool { !randomizedLayers.isEmpty }
 
     // MARK: Inference
 
@@ -166,9 +257,20 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         scores(x, rows: nil, training: false)
     }
 
-    /// The mean loss of the network on x against `targets` (cross-entropy for the book's network).
+    /// The mean loss of the network on x against `targets` (cross-entropy for the book's
+    /// network), from an inference pass.
     public func loss(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> Scalar {
         lossLayer.forward(scores(x, rows: nil, training: false), targets: targets, training: false)
+    }
+
+    /// The mean loss from a training-mode forward pass (dropout draws, batch statistics) that
+    /// is not followed by a backward pass: what a numerical gradient differentiates, as the
+    /// book's `loss(x, t, train_flg=True)`. It updates batch normalization's running
+    /// statistics like any training pass; callers that must not change them save ``state``.
+    func trainingLoss(_ x: Tensor<Scalar>, targets: Targets<Scalar>) -> Scalar {
+        let loss = lossLayer.forward(scores(x, rows: nil, training: true), targets: targets, training: true)
+        _ = lossLayer.backward()
+        return loss
     }
 
     /// The fraction of rows of x whose highest score is at their label. Large inputs are
@@ -184,8 +286,8 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     /// `chunkSize` rows at a time in place: a share of an accuracy that processes split.
     func correctCount(_ x: Tensor<Scalar>, labels: [Int32], rows: Range<Int>, chunkSize: Int) -> Int {
         precondition(chunkSize > 0, "accuracy: chunk size must be positive, got \(chunkSize)")
-        precondition(x.columns == inputSize,
-                     "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
+        precondition(x.count == x.rows * inputSize,
+                     "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) values per sample")
         var correct = 0
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: chunkSize) {
             let chunk = start..<min(start + chunkSize, rows.upperBound)
@@ -222,7 +324,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
             dout = layers[index].backward(dout)
         }
         // The first layer's dx would be the gradient with respect to the data: unused.
-        if let first = layers[0] as? Affine<Backend> {
+        if let first = layers[0] as? any InputGradientSkipping<Backend> {
             first.backwardParameters(dout)
         } else {
             _ = layers[0].backward(dout)
@@ -238,20 +340,24 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         return gradients
     }
 
-    /// The scores of x (or, in an inference pass, of its rows `rows`, read in place by the
-    /// first affine layer) through every stage of the plan.
+    /// The scores of x (or, in an inference pass, of its rows `rows`: read in place by a
+    /// first affine layer, copied out first otherwise) through every stage of the plan.
     private func scores(_ x: Tensor<Scalar>, rows: Range<Int>?, training: Bool) -> Tensor<Scalar> {
-        precondition(x.columns == inputSize,
-                     "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) features")
+        precondition(x.count == x.rows * inputSize,
+                     "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) values per sample")
         var y = x
+        var firstRows = rows
+        if let rows, case .layer = plan[0] {
+            chunkInput.copyRows(of: x, in: rows)
+            y = chunkInput
+            firstRows = nil
+        }
         for index in 0..<plan.count {
-            let firstRows = index == 0 ? rows : nil
             switch plan[index] {
             case .layer(let layer):
-                precondition(firstRows == nil, "MultiLayerNet: only an affine first layer reads a row range in place")
                 y = layer.forward(y, training: training)
             case .affine(let affine, let relu):
-                y = affine.forward(y, rows: firstRows, training: training, fusedRelu: relu)
+                y = affine.forward(y, rows: index == 0 ? firstRows : nil, training: training, fusedRelu: relu)
             }
         }
         return y

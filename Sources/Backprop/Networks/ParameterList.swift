@@ -1,5 +1,5 @@
-/// Every trainable parameter of a network with its gradient, in the book's order
-/// W1 b1 W2 b2 … Wn bn, gathered from the layers that have them.
+/// Every trainable parameter of a network with its gradient, in layer order (W1 b1 W2 b2 …
+/// Wn bn for the book's networks), gathered from the layers that have them.
 ///
 /// The one place the optimizer, model files and the gradient check read parameters from: a
 /// position ("slot") names the same parameter for the network's whole life, so optimizers key
@@ -13,21 +13,31 @@ public struct ParameterList<Backend: KernelBackend> {
     private let layers: [any ParameterizedLayer<Backend>]
     private let slots: [(layer: Int, index: Int)]
 
-    /// The parameters of `layers`, in order; the k-th parameterized layer's parameters get
-    /// the number k + 1 after their stems.
+    /// What each slot's parameter is (weight, bias, scale, shift), for rules such as weight decay.
+    public let roles: [ParameterRole]
+
+    /// The parameters of `layers`, in order, named per stem (see ``StateNames``).
     init(layers: [any Layer<Backend>], backend: Backend) {
         self.backend = backend
-        self.layers = layers.compactMap { $0 as? any ParameterizedLayer<Backend> }
+        var parameterized: [any ParameterizedLayer<Backend>] = []
         var slots: [(layer: Int, index: Int)] = []
         var names: [String] = []
-        for (number, layer) in self.layers.enumerated() {
+        var roles: [ParameterRole] = []
+        for (layer, number) in zip(layers, StateNames.numbers(of: layers)) {
+            guard let layer = layer as? any ParameterizedLayer<Backend>, let number else { continue }
+            precondition(layer.parameterRoles.count == layer.parameterStems.count,
+                         "ParameterList: \(type(of: layer)) has \(layer.parameterStems.count) stems but \(layer.parameterRoles.count) roles")
             for (index, stem) in layer.parameterStems.enumerated() {
-                slots.append((number, index))
-                names.append(ParameterNames.name(stem: stem, layer: number))
+                slots.append((parameterized.count, index))
+                names.append(StateNames.name(stem: stem, number: number))
+                roles.append(layer.parameterRoles[index])
             }
+            parameterized.append(layer)
         }
+        self.layers = parameterized
         self.slots = slots
         self.names = names
+        self.roles = roles
     }
 
     /// The number of parameters (slots).

@@ -1,47 +1,153 @@
 import Foundation
 
 /// What a model file holds, worked out from its names, shapes and metadata before any
-/// network exists: the layer sizes, the activation and the parameters in the book's layout.
+/// network exists: the architecture (input shape and layer list), the output layer, and the
+/// parameters and buffers under the names a network gives them (``MultiLayerNet/state``).
 struct ImportPlan {
     var layout: ModelLayout
-    var sizes: [Int]
-    var activation: Activation
+    /// The shape of one sample's input.
+    var inputShape: [Int]
+    /// The layers, from the file's `layers` metadata, the caller's list, or (for plain
+    /// fully connected files) the shapes and the activation.
+    var specs: [LayerSpec]
     /// The output units and loss: from the `output` and `loss` metadata, else the book's softmax.
     var output: OutputLayer
-    /// `W1 b1 … Wn bn`, weights `[inputs, outputs]`.
-    var parameters: [(name: String, tensor: Tensor<Float>)]
+    /// Every parameter and buffer, named as the network names them; weights `[inputs, outputs]`.
+    var state: [(name: String, tensor: Tensor<Float>)]
     var notes: [String]
 
-    init(file: SafetensorsFile, defaultActivation: Activation) throws {
+    /// The plan for `file`. `layers` describes the network when the file does not (a PyTorch
+    /// state dict or numpy's names do not say where activations, batch normalization or
+    /// dropout stand); without either, the file must be a plain fully connected network and
+    /// its hidden layers use the file's `activation` metadata, else `defaultActivation`.
+    init(file: SafetensorsFile, layers: [LayerSpec]? = nil, defaultActivation: Activation) throws {
         let path = file.source
         notes = Self.conversionNotes(file)
-        if file.metadata["format"] == ModelFile.formatName {
-            (sizes, parameters) = try Self.ownFormat(file)
-            layout = .backprop
-        } else {
-            let layers: [LayerTensors]
-            (layout, layers) = try Self.layers(of: file)
-            sizes = try Self.sizes(of: layers, path: path)
-            parameters = layers.enumerated().flatMap { index, layer in
-                [(name: ParameterNames.name(stem: "W", layer: index), tensor: layer.bookWeight),
-                 (name: ParameterNames.name(stem: "b", layer: index), tensor: layer.bias.tensor)]
-            }
-            if let sizeText = file.metadata["sizes"], sizeText != sizes.map(String.init).joined(separator: ",") {
-                throw ModelFileError.invalidMetadata(path: path, key: "sizes", value: sizeText)
-            }
-        }
         output = try Self.output(file)
-        if let name = file.metadata["activation"] {
-            guard let activation = Activation(rawValue: name) else {
-                throw ModelFileError.invalidMetadata(path: path, key: "activation", value: name)
+        switch file.metadata["format"] {
+        case ModelFile.formatName:
+            layout = .backprop
+            (inputShape, specs) = try Self.architecture(file)
+            state = file.names.map { (name: $0, tensor: file.tensors[$0]!) }
+            return
+        case ModelFile.chapterFiveFormatName:
+            let sizes: [Int]
+            (sizes, state) = try Self.chapterFiveFormat(file)
+            layout = .backprop
+            inputShape = [sizes[0]]
+            specs = LayerSpec.fullyConnected(hiddenSizes: Array(sizes.dropFirst().dropLast()), outputSize: sizes.last!,
+                                    activation: try Self.activation(file) ?? defaultActivation)
+            return
+        default:
+            break
+        }
+        let recorded = file.metadata["layers"] == nil ? nil : try Self.architecture(file)
+        if let specs = layers ?? recorded?.specs {
+            self.specs = specs
+            (layout, inputShape, state) = try Self.state(of: file, specs: specs, recordedInput: recorded?.inputShape)
+            return
+        }
+        let fileLayers: [LayerTensors]
+        (layout, fileLayers) = try Self.layers(of: file)
+        let sizes = try Self.sizes(of: fileLayers, path: path)
+        state = fileLayers.enumerated().flatMap { index, layer in
+            [(name: ParameterNames.name(stem: "W", layer: index), tensor: layer.bookWeight),
+             (name: ParameterNames.name(stem: "b", layer: index), tensor: layer.bias.tensor)]
+        }
+        if let sizeText = file.metadata["sizes"], sizeText != sizes.map(String.init).joined(separator: ",") {
+            throw ModelFileError.invalidMetadata(path: path, key: "sizes", value: sizeText)
+        }
+        inputShape = [sizes[0]]
+        var activation = defaultActivation
+        if let named = try Self.activation(file) {
+            activation = named
+        } else if sizes.count > 2 {
+            notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
+        }
+        specs = LayerSpec.fullyConnected(hiddenSizes: Array(sizes.dropFirst().dropLast()), outputSize: sizes.last!,
+                                activation: activation)
+    }
+
+    /// The activation the file's metadata names, if it names one.
+    private static func activation(_ file: SafetensorsFile) throws -> Activation? {
+        guard let name = file.metadata["activation"] else { return nil }
+        guard let activation = Activation(rawValue: name) else {
+            throw ModelFileError.invalidMetadata(path: file.source, key: "activation", value: name)
+        }
+        return activation
+    }
+
+    /// The input shape and layer list of the file's `input_shape` and `layers` metadata.
+    private static func architecture(_ file: SafetensorsFile) throws -> (inputShape: [Int], specs: [LayerSpec]) {
+        let layerText = file.metadata["layers"] ?? ""
+        let specs: [LayerSpec]
+        do {
+            specs = try LayerSpec.list(parsing: layerText)
+        } catch {
+            throw ModelFileError.invalidMetadata(path: file.source, key: "layers", value: layerText)
+        }
+        let shapeText = file.metadata["input_shape"] ?? ""
+        let shape = shapeText.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard !shape.isEmpty, shape.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ModelFileError.invalidMetadata(path: file.source, key: "input_shape", value: shapeText)
+        }
+        return (shape.map { $0! }, specs)
+    }
+
+    /// The state of a file without Backprop's format, read against a known layer list: the
+    /// book's names as a network gives them, or PyTorch's groups of `<prefix>weight`,
+    /// `<prefix>bias` (and `running_mean`, `running_var` for batch normalization) in the
+    /// order of the numbers in their prefixes, one group per layer with parameters.
+    private static func state(of file: SafetensorsFile, specs: [LayerSpec], recordedInput: [Int]?)
+        throws -> (ModelLayout, [Int], [(name: String, tensor: Tensor<Float>)])
+    {
+        let path = file.source
+        let names = StateNames.specNames(specs)
+        if file.names.allSatisfy({ name in names.contains { $0.names.contains(name) } }) {
+            // The book's names: the first weight fixes the input size.
+            guard let first = file.tensors["W1"], first.rank == 2 else {
+                throw SafetensorsError.missingTensor(path: path, name: "W1", available: file.names)
             }
-            self.activation = activation
-        } else {
-            activation = defaultActivation
-            if sizes.count > 2 {
-                notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
+            return (.backprop, recordedInput ?? [first.shape[0]], file.names.map { (name: $0, tensor: file.tensors[$0]!) })
+        }
+        var prefixes: [String] = []
+        for name in file.names {
+            guard let prefix = torchPrefix(of: name) else {
+                throw ModelFileError.unrecognizedLayout(path: path, tensor: name)
+            }
+            if !prefixes.contains(prefix) { prefixes.append(prefix) }
+        }
+        let groups = try orderedByNumber(prefixes, path: path)
+        guard groups.count == names.count else {
+            throw ModelFileError.inconsistentShape(
+                path: path, tensor: groups.last.map { $0 + "weight" } ?? "(none)",
+                reason: "the file has \(groups.count) layers with parameters, the layer list \(names.count) "
+                    + "(\(LayerSpec.description(of: specs)))")
+        }
+        var state: [(name: String, tensor: Tensor<Float>)] = []
+        var inputShape = recordedInput
+        for (prefix, layer) in zip(groups, names) {
+            switch layer.kind {
+            case .affine:
+                let weight = try tensor(prefix + "weight", in: file)
+                guard weight.tensor.rank == 2 else {
+                    throw ModelFileError.inconsistentShape(path: path, tensor: weight.name,
+                                                           reason: "has shape \(weight.tensor.shape), expected a matrix [outputs, inputs]")
+                }
+                if inputShape == nil { inputShape = [weight.tensor.shape[1]] }
+                state.append((layer.names[0], transposed(weight.tensor)))
+                state.append((layer.names[1], try tensor(prefix + "bias", in: file).tensor))
+            case .batchNorm:
+                let stems = ["weight", "bias", "running_mean", "running_var"]
+                for (stem, name) in zip(stems, layer.names) {
+                    state.append((name, try tensor(prefix + stem, in: file).tensor))
+                }
             }
         }
+        guard let inputShape else {
+            throw ModelFileError.unrecognizedLayout(path: path, tensor: nil)
+        }
+        return (.torch, inputShape, state)
     }
 
     /// The output layer the metadata names, softmax with cross-entropy when it names none.
@@ -74,10 +180,11 @@ struct ImportPlan {
         }
     }
 
-    /// A file Backprop wrote: the sizes from the metadata, every tensor checked against them.
+    /// A file Backprop wrote before layer lists (format v1): the sizes from the metadata, every
+    /// tensor checked against them.
     /// The tensors, not the metadata, bound what is allocated: sizes such as
     /// "784,2000000000,10" are refused by the tensors actually present.
-    private static func ownFormat(_ file: SafetensorsFile) throws -> ([Int], [(name: String, tensor: Tensor<Float>)]) {
+    private static func chapterFiveFormat(_ file: SafetensorsFile) throws -> ([Int], [(name: String, tensor: Tensor<Float>)]) {
         let sizeText = file.metadata["sizes"] ?? ""
         let sizes = sizeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard sizes.count >= 2, sizes.count == sizeText.split(separator: ",").count, sizes.allSatisfy({ $0 > 0 }) else {
@@ -114,6 +221,9 @@ struct ImportPlan {
         }
         if let layers = try bookLayers(of: file) {
             return (.backprop, layers)
+        }
+        if let normalization = file.names.first(where: { $0.hasSuffix("running_mean") || $0.hasSuffix("num_batches_tracked") }) {
+            throw ModelFileError.needsLayerList(path: path, tensor: normalization)
         }
         // PyTorch: group `<prefix>weight` and `<prefix>bias` by prefix.
         var prefixes: [String] = []
@@ -155,9 +265,10 @@ struct ImportPlan {
         return Int(name.dropFirst()).map { $0 >= 1 && String($0) == name.dropFirst() } ?? false
     }
 
-    /// `name` minus its `weight` or `bias` ending (`"net.0."` for `"net.0.weight"`), or nil.
+    /// `name` minus its `weight`, `bias` (or batch normalization's `running_mean`,
+    /// `running_var`, `num_batches_tracked`) ending (`"net.0."` for `"net.0.weight"`), or nil.
     private static func torchPrefix(of name: String) -> String? {
-        for suffix in ["weight", "bias"] where name.hasSuffix(suffix) {
+        for suffix in ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"] where name.hasSuffix(suffix) {
             let prefix = String(name.dropLast(suffix.count))
             if prefix.isEmpty || prefix.hasSuffix(".") { return prefix }
         }

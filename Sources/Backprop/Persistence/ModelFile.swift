@@ -1,15 +1,21 @@
 import Foundation
 
-/// A trained ``MultiLayerNet`` as a safetensors file: the parameters W1 b1 … Wn bn as F32
-/// tensors (numpy and PyTorch read them directly) and the architecture in the metadata
-/// (`format`, `sizes` such as "784,50,10", `activation`, and `output` and `loss` for output
-/// units other than the book's softmax), so a file alone rebuilds the network.
+/// A trained ``MultiLayerNet`` as a safetensors file: its state (``MultiLayerNet/state``: the
+/// parameters W1 b1 … and buffers such as running_mean1) as F32 tensors (numpy and PyTorch
+/// read them directly) and the architecture in the metadata (`format`, `input_shape` such as
+/// "784", `layers` such as "affine:50,relu,affine:10", and `output` and `loss` for output
+/// units other than the book's softmax), so a file alone rebuilds the network. Files of the
+/// chapter-5 format (`sizes` and `activation` instead of `layers`) are still read.
 ///
 /// Files from elsewhere load too: numpy's `W1 b1 …` without metadata and PyTorch state
 /// dicts (see ``ModelLayout``), in F32, F64, F16 or BF16.
 public enum ModelFile {
     /// The `format` metadata value this type writes and accepts.
-    public static let formatName = "backprop.multilayer-net.v1"
+    public static let formatName = "backprop.network.v2"
+
+    /// The format of files written before networks were layer lists: fully connected, its
+    /// architecture in `sizes` ("784,50,10") and `activation`. Read, no longer written.
+    public static let chapterFiveFormatName = "backprop.multilayer-net.v1"
 
     /// Saves `network` to `url` atomically (a temporary file renamed over `url`, so an
     /// interrupted save leaves the previous file intact), in `layout`: Backprop's own by
@@ -41,8 +47,8 @@ public enum ModelFile {
         // PyTorch's own tools write "pt"; the architecture keys let Backprop read the file back
         // with its activation.
         entries["format"] = layout == .backprop ? formatName : "pt"
-        entries["sizes"] = network.sizes.map(String.init).joined(separator: ",")
-        entries["activation"] = network.activation.rawValue
+        entries["input_shape"] = network.inputShape.map(String.init).joined(separator: "x")
+        entries["layers"] = LayerSpec.description(of: network.spec)
         // The book's softmax output is the default and not written, so its files stay as they were.
         if let output = network.output, output != .softmaxCrossEntropy {
             entries["output"] = output.activation.rawValue
@@ -74,6 +80,11 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case invalidMetadata(path: String, key: String, value: String)
     /// The file holds a tensor the described network has no place for.
     case unexpectedTensor(path: String, name: String, expected: [String])
+    /// The file holds layers (batch normalization) whose place in the network its tensors do
+    /// not tell: the user must describe the network with a layer list.
+    case needsLayerList(path: String, tensor: String)
+    /// The tensors do not fit the network the layer list describes.
+    case stateMismatch(path: String, layers: String, problem: NetworkParameterError)
 
     public var description: String {
         switch self {
@@ -89,7 +100,14 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .invalidMetadata(let path, let key, let value):
             return "\(path): invalid model metadata \(key)='\(value)'"
         case .unexpectedTensor(let path, let name, let expected):
-            return "\(path): unexpected tensor '\(name)' (the network described by the metadata has \(expected.joined(separator: " ")))"
+            let listed = expected.count <= 8 ? expected.joined(separator: " ")
+                : expected.prefix(8).joined(separator: " ") + " and \(expected.count - 8) more"
+            return "\(path): unexpected tensor '\(name)' (the network described by the metadata has \(listed))"
+        case .stateMismatch(let path, let layers, let problem):
+            return "\(path): the tensors do not fit the layers \(layers): \(problem)"
+        case .needsLayerList(let path, let tensor):
+            return "\(path): tensor '\(tensor)' belongs to a batch normalization layer, whose place in the network "
+                + "the file does not record; describe the network with --layers (for example affine:100,batchnorm,relu,affine:10)"
         }
     }
 }

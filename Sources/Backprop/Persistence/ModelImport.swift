@@ -2,7 +2,7 @@ import Foundation
 
 extension ModelFile {
     /// The metadata keys that describe a network's architecture rather than its history.
-    static let architectureKeys: Set<String> = ["format", "sizes", "activation", "output", "loss"]
+    static let architectureKeys: Set<String> = ["format", "sizes", "activation", "output", "loss", "layers", "input_shape"]
 
     /// Reads the model at `url` in any layout Backprop accepts (see ``ModelLayout``) and
     /// rebuilds it on `backend`.
@@ -17,16 +17,24 @@ extension ModelFile {
     /// the accepted layouts when the names fit none; ``SafetensorsError`` when the file is not
     /// a readable safetensors file.
     public static func importModel<Backend: KernelBackend>(
-        from url: URL, backend: Backend, activation: Activation = .relu
+        from url: URL, backend: Backend, layers: [LayerSpec]? = nil, activation: Activation = .relu
     ) throws -> ImportedModel<Backend> {
         let file = try Safetensors.load(from: url)
-        let plan = try ImportPlan(file: file, defaultActivation: activation)
-        let affineParameters = stride(from: 0, to: plan.parameters.count, by: 2).map { index in
-            (weights: Tensor<Backend.Scalar>.converting(plan.parameters[index].tensor),
-             bias: Tensor<Backend.Scalar>.converting(plan.parameters[index + 1].tensor))
+        let plan = try ImportPlan(file: file, layers: layers, defaultActivation: activation)
+        let network: MultiLayerNet<Backend>
+        do {
+            network = try MultiLayerNet(architectureOf: plan.specs, inputShape: plan.inputShape,
+                                        loss: plan.output.makeLoss(backend: backend), backend: backend)
+        } catch {
+            throw ModelFileError.inconsistentShape(path: file.source, tensor: plan.state.first?.name ?? "(none)",
+                                                   reason: error.description)
         }
-        let network = MultiLayerNet(affineParameters: affineParameters, activation: plan.activation,
-                                    loss: plan.output.makeLoss(backend: backend), backend: backend)
+        do {
+            try network.load(state: plan.state.map { ($0.name, Tensor<Backend.Scalar>.converting($0.tensor)) })
+        } catch {
+            throw ModelFileError.stateMismatch(path: file.source, layers: LayerSpec.description(of: plan.specs),
+                                               problem: error)
+        }
         return ImportedModel(network: network, layout: plan.layout, notes: plan.notes,
                              metadata: file.metadata.filter { !architectureKeys.contains($0.key) })
     }
@@ -36,15 +44,30 @@ extension ModelFile {
     /// transposed to `[outputs, inputs]`.
     public static func parameters<Backend: KernelBackend>(of network: MultiLayerNet<Backend>,
                                                           layout: ModelLayout) -> [(name: String, tensor: Tensor<Float>)] {
-        let parameters = network.parameters.map { (name: $0.name, tensor: Tensor<Float>.converting($0.tensor)) }
+        let state = network.state.map { (name: $0.name, tensor: Tensor<Float>.converting($0.tensor)) }
         switch layout {
         case .backprop:
-            return parameters
+            return state
         case .torch:
-            return stride(from: 0, to: parameters.count, by: 2).flatMap { index in
-                let layer = index / 2
-                return [(name: "\(2 * layer).weight", tensor: transposed(parameters[index].tensor)),
-                        (name: "\(2 * layer).bias", tensor: parameters[index + 1].tensor)]
+            // One group per layer that holds numbers, named by the layer's index in the
+            // sequence, as nn.Sequential names its modules.
+            let byName = Dictionary(uniqueKeysWithValues: state.map { ($0.name, $0.tensor) })
+            let indices = network.spec.indices.filter {
+                switch network.spec[$0] {
+                case .affine, .batchNorm: true
+                case .activation, .dropout: false
+                }
+            }
+            return zip(indices, StateNames.specNames(network.spec)).flatMap { index, layer in
+                switch layer.kind {
+                case .affine:
+                    return [(name: "\(index).weight", tensor: transposed(byName[layer.names[0]]!)),
+                            (name: "\(index).bias", tensor: byName[layer.names[1]]!)]
+                case .batchNorm:
+                    return zip(["weight", "bias", "running_mean", "running_var"], layer.names).map { stem, name in
+                        (name: "\(index).\(stem)", tensor: byName[name]!)
+                    }
+                }
             }
         }
     }

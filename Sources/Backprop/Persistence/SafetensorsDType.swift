@@ -15,12 +15,16 @@ public enum SafetensorsDType: String, Sendable, CaseIterable {
     case f16 = "F16"
     /// bfloat16: the upper 16 bits of a 32-bit float, widened exactly.
     case bf16 = "BF16"
+    /// 64-bit signed integers: PyTorch's batch normalization stores its step count
+    /// (`num_batches_tracked`) this way. Read as the nearest `Float` (exact below 2^24); no
+    /// network parameter is an integer, so only such counters are expected.
+    case i64 = "I64"
 
     /// Bytes per element.
     public var byteCount: Int {
         switch self {
         case .f32: return 4
-        case .f64: return 8
+        case .f64, .i64: return 8
         case .f16, .bf16: return 2
         }
     }
@@ -34,6 +38,8 @@ public enum SafetensorsDType: String, Sendable, CaseIterable {
             return Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))))
         case .f16:
             return Self.widenHalf(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+        case .i64:
+            return Float(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
         case .bf16:
             let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
             return Float(bitPattern: UInt32(bits) << 16)

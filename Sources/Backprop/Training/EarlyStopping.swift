@@ -4,7 +4,7 @@
 ///
 /// The trainer keeps a copy of the parameters at each new best (one copy of every tensor; the
 /// next update then writes into fresh storage), and restores them with
-/// ``MultiLayerNet/load(parameters:)`` when training ends — when patience runs out, when a
+/// ``MultiLayerNet/load(state:)`` when training ends — when patience runs out, when a
 /// `stopAfter…` callback ends it, or when the configured length is reached, whichever comes first. Then
 /// ``TrainingHistory/bestEpoch`` names the evaluation whose parameters the network holds.
 public struct EarlyStopping: Sendable, Equatable, Codable {

@@ -304,7 +304,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 history.epochs.append(record)
                 if let validationLoss = validation?.loss,
                    tracker?.patienceRunsOut(observing: validationLoss, epoch: epoch,
-                                            parameters: { network.parameters }) == true {
+                                            parameters: { network.state }) == true {
                     stopping = true
                 }
                 onEpoch(record)
@@ -365,7 +365,7 @@ private struct BestParameters<Scalar: BinaryFloatingPoint & Sendable> {
     func restore<Backend: KernelBackend>(into network: MultiLayerNet<Backend>) -> Int? where Backend.Scalar == Scalar {
         guard let best else { return nil }
         do {
-            try network.load(parameters: best.parameters)
+            try network.load(state: best.parameters)
         } catch {
             preconditionFailure("Trainer: the network no longer takes its own parameters: \(error)")
         }
