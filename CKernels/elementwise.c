@@ -258,10 +258,10 @@ ck_status ck_adagrad_update(ptrdiff_t n, float lr, float eps, const float *g, fl
 }
 
 static void rmsprop_chunk(ptrdiff_t n, float lr, float decay, float eps, const float *g, float *h, float *p) {
-    const float keep = 1.0f - decay;
+    const float incoming = 1.0f - decay;
     for (ptrdiff_t i = 0; i < n; ++i) {
         h[i] *= decay;
-        h[i] += keep * g[i] * g[i];
+        h[i] += incoming * g[i] * g[i];
         p[i] -= lr * g[i] / (sqrtf(h[i]) + eps);
     }
 }

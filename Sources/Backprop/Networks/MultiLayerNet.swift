@@ -64,6 +64,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
             switch layers[index] {
             case is Relu<Backend>: return .relu
             case is Sigmoid<Backend>: return .sigmoid
+            case is Tanh<Backend>: return .tanh
             default: preconditionFailure("MultiLayerNet: layer \(index) must be Relu or Sigmoid, got \(type(of: layers[index]))")
             }
         }
