@@ -200,6 +200,58 @@ static inline __attribute__((always_inline)) void ck_prefetch_next_rows16(ptrdif
     ck_prefetch_rows16((uintptr_t)y + (uintptr_t)(ahead * ldy), ldy, n, 1);
 }
 
+/*
+ * The split of elementwise work among threads, shared by every file of kernels that work
+ * element by element or column by column (elementwise.c, batchnorm.c, dropout.c).
+ *
+ * CK_CHUNK is the largest piece a thread takes at a time (below the tuning's
+ * elementwise_serial_below elements a kernel stays on one thread). These kernels compute
+ * every output element on its own, so how [0, n) is cut never changes a result.
+ */
+#define CK_CHUNK 16384
+
+/* Threads for an elementwise job of `elements` elements: 1 below the tuning's threshold. */
+static inline int ck_elementwise_threads(double elements) {
+    return ck_threads_for(elements, ck_config_active()->tuning->elementwise_serial_below);
+}
+
+/* The piece length for n elements on `team` threads: whole 64-byte lines, at most CK_CHUNK,
+ * and a number of pieces that is a multiple of the team, so that the static schedule gives
+ * every thread one contiguous, equal share. Equal shares in order are what the parallel GEMM
+ * and gather leave in each core's cache (a gradient's first half on the first thread), so an
+ * update that follows them reads its share where it already is. */
+static inline ptrdiff_t ck_piece_length(ptrdiff_t n, int team) {
+    if (n <= 0) return 16; /* no pieces; any length that is not zero */
+    ptrdiff_t pieces = (n + CK_CHUNK - 1) / CK_CHUNK;
+    pieces = (pieces + team - 1) / team * team;
+    ptrdiff_t length = (n + pieces - 1) / pieces;
+    return (length + 15) / 16 * 16;
+}
+
+/* Runs `body` with `start` and `count` set for each piece of [0, n) (ck_piece_length), in
+ * parallel when n is large. */
+#define CK_FOR_CHUNKS(n, body)                                                            \
+    do {                                                                                  \
+        ptrdiff_t ck_n_ = (n);                                                            \
+        int ck_team_for_ = ck_elementwise_threads((double)ck_n_);                         \
+        ptrdiff_t ck_piece_ = ck_piece_length(ck_n_, ck_team_for_);                       \
+        ptrdiff_t ck_chunks_ = (ck_n_ + ck_piece_ - 1) / ck_piece_;                       \
+        CK_PARALLEL_FOR(ck_team_for_,                                                     \
+        for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
+            ptrdiff_t start = ck_c_ * ck_piece_;                                          \
+            ptrdiff_t count = ck_n_ - start < ck_piece_ ? ck_n_ - start : ck_piece_;      \
+            body;                                                                         \
+        });                                                                               \
+    } while (0)
+
+/* A vector of n elements needs a pointer unless it is empty. */
+#define CK_NEED(n, p) ((n) > 0 && (p) == NULL)
+
+/* A matrix operand: m x n with leading dimension ld >= n, non-NULL unless empty. */
+static inline int ck_bad_matrix(ptrdiff_t m, ptrdiff_t n, const void *p, ptrdiff_t ld) {
+    return ld < n || (m > 0 && n > 0 && p == NULL);
+}
+
 /* The canonical 16-lane exp(x) shared by all ISAs, scalar form (see exp_poly.h). */
 float ck_exp_scalar(float x);
 

@@ -1,10 +1,12 @@
 /*
- * Elementwise kernels, bias, column sums and optimizer updates: argument checks, the split
- * into fixed chunks for threads, and the call into the active ISA's table. Memory-bound
- * loops without a transcendental function are plain C, which the compiler vectorizes; only
- * the ones with a mask or an exp have per-ISA versions.
+ * Elementwise kernels, bias, column sums, the sum of squares and optimizer updates: argument
+ * checks, the split into fixed chunks for threads, and the call into the active ISA's table.
+ * Memory-bound loops without a transcendental function are plain C, which the compiler
+ * vectorizes; ReLU and the sigmoid have per-ISA versions, tanh is plain C on the scalar form
+ * of exp_poly.h's exp (the same bits on every ISA by construction).
  */
 #include "ck_internal.h"
+#include "exp_poly.h"
 
 #include <math.h>
 #include <string.h>
@@ -12,47 +14,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-/* The largest piece a thread takes at a time (below the tuning's elementwise_serial_below
- * elements a kernel stays on one thread). Every kernel here works element by element, so how
- * [0, n) is cut never changes a result. */
-#define CK_CHUNK 16384
-
-static int elementwise_threads(double elements) {
-    return ck_threads_for(elements, ck_config_active()->tuning->elementwise_serial_below);
-}
-
-/* The piece length for n elements on `team` threads: whole 64-byte lines, at most CK_CHUNK,
- * and a number of pieces that is a multiple of the team, so that the static schedule gives
- * every thread one contiguous, equal share. Equal shares in order are what the parallel GEMM
- * and gather leave in each core's cache (a gradient's first half on the first thread), so an
- * update that follows them reads its share where it already is. */
-static ptrdiff_t piece_length(ptrdiff_t n, int team) {
-    if (n <= 0) return 16; /* no pieces; any length that is not zero */
-    ptrdiff_t pieces = (n + CK_CHUNK - 1) / CK_CHUNK;
-    pieces = (pieces + team - 1) / team * team;
-    ptrdiff_t length = (n + pieces - 1) / pieces;
-    return (length + 15) / 16 * 16;
-}
-
-/* Runs `body` with `start` and `count` set for each piece of [0, n) (piece_length), in
- * parallel when n is large. */
-#define CK_FOR_CHUNKS(n, body)                                                            \
-    do {                                                                                  \
-        ptrdiff_t ck_n_ = (n);                                                            \
-        int ck_team_for_ = elementwise_threads((double)ck_n_);                            \
-        ptrdiff_t ck_piece_ = piece_length(ck_n_, ck_team_for_);                          \
-        ptrdiff_t ck_chunks_ = (ck_n_ + ck_piece_ - 1) / ck_piece_;                       \
-        CK_PARALLEL_FOR(ck_team_for_,                                                     \
-        for (ptrdiff_t ck_c_ = 0; ck_c_ < ck_chunks_; ++ck_c_) {                          \
-            ptrdiff_t start = ck_c_ * ck_piece_;                                          \
-            ptrdiff_t count = ck_n_ - start < ck_piece_ ? ck_n_ - start : ck_piece_;      \
-            body;                                                                         \
-        });                                                                               \
-    } while (0)
-
-/* A vector of n elements needs a pointer unless it is empty. */
-#define CK_NEED(n, p) ((n) > 0 && (p) == NULL)
 
 ck_status ck_relu_forward(ptrdiff_t n, const float *x, float *y, uint8_t *mask) {
     if (n < 0 || CK_NEED(n, x) || CK_NEED(n, y) || CK_NEED(n, mask)) return CK_EINVAL;
@@ -85,14 +46,39 @@ ck_status ck_sigmoid_backward(ptrdiff_t n, const float *dy, const float *y, floa
     return CK_OK;
 }
 
-/* A matrix operand: m x n with leading dimension ld >= n, non-NULL unless empty. */
-static int bad_matrix(ptrdiff_t m, ptrdiff_t n, const void *p, ptrdiff_t ld) {
-    return ld < n || (m > 0 && n > 0 && p == NULL);
+static void tanh_forward_chunk(ptrdiff_t n, const float *x, float *y) {
+    for (ptrdiff_t i = 0; i < n; ++i) y[i] = ck_tanh_scalar(x[i]);
+}
+
+ck_status ck_tanh_forward(ptrdiff_t n, const float *x, float *y) {
+    if (n < 0 || CK_NEED(n, x) || CK_NEED(n, y)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, tanh_forward_chunk(count, x + start, y + start));
+    return CK_OK;
+}
+
+static void tanh_backward_chunk(ptrdiff_t n, const float *dy, const float *y, float *dx) {
+    for (ptrdiff_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+}
+
+ck_status ck_tanh_backward(ptrdiff_t n, const float *dy, const float *y, float *dx) {
+    if (n < 0 || CK_NEED(n, dy) || CK_NEED(n, y) || CK_NEED(n, dx)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, tanh_backward_chunk(count, dy + start, y + start, dx + start));
+    return CK_OK;
+}
+
+static void scale_chunk(ptrdiff_t n, float alpha, const float *x, float *y) {
+    for (ptrdiff_t i = 0; i < n; ++i) y[i] = alpha * x[i];
+}
+
+ck_status ck_scale(ptrdiff_t n, float alpha, const float *x, float *y) {
+    if (n < 0 || CK_NEED(n, x) || CK_NEED(n, y)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, scale_chunk(count, alpha, x + start, y + start));
+    return CK_OK;
 }
 
 ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y, ptrdiff_t ldy) {
-    if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)) return CK_EINVAL;
-    CK_PARALLEL_FOR(elementwise_threads((double)m * (double)n),
+    if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || ck_bad_matrix(m, n, y, ldy)) return CK_EINVAL;
+    CK_PARALLEL_FOR(ck_elementwise_threads((double)m * (double)n),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
@@ -102,10 +88,10 @@ ck_status ck_add_row_bias(ptrdiff_t m, ptrdiff_t n, const float *bias, float *y,
 
 ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
                                float *y, ptrdiff_t ldy, uint8_t *mask) {
-    if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || bad_matrix(m, n, y, ldy)
+    if (m < 0 || n < 0 || CK_NEED(m > 0 ? n : 0, bias) || ck_bad_matrix(m, n, y, ldy)
         || CK_NEED(m * n, mask)) return CK_EINVAL;
     const ck_config *cfg = ck_config_active();
-    CK_PARALLEL_FOR(elementwise_threads((double)m * (double)n),
+    CK_PARALLEL_FOR(ck_elementwise_threads((double)m * (double)n),
     for (ptrdiff_t i = 0; i < m; ++i) {
         float *row = y + i * ldy;
         for (ptrdiff_t j = 0; j < n; ++j) row[j] += bias[j];
@@ -115,13 +101,66 @@ ck_status ck_add_row_bias_relu(ptrdiff_t m, ptrdiff_t n, const float *bias,
 }
 
 ck_status ck_column_sums(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx, float *sums) {
-    if (m < 0 || n < 0 || bad_matrix(m, n, x, ldx) || CK_NEED(n, sums)) return CK_EINVAL;
+    if (m < 0 || n < 0 || ck_bad_matrix(m, n, x, ldx) || CK_NEED(n, sums)) return CK_EINVAL;
     for (ptrdiff_t j = 0; j < n; ++j) sums[j] = 0.0f;
     /* Row by row keeps the access contiguous and adds rows in ascending order per column. */
     for (ptrdiff_t i = 0; i < m; ++i) {
         const float *row = x + i * ldx;
         for (ptrdiff_t j = 0; j < n; ++j) sums[j] += row[j];
     }
+    return CK_OK;
+}
+
+static void add_scaled_chunk(ptrdiff_t n, float alpha, const float *x, float *y) {
+    for (ptrdiff_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
+
+ck_status ck_add_scaled(ptrdiff_t n, float alpha, const float *x, float *y) {
+    if (n < 0 || CK_NEED(n, x) || CK_NEED(n, y)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, add_scaled_chunk(count, alpha, x + start, y + start));
+    return CK_OK;
+}
+
+/* ck_sum_of_squares sums blocks of this many elements (fixed, so the result does not depend on
+ * the thread count), each over 8 lanes, lane i % 8, folded in a fixed tree; the blocks' sums
+ * are then added in ascending order. */
+#define CK_SQUARES_BLOCK CK_CHUNK
+#define CK_SQUARES_LANES 8
+
+static double squares_block(ptrdiff_t n, const float *x) {
+    double lane[CK_SQUARES_LANES] = {0};
+    ptrdiff_t i = 0;
+    for (; i + CK_SQUARES_LANES <= n; i += CK_SQUARES_LANES) {
+        for (int l = 0; l < CK_SQUARES_LANES; ++l) {
+            double v = (double)x[i + l];
+            lane[l] += v * v;
+        }
+    }
+    for (int l = 0; i < n; ++i, ++l) {
+        double v = (double)x[i];
+        lane[l] += v * v;
+    }
+    return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+ck_status ck_sum_of_squares(ptrdiff_t n, const float *x, double *out) {
+    if (n < 0 || CK_NEED(n, x) || out == NULL) return CK_EINVAL;
+    ptrdiff_t blocks = (n + CK_SQUARES_BLOCK - 1) / CK_SQUARES_BLOCK;
+    if (blocks <= 1) {
+        *out = n > 0 ? squares_block(n, x) : 0.0;
+        return CK_OK;
+    }
+    /* Per-block sums in the calling thread's scratch (2 floats per double, 64-byte aligned). */
+    double *partial = (double *)(void *)ck_scratch((size_t)blocks * 2);
+    CK_PARALLEL_FOR(ck_elementwise_threads((double)n),
+    for (ptrdiff_t b = 0; b < blocks; ++b) {
+        ptrdiff_t start = b * CK_SQUARES_BLOCK;
+        ptrdiff_t count = n - start < CK_SQUARES_BLOCK ? n - start : CK_SQUARES_BLOCK;
+        partial[b] = squares_block(count, x + start);
+    });
+    double total = 0.0;
+    for (ptrdiff_t b = 0; b < blocks; ++b) total += partial[b];
+    *out = total;
     return CK_OK;
 }
 
@@ -186,5 +225,49 @@ ck_status ck_adam_update(ptrdiff_t n, float lr_t, float beta1, float beta2, floa
                          const float *g, float *m, float *v, float *p) {
     if (n < 0 || CK_NEED(n, g) || CK_NEED(n, m) || CK_NEED(n, v) || CK_NEED(n, p)) return CK_EINVAL;
     CK_FOR_CHUNKS(n, adam_chunk(count, lr_t, beta1, beta2, eps, g + start, m + start, v + start, p + start));
+    return CK_OK;
+}
+
+static void nesterov_chunk(ptrdiff_t n, float lr, float momentum, const float *g, float *v, float *p) {
+    const float carried = momentum * momentum, step = (1.0f + momentum) * lr;
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        p[i] += carried * v[i];
+        p[i] -= step * g[i];
+        v[i] *= momentum;
+        v[i] -= lr * g[i];
+    }
+}
+
+ck_status ck_nesterov_update(ptrdiff_t n, float lr, float momentum, const float *g, float *v, float *p) {
+    if (n < 0 || CK_NEED(n, g) || CK_NEED(n, v) || CK_NEED(n, p)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, nesterov_chunk(count, lr, momentum, g + start, v + start, p + start));
+    return CK_OK;
+}
+
+static void adagrad_chunk(ptrdiff_t n, float lr, float eps, const float *g, float *h, float *p) {
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        h[i] += g[i] * g[i];
+        p[i] -= lr * g[i] / (sqrtf(h[i]) + eps);
+    }
+}
+
+ck_status ck_adagrad_update(ptrdiff_t n, float lr, float eps, const float *g, float *h, float *p) {
+    if (n < 0 || CK_NEED(n, g) || CK_NEED(n, h) || CK_NEED(n, p)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, adagrad_chunk(count, lr, eps, g + start, h + start, p + start));
+    return CK_OK;
+}
+
+static void rmsprop_chunk(ptrdiff_t n, float lr, float decay, float eps, const float *g, float *h, float *p) {
+    const float incoming = 1.0f - decay;
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        h[i] *= decay;
+        h[i] += incoming * g[i] * g[i];
+        p[i] -= lr * g[i] / (sqrtf(h[i]) + eps);
+    }
+}
+
+ck_status ck_rmsprop_update(ptrdiff_t n, float lr, float decay, float eps, const float *g, float *h, float *p) {
+    if (n < 0 || CK_NEED(n, g) || CK_NEED(n, h) || CK_NEED(n, p)) return CK_EINVAL;
+    CK_FOR_CHUNKS(n, rmsprop_chunk(count, lr, decay, eps, g + start, h + start, p + start));
     return CK_OK;
 }

@@ -56,4 +56,33 @@ static inline float ck_sigmoid_scalar(float x) {
     return x >= 0.0f ? r : e * r; /* NaN: e and r are NaN */
 }
 
+/*
+ * Hyperbolic tangent, Cephes' tanhf: an odd polynomial below |x| = 0.625, where (1 - e) would
+ * cancel, and (1 - e) / (1 + e) with e = exp(-2|x|) <= 0.287 above it (the exp above, so no
+ * intermediate overflows and |x| > 43.7 gives exactly +-1). Every step is one IEEE operation
+ * or an explicit fmaf, so every build returns the same bits. tanh(-0) = -0; NaN stays NaN (it
+ * fails the comparison and goes through exp, which keeps it).
+ */
+#define CK_TANH_SMALL 0.625f
+#define CK_TANH_P0 (-5.70498872745e-3f)
+#define CK_TANH_P1 2.06390887954e-2f
+#define CK_TANH_P2 (-5.37397155531e-2f)
+#define CK_TANH_P3 1.33314422036e-1f
+#define CK_TANH_P4 (-3.33332819422e-1f)
+
+static inline float ck_tanh_scalar(float x) {
+    float a = fabsf(x);
+    if (a < CK_TANH_SMALL) {
+        if (x == 0.0f) return x; /* x + p * x * x would turn -0 into +0 */
+        float z = x * x;
+        float p = fmaf(CK_TANH_P0, z, CK_TANH_P1);
+        p = fmaf(p, z, CK_TANH_P2);
+        p = fmaf(p, z, CK_TANH_P3);
+        p = fmaf(p, z, CK_TANH_P4);
+        return fmaf(p * z, x, x);
+    }
+    float e = ck_exp_nonpositive(-2.0f * a);
+    return copysignf((1.0f - e) / (1.0f + e), x);
+}
+
 #endif

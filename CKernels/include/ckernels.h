@@ -197,6 +197,17 @@ ck_status ck_sigmoid_forward(ptrdiff_t n, const float *x, float *y);
 /** Sigmoid backward from the cached output y: dx = dy * (1 - y) * y. dx may alias dy. */
 ck_status ck_sigmoid_backward(ptrdiff_t n, const float *dy, const float *y, float *dx);
 
+/**
+ * Hyperbolic tangent forward: y = tanh(x), Cephes' tanhf built on the same exp as the
+ * sigmoid, so no intermediate overflows (|x| > 43.7 gives exactly +-1, +-Inf gives +-1),
+ * tanh(-0) = -0, NaN stays NaN, and the bits are the same on every ISA and thread count.
+ * Within a few ulp of the correctly rounded tanh. y may alias x.
+ */
+ck_status ck_tanh_forward(ptrdiff_t n, const float *x, float *y);
+
+/** Tanh backward from the cached output y: dx = dy * (1 - y * y). dx may alias dy. */
+ck_status ck_tanh_backward(ptrdiff_t n, const float *dy, const float *y, float *dx);
+
 /* ---------------------------------------------------------------------------------------
  * Softmax and cross-entropy (m rows of n classes)
  * ------------------------------------------------------------------------------------- */
@@ -276,6 +287,96 @@ ck_status ck_sigmoid_loss_backward(ck_sigmoid_loss loss, ptrdiff_t m, ptrdiff_t 
                                    float *dx, ptrdiff_t lddx);
 
 /* ---------------------------------------------------------------------------------------
+ * Batch normalization (an m x n batch: m samples, one feature per column)
+ * ------------------------------------------------------------------------------------- */
+
+/**
+ * Batch normalization forward in training (the book's common/layers.py BatchNormalization),
+ * per column j over the m rows:
+ *   mean_j = sum_i x[i, j] / m,  var_j = sum_i (x[i, j] - mean_j)^2 / m  (biased, two passes),
+ *   inv_std[j] = 1 / sqrt(var_j + eps),  xhat[i, j] = (x[i, j] - mean_j) * inv_std[j],
+ *   y[i, j] = gamma[j] * xhat[i, j] + beta[j],
+ *   running_mean[j] = momentum * running_mean[j] + (1 - momentum) * mean_j  (the book's and
+ *   Keras's convention: momentum 0.9 keeps 90 %; PyTorch's momentum is 1 minus this), and
+ *   running_var[j] likewise with the biased var_j (PyTorch stores the unbiased one).
+ * Everything is computed in double, each column's sums over the rows in ascending order, and
+ * rounded to float once when stored; threads split the columns only, so the bits do not
+ * depend on the thread count or the ISA. inv_std and xhat are what ck_batchnorm_backward needs.
+ * x is m x n (ldx >= n), y is m x n (ldy >= n) and may alias x when ldy == ldx; xhat is m x n
+ * contiguous (leading dimension n); gamma, beta, running_mean, running_var (updated in place)
+ * and inv_std have n elements. eps must be >= 0 (CK_EINVAL otherwise, also for NaN).
+ * m == 1 gives var 0, xhat 0 and y = beta exactly. m == 0 does nothing (the running
+ * statistics stay as they are).
+ */
+ck_status ck_batchnorm_forward_training(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                                        const float *gamma, const float *beta, float eps, float momentum,
+                                        float *running_mean, float *running_var,
+                                        float *xhat, float *inv_std, float *y, ptrdiff_t ldy);
+
+/**
+ * Batch normalization forward in inference, from the running statistics:
+ *   y[i, j] = gamma[j] * (x[i, j] - running_mean[j]) / sqrt(running_var[j] + eps) + beta[j],
+ * computed in double (the same steps as the training pass) and rounded once. x, y: m x n
+ * (ldx, ldy >= n); y may alias x when ldy == ldx. The four vectors have n elements. eps >= 0.
+ */
+ck_status ck_batchnorm_forward_inference(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx,
+                                         const float *gamma, const float *beta,
+                                         const float *running_mean, const float *running_var, float eps,
+                                         float *y, ptrdiff_t ldy);
+
+/**
+ * Batch normalization backward from the training pass's xhat and inv_std (the book's
+ * backward, simplified with sum_i xhat[i, j] = 0):
+ *   dbeta[j]  = sum_i dy[i, j],   dgamma[j] = sum_i dy[i, j] * xhat[i, j],
+ *   dx[i, j]  = gamma[j] * inv_std[j] * (dy[i, j] - dbeta[j] / m - xhat[i, j] * dgamma[j] / m).
+ * Sums in double over the rows in ascending order, dx from the unrounded sums, each result
+ * rounded once. dy, dx: m x n (lddy, lddx >= n), dx may alias dy when lddx == lddy; xhat m x n
+ * contiguous; inv_std, gamma, dgamma, dbeta: n elements. m == 0 sets dgamma and dbeta to 0.
+ */
+ck_status ck_batchnorm_backward(ptrdiff_t m, ptrdiff_t n, const float *dy, ptrdiff_t lddy,
+                                const float *xhat, const float *inv_std, const float *gamma,
+                                float *dgamma, float *dbeta, float *dx, ptrdiff_t lddx);
+
+/* ---------------------------------------------------------------------------------------
+ * Dropout and weight decay
+ * ------------------------------------------------------------------------------------- */
+
+/**
+ * The dropout mask of an m x n batch (contiguous, row-major, one byte per element):
+ * mask[i * n + j] = 1 when u > ratio, else 0, where u in (0, 1] is drawn from a hash of
+ * (seed, iteration, layer, (first_row + i) * n + j) (SplitMix64, spelled out in dropout.c;
+ * u has 24 random bits), the book's np.random.rand(*x.shape) > ratio. No state advances:
+ * the mask is the same for any thread count and ISA, and a process that holds rows
+ * first_row ..< first_row + m of a batch (an MPI shard) draws exactly those rows' mask.
+ * ratio 0 keeps every element, ratio 1 drops every one. ratio outside [0, 1] (or NaN) or
+ * first_row < 0 is CK_EINVAL.
+ */
+ck_status ck_dropout_mask(ptrdiff_t m, ptrdiff_t n, float ratio, uint64_t seed, uint64_t iteration,
+                          uint64_t layer, ptrdiff_t first_row, uint8_t *mask);
+
+/**
+ * Applies a dropout mask: y[i] = x[i] * scale where mask[i] != 0, else +0 (a dropped NaN
+ * becomes +0, as in ck_relu_backward). The forward pass (scale 1 for the book's dropout,
+ * 1 / (1 - ratio) for inverted dropout) and the backward pass (dy in, dx out, the same scale)
+ * both use it. y may alias x.
+ */
+ck_status ck_dropout_apply(ptrdiff_t n, const float *x, const uint8_t *mask, float scale, float *y);
+
+/** y[i] = alpha * x[i]: the book's dropout at inference, x * (1 - ratio). y may alias x. */
+ck_status ck_scale(ptrdiff_t n, float alpha, const float *x, float *y);
+
+/** y[i] += alpha * x[i]: weight decay's lambda * W added to the gradient dW. y must not alias x. */
+ck_status ck_add_scaled(ptrdiff_t n, float alpha, const float *x, float *y);
+
+/**
+ * *out = sum_i x[i]^2 in double (weight decay's 0.5 * lambda * sum W^2 takes it): each square
+ * is exact in double; blocks of 16384 elements are summed over 8 lanes (lane i % 8, folded in
+ * a fixed tree) and the blocks' sums added in ascending order, so the result does not depend
+ * on the thread count or the ISA. n == 0 gives 0. out must not be NULL.
+ */
+ck_status ck_sum_of_squares(ptrdiff_t n, const float *x, double *out);
+
+/* ---------------------------------------------------------------------------------------
  * Affine helpers and optimizers
  * ------------------------------------------------------------------------------------- */
 
@@ -325,6 +426,23 @@ ck_status ck_momentum_update(ptrdiff_t n, float lr, float momentum, const float 
  */
 ck_status ck_adam_update(ptrdiff_t n, float lr_t, float beta1, float beta2, float eps,
                          const float *g, float *m, float *v, float *p);
+
+/**
+ * Nesterov's accelerated gradient in the book's form (common/optimizer.py after its fix of
+ * 2021-01-18, commit 89eadd0), in this order:
+ *   p += momentum * momentum * v;  p -= (1 + momentum) * lr * g;  v *= momentum;  v -= lr * g,
+ * with momentum * momentum and (1 + momentum) * lr rounded to float once per call.
+ */
+ck_status ck_nesterov_update(ptrdiff_t n, float lr, float momentum, const float *g, float *v, float *p);
+
+/** AdaGrad (as in the book): h += g * g; p -= lr * g / (sqrt(h) + eps), eps 1e-7 in the book. */
+ck_status ck_adagrad_update(ptrdiff_t n, float lr, float eps, const float *g, float *h, float *p);
+
+/**
+ * RMSprop (as in the book, decay 0.99): h *= decay; h += (1 - decay) * g * g;
+ * p -= lr * g / (sqrt(h) + eps), with 1 - decay rounded to float once per call.
+ */
+ck_status ck_rmsprop_update(ptrdiff_t n, float lr, float decay, float eps, const float *g, float *h, float *p);
 
 #ifdef __cplusplus
 }

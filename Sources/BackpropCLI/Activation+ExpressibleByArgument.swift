@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
 
-/// `--activation relu` and `--activation sigmoid` name the library's activations directly.
+/// `--activation relu`, `--activation sigmoid` and `--activation tanh` name the library's
+/// activations directly (their raw values).
 extension Activation: ExpressibleByArgument {}

@@ -25,10 +25,10 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes, one or more.", valueName: "size"))
     var hidden: [Int] = [50]
 
-    @Option(help: "Hidden-layer activation: relu or sigmoid.")
+    @Option(help: "Hidden-layer activation: relu, sigmoid or tanh.")
     var activation: Activation = .relu
 
-    @Option(help: "Update rule: sgd, momentum (0.9) or adam.")
+    @Option(help: "Update rule: sgd, momentum (0.9), adam, nesterov (0.9), adagrad or rmsprop (decay 0.99).")
     var optimizer: OptimizerChoice = .sgd
 
     @Option(name: .customLong("weight-init"), help: "Initial weights: std (fixed --weight-std), he or xavier.")
@@ -178,6 +178,12 @@ struct TrainCommand: ParsableCommand {
             try train(on: backend, with: Momentum<Float>(learningRate: learningRate), trainingSet, testSet, outputs)
         case .adam:
             try train(on: backend, with: Adam<Float>(learningRate: learningRate), trainingSet, testSet, outputs)
+        case .nesterov:
+            try train(on: backend, with: Nesterov<Float>(learningRate: learningRate), trainingSet, testSet, outputs)
+        case .adagrad:
+            try train(on: backend, with: AdaGrad<Float>(learningRate: learningRate), trainingSet, testSet, outputs)
+        case .rmsprop:
+            try train(on: backend, with: RMSprop<Float>(learningRate: learningRate), trainingSet, testSet, outputs)
         }
     }
 

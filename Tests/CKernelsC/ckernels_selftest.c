@@ -990,6 +990,346 @@ static void test_optimizers(ptrdiff_t n) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * Chapter 6: tanh, batch normalization, dropout, weight decay, Nesterov / AdaGrad / RMSprop
+ * ------------------------------------------------------------------------------------- */
+
+static void test_tanh_length(ptrdiff_t n) {
+    size_t size = (size_t)n;
+    float *x = allocate_floats(size), *dy = allocate_floats(size);
+    fill_with_specials(x, size);
+    fill_uniform(dy, size, -2.0f, 2.0f);
+    use_reference();
+    float *y_ref = allocate_floats(size), *dx_ref = allocate_floats(size);
+    ck_status status = ck_tanh_forward(n, x, y_ref);
+    status |= ck_tanh_backward(n, dy, y_ref, dx_ref);
+    record(status == CK_OK, "tanh n=%td: scalar status", n);
+    int values_ok = 1, backward_ok = 1;
+    for (size_t i = 0; i < size; ++i) {
+        float v = x[i];
+        if (isnan(v)) {
+            values_ok &= isnan(y_ref[i]) != 0;
+            continue;
+        }
+        double exact = tanh((double)v);
+        values_ok &= y_ref[i] >= -1.0f && y_ref[i] <= 1.0f;
+        values_ok &= fabs((double)y_ref[i] - exact) <= 3e-7 * fabs(exact) + 1e-45;
+        if (v == 0.0f) values_ok &= bits_of(y_ref[i]) == bits_of(v); /* the sign of zero survives */
+        if (fabsf(v) >= 44.0f) values_ok &= y_ref[i] == (v > 0 ? 1.0f : -1.0f);
+        float expected = dy[i] * (1.0f - y_ref[i] * y_ref[i]);
+        backward_ok &= same_float(dx_ref[i], expected);
+    }
+    record(values_ok, "tanh n=%td: scalar values within 3e-7 relative of double tanh, exact saturation", n);
+    record(backward_ok, "tanh backward n=%td: dy * (1 - y * y)", n);
+    float *y = allocate_floats(size), *dx = allocate_floats(size);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        status = ck_tanh_forward(n, x, y);
+        record(status == CK_OK && first_difference(y_ref, y, size) < 0, "tanh forward n=%td [%s]", n, isa);
+        if (size) memcpy(y, x, size * sizeof(float));
+        status = ck_tanh_forward(n, y, y);
+        record(status == CK_OK && first_difference(y_ref, y, size) < 0, "tanh forward in place n=%td [%s]", n, isa);
+        status = ck_tanh_backward(n, dy, y_ref, dx);
+        record(status == CK_OK && first_difference(dx_ref, dx, size) < 0, "tanh backward n=%td [%s]", n, isa);
+    }
+    free(x);
+    free(dy);
+    free(y_ref);
+    free(dx_ref);
+    free(y);
+    free(dx);
+}
+
+static void test_tanh(void) {
+    for (size_t i = 0; i < sizeof vector_lengths / sizeof vector_lengths[0]; ++i) test_tanh_length(vector_lengths[i]);
+}
+
+/* Batch normalization against a double-precision transcription of the book's formulas, and
+ * every candidate bitwise against scalar on one thread. */
+static void test_batchnorm_shape(ptrdiff_t m, ptrdiff_t n) {
+    const ptrdiff_t ldx = n + 2, ldy = n + 1;
+    const float eps = 1e-6f, momentum = 0.9f;
+    size_t x_size = matrix_floats(m, n, ldx), y_size = matrix_floats(m, n, ldy), cells = (size_t)(m * n);
+    size_t cols = (size_t)n;
+    float *x = allocate_floats(x_size), *dy = allocate_floats(y_size);
+    float *gamma = allocate_floats(cols), *beta = allocate_floats(cols);
+    float *rm0 = allocate_floats(cols), *rv0 = allocate_floats(cols);
+    fill_uniform(x, x_size, -3.0f, 5.0f);
+    fill_uniform(dy, y_size, -1.0f, 1.0f);
+    fill_uniform(gamma, cols, 0.5f, 2.0f);
+    fill_uniform(beta, cols, -1.0f, 1.0f);
+    fill_uniform(rm0, cols, -1.0f, 1.0f);
+    fill_uniform(rv0, cols, 0.5f, 2.0f);
+
+    use_reference();
+    float *rm_ref = copy_floats(rm0, cols), *rv_ref = copy_floats(rv0, cols);
+    float *xhat_ref = allocate_floats(cells), *inv_ref = allocate_floats(cols), *y_ref = allocate_floats(y_size);
+    float *inf_ref = allocate_floats(y_size), *dx_ref = allocate_floats(y_size);
+    /* The padding between rows must compare equal: every y-shaped buffer starts as zeros. */
+    if (y_size) {
+        memset(y_ref, 0, y_size * sizeof(float));
+        memset(inf_ref, 0, y_size * sizeof(float));
+        memset(dx_ref, 0, y_size * sizeof(float));
+    }
+    if (cols) memset(inv_ref, 0, cols * sizeof(float));
+    float *dg_ref = allocate_floats(cols), *db_ref = allocate_floats(cols);
+    ck_status status = ck_batchnorm_forward_training(m, n, x, ldx, gamma, beta, eps, momentum, rm_ref, rv_ref,
+                                                     xhat_ref, inv_ref, y_ref, ldy);
+    status |= ck_batchnorm_forward_inference(m, n, x, ldx, gamma, beta, rm0, rv0, eps, inf_ref, ldy);
+    status |= ck_batchnorm_backward(m, n, dy, ldy, xhat_ref, inv_ref, gamma, dg_ref, db_ref, dx_ref, ldy);
+    record(status == CK_OK, "batchnorm m=%td n=%td: scalar status", m, n);
+
+    /* The book's forward and backward in double, column by column. */
+    int forward_ok = 1, backward_ok = 1, beta_ok = 1;
+    for (ptrdiff_t j = 0; j < n && m > 0; ++j) {
+        double mean = 0, var = 0;
+        for (ptrdiff_t i = 0; i < m; ++i) mean += x[i * ldx + j];
+        mean /= (double)m;
+        for (ptrdiff_t i = 0; i < m; ++i) var += (x[i * ldx + j] - mean) * (x[i * ldx + j] - mean);
+        var /= (double)m;
+        double std = sqrt(var + eps), sum_dy = 0, sum_dy_xn = 0, dstd = 0;
+        forward_ok &= fabs(rm_ref[j] - (0.9 * rm0[j] + 0.1 * mean)) <= 1e-6 * (1 + fabs(mean));
+        forward_ok &= fabs(rv_ref[j] - (0.9 * rv0[j] + 0.1 * var)) <= 1e-6 * (1 + var);
+        for (ptrdiff_t i = 0; i < m; ++i) {
+            double xn = (x[i * ldx + j] - mean) / std;
+            forward_ok &= fabs(y_ref[i * ldy + j] - (gamma[j] * xn + beta[j])) <= 1e-6 * (1 + fabs(gamma[j] * xn));
+            double xi = (x[i * ldx + j] - rm0[j]) / sqrt(rv0[j] + eps);
+            forward_ok &= fabs(inf_ref[i * ldy + j] - (gamma[j] * xi + beta[j])) <= 1e-6 * (1 + fabs(gamma[j] * xi));
+            if (m == 1) beta_ok &= bits_of(y_ref[i * ldy + j]) == bits_of(beta[j]);
+            sum_dy += dy[i * ldy + j];
+            sum_dy_xn += dy[i * ldy + j] * xn;
+            dstd -= gamma[j] * dy[i * ldy + j] * (x[i * ldx + j] - mean) / (std * std);
+        }
+        backward_ok &= fabs(db_ref[j] - sum_dy) <= 1e-6 * (1 + fabs(sum_dy));
+        backward_ok &= fabs(dg_ref[j] - sum_dy_xn) <= 1e-5 * (1 + fabs(sum_dy_xn));
+        /* The book's unsimplified chain: dxc, dvar, dmu. */
+        double dvar = 0.5 * dstd / std, dmu = 0;
+        for (ptrdiff_t i = 0; i < m; ++i) {
+            double dxc = gamma[j] * dy[i * ldy + j] / std + (2.0 / (double)m) * (x[i * ldx + j] - mean) * dvar;
+            dmu += dxc;
+        }
+        for (ptrdiff_t i = 0; i < m; ++i) {
+            double dxc = gamma[j] * dy[i * ldy + j] / std + (2.0 / (double)m) * (x[i * ldx + j] - mean) * dvar;
+            double dx = dxc - dmu / (double)m;
+            backward_ok &= fabs(dx_ref[i * ldy + j] - dx) <= 1e-5 * (1 + fabs(dx));
+        }
+    }
+    record(forward_ok, "batchnorm m=%td n=%td: scalar forward against the book's formulas in double", m, n);
+    record(backward_ok, "batchnorm m=%td n=%td: scalar backward against the book's chain in double", m, n);
+    record(beta_ok, "batchnorm m=1 n=%td: the training output is exactly beta", n);
+
+    float *rm = allocate_floats(cols), *rv = allocate_floats(cols), *xhat = allocate_floats(cells);
+    float *inv = allocate_floats(cols), *y = allocate_floats(y_size), *dg = allocate_floats(cols), *db = allocate_floats(cols);
+    if (cols) memset(inv, 0, cols * sizeof(float)); /* m == 0 does not write it */
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        if (y_size) memset(y, 0, y_size * sizeof(float));
+        if (cols) {
+            memcpy(rm, rm0, cols * sizeof(float));
+            memcpy(rv, rv0, cols * sizeof(float));
+        }
+        status = ck_batchnorm_forward_training(m, n, x, ldx, gamma, beta, eps, momentum, rm, rv, xhat, inv, y, ldy);
+        record(status == CK_OK && first_difference(y_ref, y, y_size) < 0 && first_difference(xhat_ref, xhat, cells) < 0
+                   && first_difference(inv_ref, inv, cols) < 0 && first_difference(rm_ref, rm, cols) < 0
+                   && first_difference(rv_ref, rv, cols) < 0,
+               "batchnorm training m=%td n=%td [%s]", m, n, isa);
+        status = ck_batchnorm_forward_inference(m, n, x, ldx, gamma, beta, rm0, rv0, eps, y, ldy);
+        record(status == CK_OK && first_difference(inf_ref, y, y_size) < 0, "batchnorm inference m=%td n=%td [%s]", m, n, isa);
+        if (y_size) memset(y, 0, y_size * sizeof(float));
+        status = ck_batchnorm_backward(m, n, dy, ldy, xhat_ref, inv_ref, gamma, dg, db, y, ldy);
+        record(status == CK_OK && first_difference(dx_ref, y, y_size) < 0 && first_difference(dg_ref, dg, cols) < 0
+                   && first_difference(db_ref, db, cols) < 0,
+               "batchnorm backward m=%td n=%td [%s]", m, n, isa);
+    }
+    free(x); free(dy); free(gamma); free(beta); free(rm0); free(rv0);
+    free(rm_ref); free(rv_ref); free(xhat_ref); free(inv_ref); free(y_ref); free(inf_ref); free(dx_ref);
+    free(dg_ref); free(db_ref); free(rm); free(rv); free(xhat); free(inv); free(y); free(dg); free(db);
+}
+
+static void test_batchnorm(void) {
+    static const ptrdiff_t shapes[][2] = {{0, 5}, {1, 7}, {2, 3}, {5, 0}, {16, 65}, {100, 50}, {300, 129}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) test_batchnorm_shape(shapes[i][0], shapes[i][1]);
+    float x[2] = {1, 2}, y[2] = {7, 7}, g[1] = {1}, b[1] = {0}, r[1] = {0}, v[1] = {1}, h[2], s[1];
+    use_reference();
+    record(ck_batchnorm_forward_training(2, 1, x, 1, g, b, -1.0f, 0.9f, r, v, h, s, y, 1) == CK_EINVAL
+               && ck_batchnorm_forward_training(2, 1, x, 1, g, b, NAN, 0.9f, r, v, h, s, y, 1) == CK_EINVAL
+               && y[0] == 7.0f && r[0] == 0.0f,
+           "batchnorm: a negative or NaN eps is rejected before anything is written");
+}
+
+static void test_dropout(void) {
+    static const float ratios[] = {0.0f, 0.2f, 0.5f, 0.999f, 1.0f};
+    const ptrdiff_t m = 300, n = 100, cells = m * n;
+    uint8_t *ref = allocate((size_t)cells), *mask = allocate((size_t)cells), *shard = allocate((size_t)cells);
+    float *x = allocate_floats((size_t)cells), *y_ref = allocate_floats((size_t)cells), *y = allocate_floats((size_t)cells);
+    fill_with_specials(x, (size_t)cells);
+    for (size_t r = 0; r < sizeof ratios / sizeof ratios[0]; ++r) {
+        const float ratio = ratios[r];
+        use_reference();
+        ck_status status = ck_dropout_mask(m, n, ratio, 42, 7, 3, 1000, ref);
+        status |= ck_dropout_apply(cells, x, ref, 1.25f, y_ref);
+        record(status == CK_OK, "dropout ratio %g: scalar status", (double)ratio);
+        ptrdiff_t kept = 0;
+        int apply_ok = 1;
+        for (ptrdiff_t i = 0; i < cells; ++i) {
+            kept += ref[i];
+            apply_ok &= ref[i] <= 1 && same_float(y_ref[i], ref[i] ? x[i] * 1.25f : 0.0f);
+        }
+        double fraction = (double)kept / (double)cells;
+        /* 30000 draws: the kept fraction's standard deviation is at most 0.003. */
+        record(fabs(fraction - (1.0 - ratio)) <= 0.015 && (ratio != 0.0f || kept == cells) && (ratio != 1.0f || kept == 0),
+               "dropout ratio %g keeps %.4f of the elements", (double)ratio, fraction);
+        record(apply_ok, "dropout apply ratio %g: x * scale where kept, else +0", (double)ratio);
+        /* Rows 1000 ..< 1300 drawn as two shards give the same mask. */
+        status = ck_dropout_mask(120, n, ratio, 42, 7, 3, 1000, shard);
+        status |= ck_dropout_mask(m - 120, n, ratio, 42, 7, 3, 1120, shard + 120 * n);
+        record(status == CK_OK && first_byte_difference(ref, shard, (size_t)cells) < 0,
+               "dropout ratio %g: two shards draw the mask of the whole batch", (double)ratio);
+        for (int c = 0; c < candidate_count; ++c) {
+            const char *isa = ck_isa_name(candidates[c]);
+            use_candidate(candidates[c]);
+            status = ck_dropout_mask(m, n, ratio, 42, 7, 3, 1000, mask);
+            record(status == CK_OK && first_byte_difference(ref, mask, (size_t)cells) < 0, "dropout mask ratio %g [%s]",
+                   (double)ratio, isa);
+            memcpy(y, x, (size_t)cells * sizeof(float));
+            status = ck_dropout_apply(cells, y, mask, 1.25f, y);
+            record(status == CK_OK && first_difference(y_ref, y, (size_t)cells) < 0, "dropout apply in place ratio %g [%s]",
+                   (double)ratio, isa);
+        }
+    }
+    use_reference();
+    ck_dropout_mask(m, n, 0.5f, 42, 8, 3, 1000, mask);
+    ck_dropout_mask(m, n, 0.5f, 42, 7, 4, 1000, shard);
+    ck_dropout_mask(m, n, 0.5f, 42, 7, 3, 1000, ref);
+    ptrdiff_t same_iteration = 0, same_layer = 0;
+    for (ptrdiff_t i = 0; i < cells; ++i) {
+        same_iteration += mask[i] == ref[i];
+        same_layer += shard[i] == ref[i];
+    }
+    /* Independent masks of ratio 0.5 agree on half of the elements. */
+    record(fabs((double)same_iteration / cells - 0.5) < 0.02 && fabs((double)same_layer / cells - 0.5) < 0.02,
+           "dropout: the next iteration and the next layer draw independent masks (%td, %td of %td agree)",
+           same_iteration, same_layer, cells);
+    record(ck_dropout_mask(1, 1, 1.5f, 0, 0, 0, 0, mask) == CK_EINVAL && ck_dropout_mask(1, 1, NAN, 0, 0, 0, 0, mask) == CK_EINVAL
+               && ck_dropout_mask(1, 1, 0.5f, 0, 0, 0, -1, mask) == CK_EINVAL,
+           "dropout: a ratio outside [0, 1] or a negative first row is rejected");
+    free(ref); free(mask); free(shard); free(x); free(y_ref); free(y);
+}
+
+static void test_weight_decay_length(ptrdiff_t n) {
+    size_t size = (size_t)n;
+    float *x = allocate_floats(size), *y0 = allocate_floats(size);
+    fill_uniform(x, size, -2.0f, 2.0f);
+    fill_uniform(y0, size, -1.0f, 1.0f);
+    use_reference();
+    float *added_ref = copy_floats(y0, size), *scaled_ref = allocate_floats(size);
+    double sum_ref = -1, exact = 0;
+    ck_status status = ck_add_scaled(n, 0.1f, x, added_ref);
+    status |= ck_scale(n, 0.8f, x, scaled_ref);
+    status |= ck_sum_of_squares(n, x, &sum_ref);
+    record(status == CK_OK, "weight decay n=%td: scalar status", n);
+    int formula_ok = 1;
+    for (size_t i = 0; i < size; ++i) {
+        formula_ok &= same_float(added_ref[i], y0[i] + 0.1f * x[i]) && same_float(scaled_ref[i], 0.8f * x[i]);
+        exact += (double)x[i] * (double)x[i];
+    }
+    record(formula_ok, "add_scaled / scale n=%td: y + alpha * x, alpha * x", n);
+    /* The naive sum here rounds n times: it is the less accurate of the two. */
+    record(fabs(sum_ref - exact) <= (double)n * 0x1p-53 * exact, "sum of squares n=%td: %.17g vs %.17g", n, sum_ref, exact);
+    float *y = allocate_floats(size);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        double sum = -1;
+        if (size) memcpy(y, y0, size * sizeof(float));
+        status = ck_add_scaled(n, 0.1f, x, y);
+        record(status == CK_OK && first_difference(added_ref, y, size) < 0, "add_scaled n=%td [%s]", n, isa);
+        status = ck_sum_of_squares(n, x, &sum);
+        record(status == CK_OK && memcmp(&sum, &sum_ref, sizeof sum) == 0, "sum of squares n=%td [%s]: bitwise", n, isa);
+    }
+    free(x); free(y0); free(added_ref); free(scaled_ref); free(y);
+}
+
+static void test_weight_decay(void) {
+    for (size_t i = 0; i < sizeof vector_lengths / sizeof vector_lengths[0]; ++i) test_weight_decay_length(vector_lengths[i]);
+    record(ck_sum_of_squares(1, NULL, NULL) == CK_EINVAL, "sum of squares without an output");
+}
+
+/* Nesterov, AdaGrad and RMSprop against their formulas written out here, in the book's order. */
+static void test_chapter6_optimizers_length(ptrdiff_t n) {
+    size_t size = (size_t)n;
+    const float lr = 0.01f, momentum = 0.9f, decay = 0.99f, eps = 1e-7f;
+    float *g = allocate_floats(size), *p0 = allocate_floats(size), *s0 = allocate_floats(size), *h0 = allocate_floats(size);
+    fill_uniform(g, size, -1.0f, 1.0f);
+    fill_uniform(p0, size, -1.0f, 1.0f);
+    fill_uniform(s0, size, -0.1f, 0.1f);
+    fill_uniform(h0, size, 0.0f, 0.01f);
+    if (n > 5) g[5] = 0.0f;
+    float *p[3], *state[3];
+    for (int k = 0; k < 3; ++k) {
+        p[k] = copy_floats(p0, size);
+        state[k] = copy_floats(k == 0 ? s0 : h0, size);
+    }
+    use_reference();
+    ck_status status = ck_nesterov_update(n, lr, momentum, g, state[0], p[0]);
+    status |= ck_adagrad_update(n, lr, eps, g, state[1], p[1]);
+    status |= ck_rmsprop_update(n, lr, decay, eps, g, state[2], p[2]);
+    record(status == CK_OK, "nesterov / adagrad / rmsprop n=%td: scalar status", n);
+    int ok[3] = {1, 1, 1};
+    for (size_t i = 0; i < size; ++i) {
+        float pn = p0[i], v = s0[i];
+        pn += momentum * momentum * v;
+        pn -= (1.0f + momentum) * lr * g[i];
+        v *= momentum;
+        v -= lr * g[i];
+        ok[0] &= same_float(p[0][i], pn) && same_float(state[0][i], v);
+        float h = h0[i] + g[i] * g[i];
+        ok[1] &= same_float(state[1][i], h) && same_float(p[1][i], p0[i] - lr * g[i] / (sqrtf(h) + eps));
+        h = h0[i] * decay;
+        h += (1.0f - decay) * g[i] * g[i];
+        ok[2] &= same_float(state[2][i], h) && same_float(p[2][i], p0[i] - lr * g[i] / (sqrtf(h) + eps));
+    }
+    record(ok[0], "nesterov n=%td: the book's four steps", n);
+    record(ok[1], "adagrad n=%td: h += g * g; p -= lr * g / (sqrt(h) + eps)", n);
+    record(ok[2], "rmsprop n=%td: h = decay * h + (1 - decay) * g * g; p -= lr * g / (sqrt(h) + eps)", n);
+    for (int c = 0; c < candidate_count; ++c) {
+        const char *isa = ck_isa_name(candidates[c]);
+        use_candidate(candidates[c]);
+        float *q = copy_floats(p0, size), *s = copy_floats(s0, size);
+        status = ck_nesterov_update(n, lr, momentum, g, s, q);
+        record(status == CK_OK && first_difference(p[0], q, size) < 0 && first_difference(state[0], s, size) < 0,
+               "nesterov n=%td [%s]", n, isa);
+        if (size) {
+            memcpy(q, p0, size * sizeof(float));
+            memcpy(s, h0, size * sizeof(float));
+        }
+        status = ck_adagrad_update(n, lr, eps, g, s, q);
+        record(status == CK_OK && first_difference(p[1], q, size) < 0 && first_difference(state[1], s, size) < 0,
+               "adagrad n=%td [%s]", n, isa);
+        if (size) {
+            memcpy(q, p0, size * sizeof(float));
+            memcpy(s, h0, size * sizeof(float));
+        }
+        status = ck_rmsprop_update(n, lr, decay, eps, g, s, q);
+        record(status == CK_OK && first_difference(p[2], q, size) < 0 && first_difference(state[2], s, size) < 0,
+               "rmsprop n=%td [%s]", n, isa);
+        free(q);
+        free(s);
+    }
+    free(g); free(p0); free(s0); free(h0);
+    for (int k = 0; k < 3; ++k) {
+        free(p[k]);
+        free(state[k]);
+    }
+}
+
+static void test_chapter6_optimizers(void) {
+    static const ptrdiff_t lengths[] = {0, 1, 7, 33, 1001, 16385, 39201, 70001};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_chapter6_optimizers_length(lengths[i]);
+}
+
+/* ---------------------------------------------------------------------------------------
  * Argument checks: nothing is written on a bad call
  * ------------------------------------------------------------------------------------- */
 
@@ -1084,6 +1424,11 @@ int main(void) {
     run_section("relu / sigmoid", test_activations);
     run_section("bias / column sums", test_bias);
     run_section("sgd / momentum / adam", test_all_optimizers);
+    run_section("tanh", test_tanh);
+    run_section("batch normalization", test_batchnorm);
+    run_section("dropout", test_dropout);
+    run_section("weight decay", test_weight_decay);
+    run_section("nesterov / adagrad / rmsprop", test_chapter6_optimizers);
     run_section("huge-page advice", test_huge_page_advice);
 
     ck_set_isa(candidates[candidate_count - 1]);

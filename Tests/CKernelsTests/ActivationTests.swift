@@ -237,4 +237,114 @@ extension SerializedCoreTests {
             }
         }
     }
+
+    @Suite("Tanh")
+    struct TanhTests {
+        @Test("Tanh at ±0, ±1e-7, ±0.625, ±44, ±100, ±Inf, NaN and a subnormal")
+        func specialValues() throws {
+            let subnormal = Float.leastNormalMagnitude / 1024
+            let x: [Float] = [0, -0.0, 1e-7, -1e-7, 0.625, -0.625, 44, -44, 100, -100, .infinity, -.infinity, .nan, subnormal]
+            try forEachSupportedISA { isa in
+                var y = [Float](repeating: sentinel, count: x.count)
+                #expect(ck_tanh_forward(x.count, x, &y) == CK_OK)
+                let what = "tanh(\(x)) = \(y) on \(isa.name)"
+                // The sign of zero survives, and a subnormal is its own tanh.
+                #expect(y[0].bitPattern == Float(0).bitPattern && y[1].bitPattern == Float(-0.0).bitPattern, "\(what)")
+                #expect(y[2] == 1e-7 && y[3] == -1e-7 && y[13] == subnormal, "\(what)")
+                #expect(abs(Double(y[4]) - 0.5545997223493823) < 1e-7 && y[5] == -y[4], "\(what)")  // tanh(0.625)
+                #expect(y[6] == 1 && y[7] == -1 && y[8] == 1 && y[9] == -1 && y[10] == 1 && y[11] == -1, "\(what)")
+                #expect(y[12].isNaN, "\(what)")
+            }
+        }
+
+        @Test("Tanh is within 2.5e-7 relative of the Double reference from -50 to 50, also in place",
+              arguments: vectorLengths)
+        func matchesReference(length: Int) throws {
+            var rng = SeededGenerator(seed: 4000 + UInt64(length))
+            // A sweep of [-50, 50] (both branches, the cut at 0.625 and saturation) plus jitter.
+            let x = (0..<length).map { i in
+                length < 2 ? rng.float(in: -5...5) : -50 + 100 * Float(i) / Float(length - 1) + rng.float(in: -0.01...0.01)
+            }
+            var expected = [Double](repeating: 0, count: length)
+            x.map(Double.init).withUnsafeBufferPointer { px in
+                expected.withUnsafeMutableBufferPointer { ReferenceBackend<Double>().tanhForward(x: px, y: $0) }
+            }
+            try forEachSupportedISA { isa in
+                var y = [Float](repeating: sentinel, count: length)
+                #expect(ck_tanh_forward(length, x, &y) == CK_OK)
+                // Measured over every float in [0, 8]: at most 1.5e-7 relative (2.5 ulp), at x = 0.64.
+                expectClose(y, expected, relative: 2.5e-7, absolute: 1e-45, "tanh, n \(length) on \(isa.name)")
+                var inPlace = x
+                inPlace.withUnsafeMutableBufferPointer { p in _ = ck_tanh_forward(length, p.baseAddress, p.baseAddress) }
+                expectSameBits(inPlace, y, "in-place tanh, n \(length) on \(isa.name)")
+            }
+        }
+
+        @Test("Tanh backward is dy * (1 - y * y) bit for bit as ReferenceBackend<Float>, also in place",
+              arguments: vectorLengths)
+        func backward(length: Int) throws {
+            var rng = SeededGenerator(seed: 5000 + UInt64(length))
+            let y = rng.floats(length, in: -1...1)
+            let dy = rng.floats(length, in: -10...10)
+            var expected = [Float](repeating: 0, count: length)
+            dy.withUnsafeBufferPointer { pdy in
+                y.withUnsafeBufferPointer { py in
+                    expected.withUnsafeMutableBufferPointer { ReferenceBackend<Float>().tanhBackward(dy: pdy, y: py, dx: $0) }
+                }
+            }
+            try forEachSupportedISA { isa in
+                var dx = [Float](repeating: sentinel, count: length)
+                #expect(ck_tanh_backward(length, dy, y, &dx) == CK_OK)
+                expectSameBits(dx, expected, "tanh backward, n \(length) on \(isa.name)")
+                var inPlace = dy
+                inPlace.withUnsafeMutableBufferPointer { p in _ = ck_tanh_backward(length, p.baseAddress, y, p.baseAddress) }
+                expectSameBits(inPlace, expected, "in-place tanh backward, n \(length) on \(isa.name)")
+            }
+        }
+
+        @Test("FastBackend tanh matches ReferenceBackend<Float> through the Tensor API")
+        func fastMatchesReferenceBackend() throws {
+            var rng = SeededGenerator(seed: 43)
+            let x = Tensor(shape: [9, 41], scalars: rng.floats(369, in: -6...6))
+            let dy = Tensor(shape: [9, 41], scalars: rng.floats(369))
+            let reference = ReferenceBackend<Float>()
+            var expectedY = Tensor<Float>(shape: []), expectedDx = Tensor<Float>(shape: [])
+            reference.tanh(x, into: &expectedY)
+            try forEachSupportedISA { isa in
+                var y = Tensor<Float>(shape: []), dx = Tensor<Float>(shape: [])
+                FastBackend().tanh(x, into: &y)
+                FastBackend().tanhBackward(dy, output: y, into: &dx)
+                reference.tanhBackward(dy, output: y, into: &expectedDx)
+                #expect(y.shape == x.shape && dx.shape == x.shape)
+                expectClose(y.scalars, expectedY.scalars.map(Double.init), relative: 4e-7, absolute: 1e-45,
+                            "FastBackend tanh on \(isa.name)")
+                expectSameBits(dx.scalars, expectedDx.scalars, "FastBackend tanh backward on \(isa.name)")
+            }
+        }
+
+        /// Monotonicity across the switch from the polynomial to exp at |x| = 0.625 was checked
+        /// exhaustively over every float below 48 (the kernel is odd and saturates above).
+        @Test("Property: tanh is odd, in [-1, 1], monotone and NaN exactly for NaN")
+        func law() async throws {
+            try await forEachSupportedISA { isa in
+                await propertyCheck(count: 50, input: Gen.uint32().array(of: 0...80)) { bits in
+                    let x = bits.map(Float.init(bitPattern:))
+                    var y = [Float](repeating: 0, count: x.count), yNegated = y
+                    #expect(ck_tanh_forward(x.count, x, &y) == CK_OK)
+                    #expect(ck_tanh_forward(x.count, x.map { -$0 }, &yNegated) == CK_OK)
+                    for i in x.indices {
+                        let what = "tanh(\(x[i])) = \(y[i]), tanh(\(-x[i])) = \(yNegated[i]) on \(isa.name)"
+                        #expect(y[i].isNaN == x[i].isNaN, "\(what)")
+                        guard !x[i].isNaN else { continue }
+                        #expect(y[i] >= -1 && y[i] <= 1 && y[i].bitPattern == (-yNegated[i]).bitPattern, "\(what)")
+                        #expect(x[i] >= 0 ? y[i] >= 0 : y[i] <= 0, "\(what)")
+                    }
+                    let sorted = x.filter { !$0.isNaN }.sorted()
+                    var ys = [Float](repeating: 0, count: sorted.count)
+                    _ = ck_tanh_forward(sorted.count, sorted, &ys)
+                    #expect(zip(ys, ys.dropFirst()).allSatisfy { $0 <= $1 }, "tanh not monotone on \(isa.name)")
+                }
+            }
+        }
+    }
 }

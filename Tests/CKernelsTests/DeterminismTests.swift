@@ -125,6 +125,77 @@ struct DeterminismWorkload {
     }
 }
 
+/// Chapter 6's kernels (tanh, batch normalization, dropout, weight decay, Nesterov, AdaGrad,
+/// RMSprop), each run once on inputs large enough to split across 3 threads: batch
+/// normalization over 5 blocks of columns, the vectors over several pieces.
+struct Chapter6Workload {
+    static let (rows, features) = (100, 300)
+    static let vectorLength = 70_001
+    private let batch: [Float], upstream: [Float], gamma: [Float], beta: [Float], statistics: [Float]
+    private let vector: [Float], gradient: [Float]
+
+    init() {
+        var rng = SeededGenerator(seed: 72)
+        batch = rng.floats(Self.rows * Self.features, in: -2...6)
+        upstream = rng.floats(Self.rows * Self.features)
+        gamma = rng.floats(Self.features, in: 0.5...2)
+        beta = rng.floats(Self.features)
+        statistics = rng.floats(Self.features, in: 0.5...2)
+        vector = activationInputs(Self.vectorLength, using: &rng)
+        gradient = rng.floats(Self.vectorLength)
+    }
+
+    /// Runs every kernel with the current ISA and thread bound, expecting each to succeed.
+    func run() -> [(name: String, values: [Float])] {
+        var outputs: [(name: String, values: [Float])] = []
+        func succeeded(_ status: ck_status, _ kernel: String) {
+            #expect(status == CK_OK, "\(kernel): \(String(cString: ck_status_string(status)))")
+        }
+        let (m, n, count) = (Self.rows, Self.features, Self.vectorLength)
+        var y = [Float](repeating: 0, count: m * n), xhat = y, dx = y
+        var inverse = [Float](repeating: 0, count: n), mean = beta, variance = statistics, dg = inverse, db = inverse
+        succeeded(ck_batchnorm_forward_training(m, n, batch, n, gamma, beta, 1e-6, 0.9, &mean, &variance, &xhat,
+                                                &inverse, &y, n), "ck_batchnorm_forward_training")
+        outputs += [("batchnorm y", y), ("batchnorm xhat", xhat), ("batchnorm inv_std", inverse),
+                    ("batchnorm running mean", mean), ("batchnorm running variance", variance)]
+        succeeded(ck_batchnorm_backward(m, n, upstream, n, xhat, inverse, gamma, &dg, &db, &dx, n), "ck_batchnorm_backward")
+        outputs += [("batchnorm dx", dx), ("batchnorm dgamma", dg), ("batchnorm dbeta", db)]
+        succeeded(ck_batchnorm_forward_inference(m, n, batch, n, gamma, beta, beta, statistics, 1e-6, &y, n),
+                  "ck_batchnorm_forward_inference")
+        outputs.append(("batchnorm inference", y))
+
+        var mask = [UInt8](repeating: 0, count: m * n)
+        succeeded(ck_dropout_mask(m, n, 0.3, 42, 9, 2, 500, &mask), "ck_dropout_mask")
+        outputs.append(("dropout mask", mask.map(Float.init)))
+        succeeded(ck_dropout_apply(m * n, batch, mask, 1 / 0.7, &y), "ck_dropout_apply")
+        outputs.append(("dropout apply", y))
+
+        var out = [Float](repeating: 0, count: count), back = out
+        succeeded(ck_tanh_forward(count, vector, &out), "ck_tanh_forward")
+        outputs.append(("tanh", out))
+        succeeded(ck_tanh_backward(count, gradient, out, &back), "ck_tanh_backward")
+        outputs.append(("tanh backward", back))
+        succeeded(ck_scale(count, 0.8, gradient, &back), "ck_scale")
+        outputs.append(("scale", back))
+        succeeded(ck_add_scaled(count, 0.01, gradient, &back), "ck_add_scaled")
+        outputs.append(("add_scaled", back))
+        var sum = 0.0
+        succeeded(ck_sum_of_squares(count, gradient, &sum), "ck_sum_of_squares")
+        // The double's two halves as floats' bit patterns, so that the comparison is bitwise.
+        outputs.append(("sum of squares", [Float(bitPattern: UInt32(truncatingIfNeeded: sum.bitPattern)),
+                                           Float(bitPattern: UInt32(truncatingIfNeeded: sum.bitPattern >> 32))]))
+
+        var (p, v, h, a) = (gradient, [Float](repeating: 0, count: count), [Float](repeating: 0, count: count),
+                            [Float](repeating: 0.001, count: count))
+        let g = vector.map { $0.isFinite ? $0 / 100 : 0 }
+        succeeded(ck_nesterov_update(count, 0.01, 0.9, g, &v, &p), "ck_nesterov_update")
+        succeeded(ck_adagrad_update(count, 0.01, 1e-7, g, &h, &p), "ck_adagrad_update")
+        succeeded(ck_rmsprop_update(count, 0.01, 0.99, 1e-7, g, &a, &p), "ck_rmsprop_update")
+        outputs.append(("nesterov / adagrad / rmsprop", p + v + h + a))
+        return outputs
+    }
+}
+
 /// Expects two runs of the workload to agree bit for bit (NaN-ness only, for NaN results).
 func expectSameOutputs(_ actual: [(name: String, values: [Float])], _ expected: [(name: String, values: [Float])],
                        _ setting: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -145,6 +216,19 @@ extension SerializedCoreTests {
                 let serial = withThreadCount(1) { Self.workload.run() }
                 let parallel = withThreadCount(2) { Self.workload.run() }
                 expectSameOutputs(parallel, serial, "2 threads vs 1 on \(isa.name)")
+            }
+        }
+
+        static let chapter6 = Chapter6Workload()
+
+        @Test("Chapter 6's kernels give the same bits with 1, 2 and 3 threads on every supported instruction set")
+        func chapter6() throws {
+            let baseline = try withInstructionSet(CK_ISA_SCALAR) { withThreadCount(1) { Self.chapter6.run() } }
+            try forEachSupportedISA { isa in
+                for threads in 1...3 {
+                    let outputs = withThreadCount(threads) { Self.chapter6.run() }
+                    expectSameOutputs(outputs, baseline, "\(threads) threads on \(isa.name) vs 1 thread on scalar")
+                }
             }
         }
 

@@ -46,6 +46,26 @@ extension ActivationKernels {
         }
     }
 
+    /// y = tanh(x) elementwise.
+    public func tanh(_ x: Tensor<Scalar>, into y: inout Tensor<Scalar>) {
+        y.reshape(to: x.shape)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { tanhForward(x: px, y: $0) }
+        }
+    }
+
+    /// dx = dy * (1 - y * y), where y is the forward output.
+    public func tanhBackward(_ dy: Tensor<Scalar>, output y: Tensor<Scalar>, into dx: inout Tensor<Scalar>) {
+        precondition(dy.shape == y.shape,
+                     "tanhBackward: dy is \(dy.shapeDescription) but the cached output is \(y.shapeDescription)")
+        dx.reshape(to: dy.shape)
+        dy.withUnsafeBufferPointer { pdy in
+            y.withUnsafeBufferPointer { py in
+                dx.withUnsafeMutableBufferPointer { tanhBackward(dy: pdy, y: py, dx: $0) }
+            }
+        }
+    }
+
     /// Row-wise softmax of the matrix view of x.
     public func softmax(_ x: Tensor<Scalar>, into y: inout Tensor<Scalar>) {
         y.reshape(to: x.shape)

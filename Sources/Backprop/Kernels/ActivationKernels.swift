@@ -25,6 +25,13 @@ public protocol ActivationKernels {
     func sigmoidBackward(dy: UnsafeBufferPointer<Scalar>, y: UnsafeBufferPointer<Scalar>,
                          dx: UnsafeMutableBufferPointer<Scalar>)
 
+    /// y = tanh(x), saturating to exactly ±1 without overflow.
+    func tanhForward(x: UnsafeBufferPointer<Scalar>, y: UnsafeMutableBufferPointer<Scalar>)
+
+    /// dx = dy * (1 - y * y) from the cached output y.
+    func tanhBackward(dy: UnsafeBufferPointer<Scalar>, y: UnsafeBufferPointer<Scalar>,
+                      dx: UnsafeMutableBufferPointer<Scalar>)
+
     /// Row-wise stable softmax of an m x n matrix.
     func softmax(m: Int, n: Int, x: UnsafeBufferPointer<Scalar>, ldx: Int,
                  y: UnsafeMutableBufferPointer<Scalar>, ldy: Int)

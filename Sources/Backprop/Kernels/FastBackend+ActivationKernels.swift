@@ -1,6 +1,6 @@
 import CKernels
 
-// FastBackend's activation functions (ReLU, sigmoid, softmax), forward and backward: each a call into the C core.
+// FastBackend's activation functions (ReLU, sigmoid, tanh, softmax), forward and backward: each a call into the C core.
 
 extension FastBackend: ActivationKernels {
     public func reluForward(x: UnsafeBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>,
@@ -20,6 +20,15 @@ extension FastBackend: ActivationKernels {
     public func sigmoidBackward(dy: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
                                 dx: UnsafeMutableBufferPointer<Float>) {
         check(ck_sigmoid_backward(dy.count, dy.baseAddress, y.baseAddress, dx.baseAddress), "ck_sigmoid_backward", "n \(dy.count)")
+    }
+
+    public func tanhForward(x: UnsafeBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>) {
+        check(ck_tanh_forward(x.count, x.baseAddress, y.baseAddress), "ck_tanh_forward", "n \(x.count)")
+    }
+
+    public func tanhBackward(dy: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>,
+                             dx: UnsafeMutableBufferPointer<Float>) {
+        check(ck_tanh_backward(dy.count, dy.baseAddress, y.baseAddress, dx.baseAddress), "ck_tanh_backward", "n \(dy.count)")
     }
 
     public func softmax(m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,

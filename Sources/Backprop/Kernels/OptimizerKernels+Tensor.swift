@@ -44,6 +44,52 @@ extension OptimizerKernels {
         }
     }
 
+    /// One step of Nesterov's accelerated gradient (see ``Nesterov``).
+    public func nesterovUpdate(_ parameter: inout Tensor<Scalar>, gradient: Tensor<Scalar>,
+                               velocity: inout Tensor<Scalar>, learningRate: Scalar, momentum: Scalar) {
+        Self.checkSameShape(parameter, gradient, "nesterovUpdate")
+        Self.checkSameShape(parameter, velocity, "nesterovUpdate (velocity)")
+        gradient.withUnsafeBufferPointer { pg in
+            velocity.withUnsafeMutableBufferPointer { pv in
+                parameter.withUnsafeMutableBufferPointer {
+                    nesterovUpdate(learningRate: learningRate, momentum: momentum, gradient: pg, velocity: pv, parameter: $0)
+                }
+            }
+        }
+    }
+
+    /// One AdaGrad step: squaredGradientSum += g²; parameter -= learningRate · g / (sqrt(sum) + epsilon).
+    public func adaGradUpdate(_ parameter: inout Tensor<Scalar>, gradient: Tensor<Scalar>,
+                              squaredGradientSum: inout Tensor<Scalar>, learningRate: Scalar, epsilon: Scalar) {
+        Self.checkSameShape(parameter, gradient, "adaGradUpdate")
+        Self.checkSameShape(parameter, squaredGradientSum, "adaGradUpdate (squared gradient sum)")
+        gradient.withUnsafeBufferPointer { pg in
+            squaredGradientSum.withUnsafeMutableBufferPointer { ph in
+                parameter.withUnsafeMutableBufferPointer {
+                    adaGradUpdate(learningRate: learningRate, epsilon: epsilon, gradient: pg,
+                                  squaredGradientSum: ph, parameter: $0)
+                }
+            }
+        }
+    }
+
+    /// One RMSprop step: average = decay · average + (1 - decay) · g²;
+    /// parameter -= learningRate · g / (sqrt(average) + epsilon).
+    public func rmspropUpdate(_ parameter: inout Tensor<Scalar>, gradient: Tensor<Scalar>,
+                              squaredGradientAverage: inout Tensor<Scalar>, learningRate: Scalar,
+                              decay: Scalar, epsilon: Scalar) {
+        Self.checkSameShape(parameter, gradient, "rmspropUpdate")
+        Self.checkSameShape(parameter, squaredGradientAverage, "rmspropUpdate (squared gradient average)")
+        gradient.withUnsafeBufferPointer { pg in
+            squaredGradientAverage.withUnsafeMutableBufferPointer { ph in
+                parameter.withUnsafeMutableBufferPointer {
+                    rmspropUpdate(learningRate: learningRate, decay: decay, epsilon: epsilon, gradient: pg,
+                                  squaredGradientAverage: ph, parameter: $0)
+                }
+            }
+        }
+    }
+
     private static func checkSameShape(_ p: Tensor<Scalar>, _ g: Tensor<Scalar>, _ what: String) {
         precondition(p.shape == g.shape, "\(what): parameter is \(p.shapeDescription) but the other operand is \(g.shapeDescription)")
     }

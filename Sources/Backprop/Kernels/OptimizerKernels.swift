@@ -24,4 +24,20 @@ public protocol OptimizerKernels {
                     firstMoment: UnsafeMutableBufferPointer<Scalar>,
                     secondMoment: UnsafeMutableBufferPointer<Scalar>,
                     parameter: UnsafeMutableBufferPointer<Scalar>)
+
+    /// Nesterov's accelerated gradient in the book's order: p += momentum² · v;
+    /// p -= (1 + momentum) · lr · g; v *= momentum; v -= lr · g (see `ck_nesterov_update`).
+    func nesterovUpdate(learningRate: Scalar, momentum: Scalar, gradient: UnsafeBufferPointer<Scalar>,
+                        velocity: UnsafeMutableBufferPointer<Scalar>,
+                        parameter: UnsafeMutableBufferPointer<Scalar>)
+
+    /// AdaGrad: h += g · g; p -= lr · g / (sqrt(h) + epsilon).
+    func adaGradUpdate(learningRate: Scalar, epsilon: Scalar, gradient: UnsafeBufferPointer<Scalar>,
+                       squaredGradientSum: UnsafeMutableBufferPointer<Scalar>,
+                       parameter: UnsafeMutableBufferPointer<Scalar>)
+
+    /// RMSprop: h *= decay; h += (1 - decay) · g · g; p -= lr · g / (sqrt(h) + epsilon).
+    func rmspropUpdate(learningRate: Scalar, decay: Scalar, epsilon: Scalar, gradient: UnsafeBufferPointer<Scalar>,
+                       squaredGradientAverage: UnsafeMutableBufferPointer<Scalar>,
+                       parameter: UnsafeMutableBufferPointer<Scalar>)
 }

@@ -1,6 +1,6 @@
 import RealModule
 
-// ReferenceBackend's activation functions (ReLU, sigmoid, softmax), forward and backward: as plain loops, the definition the C core is tested against.
+// ReferenceBackend's activation functions (ReLU, sigmoid, tanh, softmax), forward and backward: as plain loops, the definition the C core is tested against.
 
 extension ReferenceBackend: ActivationKernels {
     public func reluForward(x: UnsafeBufferPointer<Scalar>, y: UnsafeMutableBufferPointer<Scalar>,
@@ -36,6 +36,19 @@ extension ReferenceBackend: ActivationKernels {
                                 dx: UnsafeMutableBufferPointer<Scalar>) {
         for i in 0..<dy.count {
             dx[i] = dy[i] * (1 - y[i]) * y[i]
+        }
+    }
+
+    public func tanhForward(x: UnsafeBufferPointer<Scalar>, y: UnsafeMutableBufferPointer<Scalar>) {
+        for i in 0..<x.count {
+            y[i] = Scalar.tanh(x[i])
+        }
+    }
+
+    public func tanhBackward(dy: UnsafeBufferPointer<Scalar>, y: UnsafeBufferPointer<Scalar>,
+                             dx: UnsafeMutableBufferPointer<Scalar>) {
+        for i in 0..<dy.count {
+            dx[i] = dy[i] * (1 - y[i] * y[i])
         }
     }
 

@@ -1,0 +1,46 @@
+/// The hyperbolic tangent, y = tanh(x): a zero-centred sigmoid (tanh(x) = 2·sigmoid(2x) - 1),
+/// the activation the book mentions beside the sigmoid in section 6.2.2 (it pairs with Xavier
+/// initialization).
+///
+/// Its derivative is 1 - y², so the forward pass keeps its own output and the backward pass
+/// needs nothing else.
+///
+/// Saturation is exact and never overflows: tanh(±44) and beyond, and tanh(±Inf), are
+/// exactly ±1, where the gradient is 0. tanh(-0) is -0 and NaN stays NaN.
+public final class Tanh<Backend: KernelBackend>: Layer {
+    /// The element type of the backend this type computes with.
+    public typealias Scalar = Backend.Scalar
+
+    /// The kernels this layer runs on.
+    public let backend: Backend
+    private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
+    private var inputGradient = Tensor<Scalar>(shape: [0])
+
+    /// A tanh layer computing with `backend`.
+    public init(backend: Backend) {
+        self.backend = backend
+    }
+
+    /// The output of the last training forward pass.
+    public var output: Tensor<Scalar> { outputs.training }
+
+    /// Returns tanh(x) elementwise, in x's shape.
+    public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
+        outputs.withWorkspace(training: training) { y in
+            backend.tanh(x, into: &y)
+            return y
+        }
+    }
+
+    /// Returns dout * (1 - y²) with y the output of the last training forward pass.
+    public func backward(_ dout: Tensor<Scalar>) -> Tensor<Scalar> {
+        backend.tanhBackward(dout, output: outputs.training, into: &inputGradient)
+        return inputGradient
+    }
+}
+
+extension Tanh: StorageInspectable {
+    var storageAddresses: [UnsafeRawPointer?] {
+        [outputs.training.storageAddress, inputGradient.storageAddress]
+    }
+}
