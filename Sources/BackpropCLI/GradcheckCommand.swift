@@ -3,9 +3,11 @@ import Backprop
 import Foundation
 
 /// `backprop gradcheck`: the book's gradient check (section 5.7.3) — backpropagation against
-/// the central-difference numerical gradient (h = 1e-4) of a network on the first training
-/// samples, as the mean absolute difference per parameter: the book's TwoLayerNet by default,
-/// or any architecture `train` can build (hidden sizes, activation, output units and loss).
+/// the central-difference numerical gradient (h = 1e-4 in Float, 1e-6 in Double) of a network
+/// on the first training samples, as the mean absolute difference per parameter: the book's
+/// TwoLayerNet by default, or any architecture `train` can build (hidden sizes, activation,
+/// batch normalization, dropout, any layer list, output units and loss). Elements whose
+/// central difference crosses a ReLU kink are left out and counted.
 ///
 /// The numerical gradient costs two forward passes per parameter, about 40,000 of them for
 /// the book's 784-50-10 network; `--hidden` makes the check of a smaller network quick.
@@ -47,11 +49,7 @@ struct GradcheckCommand: ParsableCommand {
     /// measures does not improve with more of them: beyond this many it only runs for hours.
     static let maximumSamples = 100
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes, one or more (the book's 50).", valueName: "size"))
-    var hidden: [Int] = [50]
-
-    @Option(help: "Hidden-layer activation: relu or sigmoid.")
-    var activation: Activation = .relu
+    @OptionGroup var network: NetworkOptions
 
     @Option(help: "Seed of the weight initialization.")
     var seed: UInt64 = 0
@@ -62,9 +60,6 @@ struct GradcheckCommand: ParsableCommand {
     func validate() throws {
         guard (1...Self.maximumSamples).contains(samples) else {
             throw ValidationError("--samples must be between 1 and \(Self.maximumSamples), got \(samples)")
-        }
-        guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
         }
         if kernels.backend == .fast && precision == .double {
             throw ValidationError("the fast backend computes in float only: use --precision float, or --backend reference")
@@ -87,18 +82,25 @@ struct GradcheckCommand: ParsableCommand {
             check = GradientCheck(network: try makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
                                   sampleCount: samples)
         }
-        let sizes = ([batch.featureCount] + hidden + [batch.classCount]).map(String.init).joined(separator: "-")
+        let sizes = try network.sizes(inputSize: batch.featureCount, outputSize: batch.classCount)
+            .map(String.init).joined(separator: "-")
         let passed = check.largestDifference < precision.bound
         if json {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
                                          "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
+            object["kink_crossings"] = check.totalKinkCrossings
             print(try jsonLine(object))
         } else {
             let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
-            print("gradient check: \(sizes) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            let architecture = network.layers.map { "--layers \($0)" } ?? "\(sizes) \(network.hiddenActivation.rawValue)"
+            print("gradient check: \(architecture)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
                 print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
+            }
+            if check.totalKinkCrossings > 0 {
+                print("left out \(check.totalKinkCrossings) parameter elements whose central difference crosses a ReLU's kink "
+                      + "(a perturbation moved some unit's input across 0, so the difference is no derivative there)")
             }
             print(passed ? "passed (every difference < \(precision.bound))"
                          : "FAILED (largest difference \(check.largestDifference) >= \(precision.bound))")
@@ -109,9 +111,14 @@ struct GradcheckCommand: ParsableCommand {
     /// The network sized for the data: an image size other than MNIST's 28 x 28 must not
     /// reach the network's shape precondition.
     private func makeNetwork<Backend: KernelBackend>(_ backend: Backend, for batch: Dataset) throws -> MultiLayerNet<Backend> {
-        MultiLayerNet(inputSize: batch.featureCount, hiddenSizes: hidden, outputSize: batch.classCount,
-                      activation: activation, weightInitialization: .standardDeviation(0.01),
-                      biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
-                      classTargets: outputOptions.classTargets, backend: backend, seed: seed)
+        var generator = SeededGenerator(seed: seed)
+        do {
+            return try MultiLayerNet(inputShape: [batch.featureCount], layers: network.specs(outputSize: batch.classCount),
+                                     weightInitialization: .standardDeviation(0.01),
+                                     biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                     classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
+        } catch let error as LayerShapeError {
+            throw CommandError("--layers: \(error)")
+        }
     }
 }

@@ -15,18 +15,13 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var loop: TrainingLoopOptions
+    @OptionGroup var network: NetworkOptions
 
     @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
     var batchSize = 100
 
     @Option(name: .customLong("learning-rate"), help: "Learning rate of the optimizer.")
     var learningRate = 0.1
-
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer sizes, one or more.", valueName: "size"))
-    var hidden: [Int] = [50]
-
-    @Option(help: "Hidden-layer activation: relu, sigmoid or tanh.")
-    var activation: Activation = .relu
 
     @Option(help: "Update rule: sgd, momentum (0.9), adam, nesterov (0.9), adagrad or rmsprop (decay 0.99).")
     var optimizer: OptimizerChoice = .sgd
@@ -36,6 +31,11 @@ struct TrainCommand: ParsableCommand {
 
     @Option(name: .customLong("weight-std"), help: "Standard deviation for --weight-init std.")
     var weightStd = 0.01
+
+    @Option(name: .customLong("weight-decay"), help: ArgumentHelp(
+        "Weight decay λ: adds 0.5·λ·ΣW² over the weights (not the biases) to the loss and λ·W to their gradients.",
+        valueName: "lambda"))
+    var weightDecay = 0.0
 
     /// 42 by convention; over seeds 0-12 and 42 the book's run ends at test accuracy
     /// 0.967-0.973 (mean 0.970), the spread of the book's numpy run (see README).
@@ -69,8 +69,8 @@ struct TrainCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
         }
-        guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)")
         }
         if let lossSmoothing, !(0..<1).contains(lossSmoothing) {
             throw ValidationError("--loss-smoothing must be at least 0 and below 1, got \(lossSmoothing)")
@@ -107,14 +107,20 @@ struct TrainCommand: ParsableCommand {
             let outputFiles = try TrainingOutputs(save: leader ? save : nil, curves: leader ? curves : nil)
             // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
             // space reserved by the probe need only be close.
-            try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(sizes: [784] + hidden + [10]))
+            try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(
+                sizes: (try? network.sizes(inputSize: 784, outputSize: 10)) ?? [784] + network.hiddenSizes + [10]))
             let loadStart = ContinuousClock.now
             let data = try loadData()
             let (trainingSet, validationSet) = try loop.splitValidation(data.train)
             let testSet = data.test
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
-            try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+            let sizes = try network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.classCount)
+            if reducer != nil, try network.normalizesBatches(outputSize: trainingSet.classCount) {
+                throw ValidationError("--distributed does not support batch normalization: each process would normalize "
+                                      + "its share of the batch with that share's statistics, unlike a run of one process")
+            }
+            try TrainingPreflight.check(sizes: sizes, sizeOption: network.sizeOption,
+                                        batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                                         trainingSet: trainingSet, testSet: testSet,
                                         evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
             if let reducer, batchSize < reducer.processCount {
@@ -190,16 +196,23 @@ struct TrainCommand: ParsableCommand {
     private func train<Backend: KernelBackend, Method: Optimizer>(
         on backend: Backend, with optimizer: Method, _ trainingSet: Dataset, _ testSet: Dataset, _ outputs: Outputs
     ) throws where Backend.Scalar == Float, Method.Scalar == Float {
-        let network = MultiLayerNet(inputSize: trainingSet.featureCount, hiddenSizes: hidden,
-                                    outputSize: trainingSet.classCount, activation: activation,
-                                    weightInitialization: weightInitialization,
-                                    biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
-                                    classTargets: outputOptions.classTargets, backend: backend, seed: seed)
+        var generator = SeededGenerator(seed: seed)
+        let network: MultiLayerNet<Backend>
+        do {
+            network = try MultiLayerNet(inputShape: [trainingSet.featureCount],
+                                        layers: self.network.specs(outputSize: trainingSet.classCount),
+                                        weightInitialization: weightInitialization,
+                                        biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                        classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
+        } catch let error as LayerShapeError {
+            throw CommandError("--layers: \(error)")
+        }
+        var configuration = loop.configuration(batchSize: batchSize, seed: seed)
+        configuration.weightDecay = weightDecay
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
                               testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
-                              configuration: loop.configuration(batchSize: batchSize, seed: seed),
-                              reducer: outputs.reducer)
+                              configuration: configuration, reducer: outputs.reducer)
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
@@ -273,7 +286,7 @@ struct TrainCommand: ParsableCommand {
             : backend.name
         return """
             \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
-            network \(network.sizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \
+            network \(network.architectureDescription)\(weightDecay > 0 ? ", weight decay \(weightDecay)" : ""), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
             \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \
             seed \(seed), backend \(kernelsText)\

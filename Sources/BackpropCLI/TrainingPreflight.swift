@@ -9,7 +9,7 @@ enum TrainingPreflight {
     /// every iteration would evaluate both whole sets) and a run whose memory estimate
     /// exceeds what this process can allocate; the option blamed is the one whose buffers
     /// dominate the estimate.
-    static func check(sizes: [Int], batchSize: Int, optimizerSlots: Int, trainingSet: Dataset, testSet: Dataset,
+    static func check(sizes: [Int], sizeOption: String, batchSize: Int, optimizerSlots: Int, trainingSet: Dataset, testSet: Dataset,
                       evaluationChunkSize: Int, memory: MachineMemory? = MachineMemory.current()) throws {
         guard batchSize <= trainingSet.count else {
             throw CommandError("--batch-size \(batchSize) is larger than the \(trainingSet.count) training images")
@@ -20,7 +20,7 @@ enum TrainingPreflight {
         guard let memory, estimate.totalBytes > memory.availableBytes else { return }
         let option = estimate.batchBytes > estimate.parameterBytes + estimate.evaluationBytes
             ? "--batch-size \(batchSize)"
-            : "--hidden \(sizes.dropFirst().dropLast().map(String.init).joined(separator: " "))"
+            : sizeOption
         throw CommandError("\(option) needs about \(gigabytes(estimate.totalBytes)) of memory, "
                            + "more than the \(gigabytes(max(memory.availableBytes, 0))) left (limit: \(memory.limit))")
     }

@@ -22,10 +22,6 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
-    private struct TrainingCache {
-        var normalized = Tensor<Scalar>(shape: [0])
-        var inverseStandardDeviation = Tensor<Scalar>(shape: [0])
-    }
 
     /// The kernels this layer runs on.
     public let backend: Backend
@@ -46,7 +42,11 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
     private var storedRunningMean: Tensor<Scalar>
     private var storedRunningVariance: Tensor<Scalar>
     private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
-    private var cache = TrainingCache()
+    /// What the backward pass needs of the last training pass: x̂ and 1 / sqrt(var + eps).
+    /// Two stored properties, not one struct: the kernel writes both in one call, and two
+    /// in-place accesses to parts of one property of a class would conflict.
+    private var normalized = Tensor<Scalar>(shape: [0])
+    private var inverseStandardDeviation = Tensor<Scalar>(shape: [0])
     /// The shape of the last training input, for dx.
     private var inputShape: [Int]?
     private var inputGradient = Tensor<Scalar>(shape: [0])
@@ -117,8 +117,8 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
             return outputs.withWorkspace(training: true) { y in
                 backend.batchNormTraining(x, gamma: gamma, beta: beta, epsilon: Scalar(epsilon),
                                           momentum: Scalar(momentum), runningMean: &storedRunningMean,
-                                          runningVariance: &storedRunningVariance, normalized: &cache.normalized,
-                                          inverseStandardDeviation: &cache.inverseStandardDeviation, into: &y)
+                                          runningVariance: &storedRunningVariance, normalized: &normalized,
+                                          inverseStandardDeviation: &inverseStandardDeviation, into: &y)
                 return y
             }
         }
@@ -136,8 +136,8 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
         }
         precondition(dout.count == shape.reduce(1, *) && dout.columns == featureCount,
                      "BatchNormalization.backward: dout is \(dout.shapeDescription) but the input was \(shape)")
-        backend.batchNormBackward(dout, normalized: cache.normalized,
-                                  inverseStandardDeviation: cache.inverseStandardDeviation, gamma: gamma,
+        backend.batchNormBackward(dout, normalized: normalized,
+                                  inverseStandardDeviation: inverseStandardDeviation, gamma: gamma,
                                   gammaGradient: &gammaGradient, betaGradient: &betaGradient, into: &inputGradient)
         inputGradient.reshape(to: shape)
         return inputGradient
@@ -146,7 +146,7 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
 
 extension BatchNormalization {
     /// gamma and beta, PyTorch's `weight` and `bias` of a `BatchNorm1d`.
-    public var parameterStems: [String] { ["gamma", "beta"] }
+    public var parameterStems: [String] { StateNames.batchNormParameterStems }
 
     /// γ for index 0, β for index 1.
     public func parameter(_ index: Int) -> Tensor<Scalar> {
@@ -189,9 +189,38 @@ extension BatchNormalization {
     }
 }
 
+extension BatchNormalization: BufferedLayer {
+    /// `batchnorm`, or `batchnorm:eps=E` for an epsilon other than the book's.
+    public var spec: LayerSpec { .batchNorm(epsilon: epsilon) }
+
+    /// γ scales, β shifts; neither is decayed.
+    public var parameterRoles: [ParameterRole] { [.scale, .shift] }
+
+    /// The running mean and variance, the book's attribute names (PyTorch's buffers).
+    public var bufferStems: [String] { StateNames.batchNormBufferStems }
+
+    /// The running mean (index 0) or variance (index 1).
+    public func buffer(_ index: Int) -> Tensor<Scalar> {
+        switch index {
+        case 0: return runningMean
+        case 1: return runningVariance
+        default: preconditionFailure("BatchNormalization: buffer \(index) does not exist (0 is running_mean, 1 is running_var)")
+        }
+    }
+
+    /// Replaces the running mean (index 0) or variance (index 1); the shape must stay `[featureCount]`.
+    public func setBuffer(_ index: Int, to value: Tensor<Scalar>) {
+        switch index {
+        case 0: runningMean = value
+        case 1: runningVariance = value
+        default: preconditionFailure("BatchNormalization: buffer \(index) does not exist (0 is running_mean, 1 is running_var)")
+        }
+    }
+}
+
 extension BatchNormalization: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         [gamma, beta, gammaGradient, betaGradient, storedRunningMean, storedRunningVariance, outputs.training,
-         cache.normalized, cache.inverseStandardDeviation, inputGradient].map(\.storageAddress)
+         normalized, inverseStandardDeviation, inputGradient].map(\.storageAddress)
     }
 }

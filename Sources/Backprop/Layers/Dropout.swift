@@ -18,13 +18,10 @@ public final class Dropout<Backend: KernelBackend>: Layer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
 
-    /// Where the scaling that keeps training and inference outputs equal in expectation goes.
-    public enum Style: String, Sendable, CaseIterable, Codable {
-        /// The book's: training x · mask, inference x · (1 - ratio).
-        case book
-        /// Inverted dropout, PyTorch's: training x · mask / (1 - ratio), inference x.
-        case inverted
-    }
+    /// Where the scaling that keeps training and inference outputs equal in expectation goes:
+    /// the book's (training x · mask, inference x · (1 - ratio)) or PyTorch's inverted dropout
+    /// (training x · mask / (1 - ratio), inference x).
+    public typealias Style = LayerSpec.DropoutStyle
 
     /// The kernels this layer runs on.
     public let backend: Backend
@@ -109,6 +106,11 @@ public final class Dropout<Backend: KernelBackend>: Layer {
         backend.dropoutApply(dout, mask: storedMask, scale: trainingScale, into: &inputGradient)
         return inputGradient
     }
+}
+
+extension Dropout: RandomizedLayer {
+    /// `dropout:RATIO`, with `:inverted` for PyTorch's scaling.
+    public var spec: LayerSpec { .dropout(ratio: ratio, style: style) }
 }
 
 extension Dropout: StorageInspectable {

@@ -60,15 +60,15 @@ public protocol RandomizedLayer<Backend>: Layer {
     /// The run's seed.
     var seed: UInt64 { get set }
     /// The layer's position in its network, so two layers draw differently.
-    var layerNumber: Int { get set }
+    var layerNumber: UInt64 { get set }
     /// The training step whose draws the next training pass uses.
-    var iteration: Int { get set }
+    var iteration: UInt64 { get set }
     /// The row of the whole minibatch that the batch's first row is (non-zero for a
     /// data-parallel process's share), so each sample draws the same whoever computes it.
     var firstRow: Int { get set }
     /// True to make training passes reuse the last draws: a numerical gradient perturbs one
     /// parameter at a time and must see the same function each time.
-    var freezesDraws: Bool { get set }
+    var isMaskFrozen: Bool { get set }
 }
 
 /// A layer that can compute its parameters' gradients without dL/d(input): a network's first
@@ -78,4 +78,13 @@ public protocol InputGradientSkipping<Backend>: Layer {
     /// Computes the gradients of the layer's parameters from `dout` and releases the cache of
     /// the training forward pass, like ``Layer/backward(_:)`` without returning dx.
     func backwardParameters(_ dout: Tensor<Backend.Scalar>)
+}
+
+/// A layer whose function has kinks (ReLU at 0; max pooling where two inputs tie): it reports
+/// which piece of its function each element of the last training pass was on, so a numerical
+/// gradient can tell when a perturbation moved an element across a kink, where the central
+/// difference measures neither side's slope.
+public protocol PiecewiseLayer<Backend>: Layer {
+    /// One value per element of the last training pass saying which piece it was on.
+    var activePieces: [UInt8] { get }
 }

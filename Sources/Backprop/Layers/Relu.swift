@@ -53,9 +53,12 @@ public final class Relu<Backend: KernelBackend>: Layer {
     }
 }
 
-extension Relu {
+extension Relu: PiecewiseLayer {
     /// `relu`.
     public var spec: LayerSpec { .activation(.relu) }
+
+    /// The mask: 1 where the input was on the identity piece (x > 0), 0 on the zero piece.
+    public var activePieces: [UInt8] { mask }
 }
 
 extension Relu: StorageInspectable {

@@ -39,6 +39,11 @@ public final class Tanh<Backend: KernelBackend>: Layer {
     }
 }
 
+extension Tanh {
+    /// `tanh`.
+    public var spec: LayerSpec { .activation(.tanh) }
+}
+
 extension Tanh: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         [outputs.training.storageAddress, inputGradient.storageAddress]

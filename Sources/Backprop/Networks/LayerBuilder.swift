@@ -36,9 +36,7 @@ struct LayerBuilder<Backend: KernelBackend> {
                     throw LayerShapeError(layer: spec.description, inputShape: shape,
                                           reason: "batch normalization takes one vector of features per sample")
                 }
-                let normalization = BatchNormalization(featureCount: shape[0], backend: backend)
-                normalization.epsilon = Scalar(epsilon)
-                layer = normalization
+                layer = BatchNormalization(featureCount: shape[0], epsilon: epsilon, backend: backend)
             case .dropout(let ratio, let style):
                 layer = Dropout(ratio: ratio, style: style, backend: backend)
             }

@@ -86,7 +86,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         var randomized: [any RandomizedLayer<Backend>] = []
         for (number, layer) in layers.enumerated() {
             guard var random = layer as? any RandomizedLayer<Backend> else { continue }
-            random.layerNumber = number
+            random.layerNumber = UInt64(number)
             randomized.append(random)
         }
         self.randomizedLayers = randomized
@@ -230,7 +230,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         for index in 0..<randomizedLayers.count {
             var layer = randomizedLayers[index]
             layer.seed = seed
-            layer.iteration = iteration
+            layer.iteration = UInt64(iteration)
             layer.firstRow = firstRow
         }
     }
@@ -240,7 +240,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     func freezeRandomDraws(_ frozen: Bool) {
         for index in 0..<randomizedLayers.count {
             var layer = randomizedLayers[index]
-            layer.freezesDraws = frozen
+            layer.isMaskFrozen = frozen
         }
     }
 

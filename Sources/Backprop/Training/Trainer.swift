@@ -89,6 +89,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                      "Trainer: a batch of \(configuration.batchSize) cannot be shared by \(reducer?.processCount ?? 1) processes")
         precondition(configuration.earlyStopping == nil || (validationSet?.count ?? 0) > 0,
                      "Trainer: early stopping needs a non-empty validation set")
+        precondition(configuration.weightDecay >= 0 && configuration.weightDecay.isFinite,
+                     "Trainer: weight decay must be finite and non-negative, got \(configuration.weightDecay)")
+        // Each process would normalize its share of the batch with that share's statistics,
+        // so N processes would not compute the plain run's step: refused rather than different.
+        precondition(reducer == nil || network.buffers.isEmpty,
+                     "Trainer: batch normalization is not supported in data-parallel training")
         self.network = network
         self.optimizer = optimizer
         self.learningRateSchedule = learningRateSchedule
@@ -152,6 +158,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     public func step() throws(TrainingError) -> Double {
         fillBatchIndices()
         let batchSize = batchIndices.count
+        var firstRow = 0
         if let exchange {
             // Every process draws the same minibatch and takes its contiguous share of it.
             let rows = GradientExchange<Backend>.shard(of: batchSize, rank: exchange.reducer.rank,
@@ -159,9 +166,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             if shardIndices.count != rows.count { shardIndices = Array(repeating: 0, count: rows.count) }
             for i in 0..<rows.count { shardIndices[i] = batchIndices[rows.lowerBound + i] }
             loadBatch(shardIndices)
+            firstRow = rows.lowerBound
         } else {
             loadBatch(batchIndices)
         }
+        // Dropout draws from (seed, step, layer, row of the whole minibatch): the same masks
+        // for any thread count, instruction set or number of processes.
+        network.setRandomKeys(seed: configuration.seed, iteration: completedIterations, firstRow: firstRow)
         if let learningRateSchedule {
             optimizer.learningRate = learningRateSchedule.rate(at: .init(
                 iteration: completedIterations, iterationsPerEpoch: iterationsPerEpoch, totalIterations: totalIterations))
@@ -171,12 +182,32 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             loss = exchange.sum(network.parameterList, loss: loss,
                                 shardWeight: Scalar(batchLabels.count) / Scalar(batchSize))
         }
+        if configuration.weightDecay > 0 {
+            loss += decayWeights()
+        }
         guard loss.isFinite else {
             throw .nonFiniteLoss(iteration: completedIterations, loss: Double(loss))
         }
         optimizer.step(network.parameterList)
         completedIterations += 1
         return Double(loss)
+    }
+
+    /// Weight decay after the gradients are complete (summed over the processes, when there
+    /// are several, which all hold the same weights): λ·W added to each weight's gradient.
+    /// Returns ½·λ·ΣW², the term it adds to the loss.
+    private func decayWeights() -> Scalar {
+        let lambda = configuration.weightDecay
+        let parameters = network.parameterList
+        var squares = 0.0
+        for slot in 0..<parameters.count where parameters.roles[slot] == .weight {
+            let weights = parameters.value(at: slot)
+            squares += parameters.backend.sumOfSquares(weights)
+            parameters.updateGradient(slot) { gradient in
+                parameters.backend.addScaled(weights, times: Scalar(lambda), to: &gradient)
+            }
+        }
+        return Scalar(0.5 * lambda * squares)
     }
 
     /// Sets `batchIndices` to the next minibatch's rows.

@@ -35,6 +35,11 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// Stop when the validation loss has not improved for a while and keep the best
     /// parameters; nil trains for the whole ``length``. Needs a validation set.
     public var earlyStopping: EarlyStopping?
+    /// The weight decay λ (the book's `weight_decay_lambda`, section 6.4.2): every step adds
+    /// ½·λ·ΣW² over the weights to its loss and λ·W to the weights' gradients before the
+    /// optimizer runs, whatever the optimizer. Biases and batch normalization's γ and β are
+    /// not decayed, as in the book. 0, the default, turns it off.
+    public var weightDecay: Double = 0
 
     /// An iteration-mode configuration; the defaults are the book's (10,000 iterations of
     /// 100 samples drawn with replacement).
