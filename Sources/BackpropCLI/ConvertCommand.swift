@@ -25,8 +25,12 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let imported = try modelOptions.load(on: ReferenceBackend<Float>())
         let url = URL(fileURLWithPath: output)
+        var roles = FileRoles()
+        roles.read(modelOptions.model, option: "--model")
+        roles.write(output, option: "--output")
+        try roles.check()
+        let imported = try modelOptions.load(on: ReferenceBackend<Float>())
         try ModelFile.save(imported.network, to: url, layout: layout, metadata: imported.metadata)
         let network = imported.network
         print("wrote \(url.path): \(layout.rawValue) layout, "

@@ -102,8 +102,18 @@ struct TrainCommand: ParsableCommand {
         let leader = (reducer?.rank ?? 0) == 0
         let prepared: (outputs: Outputs, training: Dataset, test: Dataset)
         do {
-            // Check every output path before the long part, so a mistake costs nothing. Only
-            // the first process of a distributed job writes.
+            // Check every output path before the long part, so a mistake costs nothing: first
+            // that no output is an input or another output. Only the first process of a
+            // distributed job writes.
+            var roles = FileRoles()
+            if csvOptions.isEnabled {
+                roles.read(csvOptions.csv, option: "--csv")
+                roles.read(csvOptions.testCSV, option: "--test-csv")
+            } else {
+                dataOptions.declare(in: &roles)
+            }
+            TrainingOutputs.declare(save: leader ? save : nil, curves: leader ? curves : nil, in: &roles)
+            try roles.check()
             let outputFiles = try TrainingOutputs(save: leader ? save : nil, curves: leader ? curves : nil)
             // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
             // space reserved by the probe need only be close.
