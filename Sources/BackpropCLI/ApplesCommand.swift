@@ -35,7 +35,7 @@ struct ApplesCommand: ParsableCommand {
                                                    in: directory))
             }
         }
-        print("""
+        try StandardOutput.line("""
             \(applesTitle)
               forward:  price = \(format(apples.price))
               backward: dApple = \(format(apples.dApple)), dAppleNum = \(format(apples.dAppleNum)), \
@@ -49,7 +49,7 @@ struct ApplesCommand: ParsableCommand {
               backward: dz/dt = \(format(chain.dzdt)), dz/dx = \(format(chain.dzdx)), dz/dy = \(format(chain.dzdy))
             """)
         for url in written {
-            print("wrote \(url.path)")
+            try StandardOutput.line("wrote \(url.path)")
         }
     }
 

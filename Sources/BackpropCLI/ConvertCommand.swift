@@ -33,7 +33,7 @@ struct ConvertCommand: ParsableCommand {
         let imported = try modelOptions.load(on: ReferenceBackend<Float>())
         try ModelFile.save(imported.network, to: url, layout: layout, metadata: imported.metadata)
         let network = imported.network
-        print("wrote \(url.path): \(layout.rawValue) layout, "
+        try StandardOutput.line("wrote \(url.path): \(layout.rawValue) layout, "
               + "\(network.sizes.map(String.init).joined(separator: "-")) \(network.activation.rawValue)")
     }
 }

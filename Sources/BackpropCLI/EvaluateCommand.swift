@@ -36,10 +36,10 @@ struct EvaluateCommand: ParsableCommand {
         let testAccuracy = accuracy(of: network, on: testSet)
         let sizes = network.sizes.map(String.init).joined(separator: "-")
         if json {
-            print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
+            try StandardOutput.line(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
                                 "sizes": sizes]))
         } else {
-            print("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
+            try StandardOutput.line("model \(model) (\(sizes) \(network.activation.rawValue)): \(accuracyText(trainAccuracy, of: .train)), "
                   + accuracyText(testAccuracy, of: .test))
         }
     }

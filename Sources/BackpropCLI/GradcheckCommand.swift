@@ -93,14 +93,14 @@ struct GradcheckCommand: ParsableCommand {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
                                          "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
-            print(try jsonLine(object))
+            try StandardOutput.line(try jsonLine(object))
         } else {
             let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
-            print("gradient check: \(sizes) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            try StandardOutput.line("gradient check: \(sizes) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
-                print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
+                try StandardOutput.line("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
             }
-            print(passed ? "passed (every difference < \(precision.bound))"
+            try StandardOutput.line(passed ? "passed (every difference < \(precision.bound))"
                          : "FAILED (largest difference \(check.largestDifference) >= \(precision.bound))")
         }
         if !passed { throw ExitCode.failure }

@@ -90,7 +90,7 @@ struct PredictCommand: ParsableCommand {
         if !json {
             output += "index,class," + (0..<columns).map { "p\($0)" }.joined(separator: ",") + "\n"
         }
-        probabilities.withUnsafeBufferPointer { p in
+        try probabilities.withUnsafeBufferPointer { p in
             for (row, predicted) in classes.enumerated() {
                 let values = p[row * columns ..< (row + 1) * columns]
                 if json {
@@ -100,12 +100,12 @@ struct PredictCommand: ParsableCommand {
                     output += "\(row),\(predicted)," + values.map(\.description).joined(separator: ",") + "\n"
                 }
                 if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
+                    try StandardOutput.write(output)
                     output = ""
                 }
             }
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try StandardOutput.write(output)
         if let labels {
             let correct = zip(classes, labels).filter { $0 == Int($1) }.count
             writeToStandardError(String(format: "accuracy %.4f (%d of %d samples of %@)\n",

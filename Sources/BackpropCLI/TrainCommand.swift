@@ -209,6 +209,8 @@ struct TrainCommand: ParsableCommand {
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
                              validationCount: outputs.validationSet?.count))
         report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        // Output that cannot be shown is no reason to train; a failure later stops after its epoch.
+        try report.requireStandardOutput()
         var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -218,7 +220,8 @@ struct TrainCommand: ParsableCommand {
                 onEpoch: { record in
                     progress.clear()
                     report.epoch(record)
-                })
+                },
+                stopAfterEpoch: { _ in report.stdoutFailed })
         } catch {
             progress.clear()
             let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
@@ -226,6 +229,10 @@ struct TrainCommand: ParsableCommand {
             throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
         progress.clear()
+        if let failure = report.failure {
+            let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
+            throw CommandError("\(failure) (training stopped after epoch \(history.epochs.last?.epoch ?? 0))\(kept)")
+        }
         let seconds = (ContinuousClock.now - start).seconds
         let iterations = trainer.completedIterations
         // The last epoch's evaluation is the final one when it came after the last iteration;
