@@ -31,7 +31,9 @@ struct ConvertCommand: ParsableCommand {
         roles.write(output, option: "--output")
         try roles.check()
         let imported = try modelOptions.load(on: ReferenceBackend<Float>())
-        try ModelFile.save(imported.network, to: url, layout: layout, metadata: imported.metadata)
+        // What the options state goes into the file, so later runs need them no more.
+        let metadata = imported.metadata.merging(try modelOptions.inputs(of: imported).metadata) { $1 }
+        try ModelFile.save(imported.network, to: url, layout: layout, metadata: metadata)
         let network = imported.network
         try StandardOutput.line("wrote \(url.path): \(layout.rawValue) layout, "
               + "\(network.sizes.map(String.init).joined(separator: "-")) \(network.activation.rawValue)")

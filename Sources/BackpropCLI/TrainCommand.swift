@@ -266,7 +266,7 @@ struct TrainCommand: ParsableCommand {
         let model = ModelFile.encode(network, metadata: [
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
-        ].merging(outputs.data.metadata) { $1 })
+        ].merging(outputs.data.metadata) { $1 }.merging(ModelInputs.metadata(range: outputOptions.inputRange)) { $1 })
         let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
         try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([

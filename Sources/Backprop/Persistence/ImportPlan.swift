@@ -12,7 +12,7 @@ struct ImportPlan {
     var parameters: [(name: String, tensor: Tensor<Float>)]
     var notes: [String]
 
-    init(file: SafetensorsFile, defaultActivation: Activation) throws {
+    init(file: SafetensorsFile, defaultActivation: Activation?) throws {
         let path = file.source
         notes = Self.conversionNotes(file)
         if file.metadata["format"] == ModelFile.formatName {
@@ -36,11 +36,14 @@ struct ImportPlan {
                 throw ModelFileError.invalidMetadata(path: path, key: "activation", value: name)
             }
             self.activation = activation
+        } else if sizes.count <= 2 {
+            // No hidden layer: the activation is never applied.
+            activation = defaultActivation ?? .relu
         } else {
+            // A guess would run a sigmoid or tanh network as ReLU and report a wrong accuracy.
+            guard let defaultActivation else { throw ModelFileError.unnamedActivation(path: path) }
             activation = defaultActivation
-            if sizes.count > 2 {
-                notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
-            }
+            notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
         }
     }
 

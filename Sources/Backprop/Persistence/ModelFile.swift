@@ -54,9 +54,10 @@ public enum ModelFile {
     /// Rebuilds the network stored at `url` on `backend`: a file Backprop saved, or one in
     /// another accepted layout (see ``importModel(from:backend:activation:)``, which also
     /// returns what the import converted or assumed). `activation` is used only when the file
-    /// does not name one. Throws ``ModelFileError`` or ``SafetensorsError`` naming the file.
+    /// does not name one; a file with hidden layers that names none needs it. Throws
+    /// ``ModelFileError`` or ``SafetensorsError`` naming the file.
     public static func load<Backend: KernelBackend>(from url: URL, backend: Backend,
-                                                    activation: Activation = .relu) throws -> MultiLayerNet<Backend> {
+                                                    activation: Activation? = nil) throws -> MultiLayerNet<Backend> {
         try importModel(from: url, backend: backend, activation: activation).network
     }
 }
@@ -74,6 +75,10 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case invalidMetadata(path: String, key: String, value: String)
     /// The file holds a tensor the described network has no place for.
     case unexpectedTensor(path: String, name: String, expected: [String])
+    /// The network has hidden layers, but neither the file nor the caller names their activation.
+    case unnamedActivation(path: String)
+    /// The file holds a kind of layer the importer does not know (`tensor` belongs to it).
+    case unsupportedLayer(path: String, tensor: String, layer: String)
 
     public var description: String {
         switch self {
@@ -90,6 +95,11 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): invalid model metadata \(key)='\(value)'"
         case .unexpectedTensor(let path, let name, let expected):
             return "\(path): unexpected tensor '\(name)' (the network described by the metadata has \(expected.joined(separator: " ")))"
+        case .unnamedActivation(let path):
+            return "\(path): the file does not name the hidden layers' activation, and it is not guessed"
+        case .unsupportedLayer(let path, let tensor, let layer):
+            return "\(path): tensor '\(tensor)' belongs to a \(layer) layer, which the importer does not know yet; "
+                + "accepted are \(ModelLayout.acceptedDescription)"
         }
     }
 }
