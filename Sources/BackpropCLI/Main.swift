@@ -7,6 +7,7 @@ import Foundation
 enum Main {
     static func main() {
         StandardStreams.reserveClosedDescriptors()
+        SignalCleanup.install()
         do {
             var command = try BackpropCommand.parseAsRoot(
                 NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
