@@ -37,17 +37,10 @@ public struct OutputSet {
     public static func checkWritable(_ url: URL, expectedSize: Int = 0) throws(OutputError) {
         let directory = url.deletingLastPathComponent()
         do throws(AtomicFile.Failure) {
-            switch FileKind(of: directory) {
-            case .directory:
+            if try directoryExists(directory) {
                 try AtomicFile.checkWritable(url, reservingBytes: expectedSize)
-            case .file:
-                throw AtomicFile.Failure(reason: "\(directory.path) is not a directory")
-            case .missing:
-                let parent = directory.deletingLastPathComponent()
-                guard FileKind(of: parent) == .directory else {
-                    throw AtomicFile.Failure(reason: "directory \(parent.path) does not exist")
-                }
-                try AtomicFile.checkNameLength(url.lastPathComponent, in: parent)
+            } else {
+                try AtomicFile.checkNameLength(url.lastPathComponent, in: directory.deletingLastPathComponent())
                 try AtomicFile.checkWritable(directory, reservingBytes: expectedSize)
             }
         } catch {
@@ -88,9 +81,21 @@ public struct OutputSet {
     /// (then it is registered with ``PartialFiles`` until the caller is done). One created by
     /// another run meanwhile is used as found.
     private static func createDirectoryIfMissing(_ directory: URL) throws(AtomicFile.Failure) -> Bool {
+        if try directoryExists(directory) { return false }
+        // 0777: the umask decides, as for any new directory.
+        guard PartialFiles.create(directory: directory.path, with: { mkdir(directory.path, 0o777) }) == 0 else {
+            if errno == EEXIST && FileKind(of: directory) == .directory { return false }
+            throw AtomicFile.Failure(reason: "cannot create directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
+    /// True when `directory` exists, false when it is missing but could be created (its parent
+    /// is a directory); throws otherwise.
+    private static func directoryExists(_ directory: URL) throws(AtomicFile.Failure) -> Bool {
         switch FileKind(of: directory) {
         case .directory:
-            return false
+            return true
         case .file:
             throw AtomicFile.Failure(reason: "\(directory.path) is not a directory")
         case .missing:
@@ -98,12 +103,7 @@ public struct OutputSet {
             guard FileKind(of: parent) == .directory else {
                 throw AtomicFile.Failure(reason: "directory \(parent.path) does not exist")
             }
-            // 0777: the umask decides, as for any new directory.
-            guard PartialFiles.create(directory: directory.path, with: { mkdir(directory.path, 0o777) }) == 0 else {
-                if errno == EEXIST && FileKind(of: directory) == .directory { return false }
-                throw AtomicFile.Failure(reason: "cannot create directory \(directory.path): \(String(cString: strerror(errno)))")
-            }
-            return true
+            return false
         }
     }
 }
