@@ -77,6 +77,7 @@ struct KernelBenchCommand: ParsableCommand {
             let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
             let peak = MeasuredPeak.measure(isa: ck_active_isa(), threadCounts: threadCounts)
             printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: peak))
+            fflush(nil) // the header, with its warnings, before the minutes of measuring
             let settings = BenchmarkSettings(threadCounts: threadCounts, isQuick: quick, filter: nil, repetitions: repetitions)
             try TrainingBenchmark(iterations: quick ? 2000 : 10_000, threadCounts: threadCounts, json: json,
                                   peak: peak, plan: settings.plan).run()
@@ -98,6 +99,7 @@ struct KernelBenchCommand: ParsableCommand {
         let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
         printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: openBLAS, isQuick: quick,
                                                peak: settings.peak))
+        fflush(nil) // the header, with its warnings, before the first measurement
 
         for suite in Self.suites(openBLAS: openBLAS) where suite.kernelNames.contains(where: settings.includes) {
             printer.beginSuite(suite)

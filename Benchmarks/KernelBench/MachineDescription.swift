@@ -12,8 +12,12 @@ struct MachineDescription {
     var threadCounts: [Int]
     var cpuModel: String
     var cores: Int
-    /// "OpenBLAS 0.3.21 <build options> (path)", or nil when no OpenBLAS was found.
+    /// "OpenBLAS 0.3.21 <build options> (path), kernels Cooperlake", or nil when no OpenBLAS was found.
     var openBLAS: String?
+    /// The kernels OpenBLAS runs, as it reports them (or as OPENBLAS_CORETYPE forces them).
+    var openBLASCore: String?
+    /// The variables set in the environment that override OpenBLAS's own choices for this CPU.
+    var openBLASOverrides: [(name: String, value: String)]
     var isQuick: Bool
     /// The FMA peak measured on `instructionSet` for each thread count, or nil when it was not
     /// measured (`--train`, or no selected suite compares with it) or could not be.
@@ -25,7 +29,12 @@ struct MachineDescription {
     /// The 1, 5 and 15 minute load averages when the run started (empty where unavailable).
     var loadAverages: [Double]
 
-    init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool, peak: MeasuredPeak?) {
+    /// The environment variables that make OpenBLAS (ours to compare with, and numpy's) run
+    /// other kernels or blocks than it would choose for the CPU.
+    static let openBLASOverrideNames = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
+
+    init(threadCounts: [Int], openBLAS: OpenBLAS?, isQuick: Bool, peak: MeasuredPeak?,
+         environment: [String: String] = ProcessInfo.processInfo.environment) {
         instructionSet = String(cString: ck_isa_name(ck_active_isa()))
         supportedInstructionSets = [CK_ISA_SCALAR, CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON]
             .filter { ck_isa_supported($0) != 0 }
@@ -34,8 +43,10 @@ struct MachineDescription {
         self.threadCounts = threadCounts
         cpuModel = Self.readCPUModel() ?? "unknown CPU"
         cores = ProcessInfo.processInfo.activeProcessorCount
+        openBLASOverrides = Self.openBLASOverrideNames.compactMap { name in environment[name].map { (name, $0) } }
+        openBLASCore = openBLAS?.coreName ?? environment["OPENBLAS_CORETYPE"]
         self.openBLAS = openBLAS.map { blas in
-            "\(blas.configuration ?? "OpenBLAS") (\(blas.location))"
+            "\(blas.configuration ?? "OpenBLAS") (\(blas.location))" + (blas.coreName.map { ", kernels \($0)" } ?? "")
         }
         self.isQuick = isQuick
         self.peak = peak
@@ -65,6 +76,20 @@ struct MachineDescription {
         return String(format: "warning: load average %.2f on %d cores when the run started: other processes are running, "
                       + "so these figures are not trustworthy (best-of-batches minima hide part of it; compare ratios "
                       + "measured side by side, and rerun on a quiet machine)", load, cores)
+    }
+
+    /// A warning when the environment overrides OpenBLAS's choices: the ratios to OpenBLAS (and
+    /// numpy's times) are then against kernels it would not run on this CPU. On the Zen 5 class
+    /// machine, OPENBLAS_CORETYPE=Haswell made our GEMM look 1.73-1.88x OpenBLAS; left to its
+    /// own (Cooperlake) kernels the ratio was 0.95-0.99x.
+    var openBLASWarning: String? {
+        guard !openBLASOverrides.isEmpty else { return nil }
+        let settings = openBLASOverrides.map { "\($0.name)=\($0.value)" }.joined(separator: " and ")
+        let kernels = openBLASCore.map { "its \($0) kernels" } ?? "the kernels it is told to"
+        return "warning: \(settings) set in the environment: OpenBLAS (and numpy's) runs \(kernels)"
+            + (openBLASOverrides.contains { $0.name == "OPENBLAS_L2_SIZE" } ? " with an overridden L2 size" : "")
+            + " instead of what it chooses for this CPU, so the comparisons are not with its best; "
+            + "unset them for this command (env -u \(Self.openBLASOverrideNames.joined(separator: " -u ")) kernel-bench ...)"
     }
 
     /// The model name from /proc/cpuinfo on Linux, or the brand string on macOS.
@@ -117,6 +142,9 @@ struct MachineDescription {
             ("cpu", .string(cpuModel)),
             ("cores", .integer(cores)),
             ("openblas", openBLAS.map(JSONValue.string) ?? .null),
+            ("openblas_core", openBLASCore.map(JSONValue.string) ?? .null),
+            ("openblas_overrides", .object(openBLASOverrides.map { ($0.name, .string($0.value)) })),
+            ("openblas_warning", openBLASWarning.map(JSONValue.string) ?? .null),
             ("quick", .bool(isQuick)),
             ("peak_isa", peak.map { .string($0.instructionSet) } ?? .null),
             // One per entry of "threads", in the same order.

@@ -28,6 +28,9 @@ struct OpenBLAS {
     let location: String
     /// OpenBLAS's build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH ..."), if it exports one.
     let configuration: String?
+    /// The kernels it runs ("Cooperlake", "Haswell"): its own choice for the CPU, or what
+    /// OPENBLAS_CORETYPE forces; nil if it does not say.
+    let coreName: String?
     private let sgemm: SgemmFunction
     private let setThreads: SetThreadsFunction?
 
@@ -54,8 +57,11 @@ struct OpenBLAS {
             let configuration = dlsym(handle, "openblas_get_config")
                 .map { unsafeBitCast($0, to: ConfigFunction.self) }?()
                 .map { String(cString: $0) }
+            let coreName = dlsym(handle, "openblas_get_corename")
+                .map { unsafeBitCast($0, to: ConfigFunction.self) }?()
+                .map { String(cString: $0) }
             return OpenBLAS(location: loadedPath(of: sgemmSymbol) ?? name,
-                            configuration: configuration,
+                            configuration: configuration, coreName: coreName,
                             sgemm: unsafeBitCast(sgemmSymbol, to: SgemmFunction.self),
                             setThreads: setThreads)
         }

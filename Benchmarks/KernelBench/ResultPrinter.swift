@@ -57,7 +57,7 @@ struct TablePrinter: ResultPrinter {
         if let peakLine = machine.peakLine {
             print(peakLine)
         }
-        if let warning = machine.loadWarning {
+        for warning in [machine.openBLASWarning, machine.loadWarning].compactMap({ $0 }) {
             print(warning)
         }
     }
@@ -115,7 +115,7 @@ struct TablePrinter: ResultPrinter {
 struct JSONLinesPrinter: ResultPrinter {
     func printHeader(_ machine: MachineDescription) {
         print(machine.jsonLine.encoded)
-        if let warning = machine.loadWarning {
+        for warning in [machine.openBLASWarning, machine.loadWarning].compactMap({ $0 }) {
             printToStandardError(warning)
         }
     }

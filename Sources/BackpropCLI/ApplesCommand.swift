@@ -25,17 +25,23 @@ struct ApplesCommand: ParsableCommand {
         let chain = ChainRuleExample()
         let chainTitle = "z = t**2 with t = x + y at x = \(format(chain.x)), y = \(format(chain.y)) (AddLayer, SquareLayer)"
 
-        // The files first: a directory that cannot be written fails the command before it prints.
-        var written: [URL] = []
+        // The files first, all or none: a directory that cannot be written fails the command
+        // before it prints, and leaves no directory or file of the set behind.
+        var files = OutputSet()
         if let directory {
             for (name, graph, title) in [("apples.svg", apples.graph, applesTitle),
                                          ("apples-and-oranges.svg", basket.graph, basketTitle),
                                          ("chain-rule.svg", chain.graph, chainTitle)] {
-                written.append(try writeOutputFile(GraphDrawing(graph: graph, title: title).svg(), named: name,
-                                                   in: directory))
+                files.add(Data(GraphDrawing(graph: graph, title: title).svg().utf8),
+                          at: directory.appendingPathComponent(name))
+            }
+            do {
+                try files.write()
+            } catch {
+                throw CommandError("\(error); nothing was written")
             }
         }
-        print("""
+        try StandardOutput.line("""
             \(applesTitle)
               forward:  price = \(format(apples.price))
               backward: dApple = \(format(apples.dApple)), dAppleNum = \(format(apples.dAppleNum)), \
@@ -48,8 +54,8 @@ struct ApplesCommand: ParsableCommand {
               forward:  t = \(format(chain.t)), z = \(format(chain.z))
               backward: dz/dt = \(format(chain.dzdt)), dz/dx = \(format(chain.dzdx)), dz/dy = \(format(chain.dzdy))
             """)
-        for url in written {
-            print("wrote \(url.path)")
+        for url in files.urls {
+            try StandardOutput.line("wrote \(url.path)")
         }
     }
 

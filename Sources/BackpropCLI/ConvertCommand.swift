@@ -25,10 +25,16 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let imported = try modelOptions.load(on: ReferenceBackend<Float>())
         let url = URL(fileURLWithPath: output)
-        try ModelFile.save(imported.network, to: url, layout: layout, metadata: imported.metadata)
+        var roles = FileRoles()
+        roles.read(modelOptions.model, option: "--model")
+        roles.write(output, option: "--output")
+        try roles.check()
+        let imported = try modelOptions.load(on: ReferenceBackend<Float>())
+        // What the options state goes into the file, so later runs need them no more.
+        let metadata = imported.metadata.merging(try modelOptions.inputs(of: imported).metadata) { $1 }
+        try ModelFile.save(imported.network, to: url, layout: layout, metadata: metadata)
         let network = imported.network
-        print("wrote \(url.path): \(layout.rawValue) layout, \(network.architectureDescription)")
+        try StandardOutput.line("wrote \(url.path): \(layout.rawValue) layout, \(network.architectureDescription)")
     }
 }

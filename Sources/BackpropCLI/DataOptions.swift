@@ -17,4 +17,11 @@ struct DataOptions: ParsableArguments {
         }
         return try MNIST.defaultDirectory()
     }
+
+    /// Adds the MNIST files this run would read to `roles`. A missing default directory adds
+    /// nothing: loading reports it.
+    func declare(in roles: inout FileRoles) {
+        guard let directory = data ?? (try? MNIST.defaultDirectory())?.path else { return }
+        roles.readMNIST(in: directory, option: data == nil ? "MNIST" : "--data")
+    }
 }

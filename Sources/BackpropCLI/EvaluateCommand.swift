@@ -20,26 +20,30 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         kernels.apply()
         switch kernels.backend {
-        case .fast: try evaluate(try modelOptions.load(on: FastBackend()).network)
-        case .reference: try evaluate(try modelOptions.load(on: ReferenceBackend<Float>()).network)
+        case .fast: try evaluate(try modelOptions.load(on: FastBackend()))
+        case .reference: try evaluate(try modelOptions.load(on: ReferenceBackend<Float>()))
         }
     }
 
-    private func evaluate<Backend: KernelBackend>(_ network: MultiLayerNet<Backend>) throws where Backend.Scalar == Float {
+    private func evaluate<Backend: KernelBackend>(_ imported: ImportedModel<Backend>) throws where Backend.Scalar == Float {
+        let network = imported.network
         try requireFiniteParameters(of: network, in: model)
-        let (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
+        let inputs = try modelOptions.inputs(of: imported)
+        var (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
         guard trainingSet.featureCount == network.inputSize, trainingSet.classCount == network.outputSize else {
             throw CommandError("\(model): the model takes \(network.inputSize) inputs and \(network.outputSize) classes, "
                                + "MNIST has \(trainingSet.featureCount) and \(trainingSet.classCount)")
         }
+        trainingSet.inputs = inputs.apply(to: trainingSet.inputs)
+        testSet.inputs = inputs.apply(to: testSet.inputs)
         let trainAccuracy = accuracy(of: network, on: trainingSet)
         let testAccuracy = accuracy(of: network, on: testSet)
         let sizes = network.sizes.map(String.init).joined(separator: "-")
         if json {
-            print(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
+            try StandardOutput.line(try jsonLine(["train_accuracy": trainAccuracy ?? NSNull(), "test_accuracy": testAccuracy ?? NSNull(),
                                 "sizes": sizes]))
         } else {
-            print("model \(model) (\(network.architectureDescription)): \(accuracyText(trainAccuracy, of: .train)), "
+            try StandardOutput.line("model \(model) (\(network.architectureDescription)): \(accuracyText(trainAccuracy, of: .train)), "
                   + accuracyText(testAccuracy, of: .test))
         }
     }

@@ -90,19 +90,19 @@ struct GradcheckCommand: ParsableCommand {
                                          "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
             object["kink_crossings"] = check.totalKinkCrossings
-            print(try jsonLine(object))
+            try StandardOutput.line(try jsonLine(object))
         } else {
             let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
             let architecture = network.layers.map { "--layers \($0)" } ?? "\(sizes) \(network.hiddenActivation.rawValue)"
-            print("gradient check: \(architecture)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            try StandardOutput.line("gradient check: \(architecture)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
-                print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
+                try StandardOutput.line("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
             }
             if check.totalKinkCrossings > 0 {
-                print("left out \(check.totalKinkCrossings) parameter elements whose central difference crosses a ReLU's kink "
+                try StandardOutput.line("left out \(check.totalKinkCrossings) parameter elements whose central difference crosses a ReLU's kink "
                       + "(a perturbation moved some unit's input across 0, so the difference is no derivative there)")
             }
-            print(passed ? "passed (every difference < \(precision.bound))"
+            try StandardOutput.line(passed ? "passed (every difference < \(precision.bound))"
                          : "FAILED (largest difference \(check.largestDifference) >= \(precision.bound))")
         }
         if !passed { throw ExitCode.failure }

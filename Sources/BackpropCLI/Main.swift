@@ -6,6 +6,8 @@ import Foundation
 @main
 enum Main {
     static func main() {
+        StandardStreams.reserveClosedDescriptors()
+        SignalCleanup.install()
         do {
             var command = try BackpropCommand.parseAsRoot(
                 NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
@@ -19,7 +21,7 @@ enum Main {
             let message = BackpropCommand.message(for: error)
                 .split(whereSeparator: \.isNewline).joined(separator: " ")
             if !message.isEmpty {
-                FileHandle.standardError.write(Data("backprop: error: \(message)\n".utf8))
+                writeToStandardError("backprop: error: \(message)\n")
             }
             Foundation.exit(code.rawValue)
         }

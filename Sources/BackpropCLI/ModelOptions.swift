@@ -4,8 +4,9 @@ import Foundation
 
 extension ModelLayout: ExpressibleByArgument {}
 
-/// `--model FILE` and `--activation`: a model in any layout Backprop reads (its own files,
-/// numpy's W1 b1 …, PyTorch state dicts), for the commands that use a trained model.
+/// `--model FILE`, `--activation` and `--input-mean`/`--input-std`: a model in any layout
+/// Backprop reads (its own files, numpy's W1 b1 …, PyTorch state dicts), with what a file
+/// from elsewhere does not say, for the commands that use a trained model.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "The model file: safetensors from 'train --save', numpy (W1 b1 ...) or a PyTorch nn.Sequential state dict.",
@@ -13,7 +14,8 @@ struct ModelOptions: ParsableArguments {
     var model: String
 
     @Option(help: ArgumentHelp(
-        "Hidden-layer activation for a file that does not name one: relu or sigmoid (default: relu).",
+        "Hidden-layer activation of a file that does not name one (numpy, PyTorch): relu, sigmoid or tanh.",
+        discussion: "Required for such a file; 'convert --activation' writes it into the file.",
         valueName: "activation"))
     var activation: Activation?
 
@@ -24,6 +26,16 @@ struct ModelOptions: ParsableArguments {
         valueName: "spec"))
     var layers: String?
 
+    @Option(name: .customLong("input-mean"), help: ArgumentHelp(
+        "The mean the model's inputs were standardized with: one number, or one per feature, comma-separated "
+            + "(PyTorch's MNIST: 0.1307). Stored in the file by 'convert'.", valueName: "mean"))
+    var inputMean: FeatureValues?
+
+    @Option(name: .customLong("input-std"), help: ArgumentHelp(
+        "The standard deviation the inputs were standardized with, likewise (PyTorch's MNIST: 0.3081).",
+        valueName: "std"))
+    var inputStd: FeatureValues?
+
     func validate() throws {
         if let layers {
             do {
@@ -32,16 +44,48 @@ struct ModelOptions: ParsableArguments {
                 throw ValidationError("--layers: \(error)")
             }
         }
+        if let inputStd, inputStd.values.contains(where: { $0 <= 0 }) {
+            throw ValidationError("--input-std must be positive, got \(inputStd.values.map(\.description).joined(separator: ","))")
+        }
     }
 
     /// The model on `backend`; what the import converted or assumed goes to stderr as notes.
+    /// A file with hidden layers that names no activation needs `--activation`: a guess would
+    /// give a wrong accuracy with exit 0.
     func load<Backend: KernelBackend>(on backend: Backend) throws -> ImportedModel<Backend> {
-        let imported = try ModelFile.importModel(from: URL(fileURLWithPath: model), backend: backend,
+        let imported: ImportedModel<Backend>
+        do {
+            imported = try ModelFile.importModel(from: URL(fileURLWithPath: model), backend: backend,
                                                  layers: try layers.map { try LayerSpec.list(parsing: $0) },
-                                                 activation: activation ?? .relu)
-        for note in imported.notes {
+                                                 activation: activation)
+        } catch ModelFileError.unnamedActivation(let path) {
+            throw CommandError("\(path): the file does not name the hidden layers' activation; state it with "
+                               + "--activation relu|sigmoid|tanh ('convert --activation' writes it into the file)")
+        }
+        for note in imported.notes where activation == nil || !note.contains("the file names no activation") {
             writeToStandardError("backprop: note: \(note)\n")
         }
         return imported
+    }
+
+    /// How `model`'s inputs are made: as its file stores it, with `--input-mean`/`--input-std`
+    /// in place of a stored standardization when given (a missing one of the two is 0 or 1).
+    func inputs(of model: ImportedModel<some KernelBackend>) throws -> ModelInputs {
+        let featureCount = model.network.inputSize
+        var inputs = try ModelInputs(metadata: model.metadata, featureCount: featureCount, source: self.model)
+        if inputMean != nil || inputStd != nil {
+            func expanded(_ values: FeatureValues?, option: String, default value: Float) throws -> [Float] {
+                guard let values else { return Array(repeating: value, count: featureCount) }
+                guard let expanded = values.expanded(to: featureCount) else {
+                    throw CommandError("\(option) gives \(values.values.count) values, but \(self.model) takes "
+                                       + "\(featureCount) inputs: give one number, or one per input")
+                }
+                return expanded
+            }
+            inputs.standardization = Standardization(
+                mean: try expanded(inputMean, option: "--input-mean", default: 0),
+                standardDeviation: try expanded(inputStd, option: "--input-std", default: 1))
+        }
+        return inputs
     }
 }

@@ -52,11 +52,12 @@ struct PredictCommand: ParsableCommand {
         let network = model.network
         if let images {
             let array = try IDXReader.read(URL(fileURLWithPath: images), dimensionCount: 3)
-            let inputs = array.images()
+            var inputs = array.images()
             guard inputs.columns == network.inputSize else {
                 throw CommandError("\(images): images of \(array.shape.dropFirst().map(String.init).joined(separator: " x ")) "
                                    + "= \(inputs.columns) pixels, but \(modelOptions.model) takes \(network.inputSize) inputs")
             }
+            inputs = try modelOptions.inputs(of: model).apply(to: inputs)
             guard let labels else { return (inputs, nil, images) }
             let labelArray = try IDXReader.read(URL(fileURLWithPath: labels), dimensionCount: 1)
             guard labelArray.count == inputs.rows else {
@@ -71,9 +72,7 @@ struct PredictCommand: ParsableCommand {
             throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
                                + "takes \(network.inputSize) inputs")
         }
-        let standardization = try Standardization(metadata: model.metadata, featureCount: network.inputSize,
-                                                  source: modelOptions.model)
-        return (standardization?.apply(to: table.features) ?? table.features, table.labels, path)
+        return (try modelOptions.inputs(of: model).apply(to: table.features), table.labels, path)
     }
 
     private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
@@ -90,7 +89,7 @@ struct PredictCommand: ParsableCommand {
         if !json {
             output += "index,class," + (0..<columns).map { "p\($0)" }.joined(separator: ",") + "\n"
         }
-        probabilities.withUnsafeBufferPointer { p in
+        try probabilities.withUnsafeBufferPointer { p in
             for (row, predicted) in classes.enumerated() {
                 let values = p[row * columns ..< (row + 1) * columns]
                 if json {
@@ -100,12 +99,12 @@ struct PredictCommand: ParsableCommand {
                     output += "\(row),\(predicted)," + values.map(\.description).joined(separator: ",") + "\n"
                 }
                 if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
+                    try StandardOutput.write(output)
                     output = ""
                 }
             }
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try StandardOutput.write(output)
         if let labels {
             let correct = zip(classes, labels).filter { $0 == Int($1) }.count
             writeToStandardError(String(format: "accuracy %.4f (%d of %d samples of %@)\n",

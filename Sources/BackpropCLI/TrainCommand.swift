@@ -102,8 +102,18 @@ struct TrainCommand: ParsableCommand {
         let leader = (reducer?.rank ?? 0) == 0
         let prepared: (outputs: Outputs, training: Dataset, test: Dataset)
         do {
-            // Check every output path before the long part, so a mistake costs nothing. Only
-            // the first process of a distributed job writes.
+            // Check every output path before the long part, so a mistake costs nothing: first
+            // that no output is an input or another output. Only the first process of a
+            // distributed job writes.
+            var roles = FileRoles()
+            if csvOptions.isEnabled {
+                roles.read(csvOptions.csv, option: "--csv")
+                roles.read(csvOptions.testCSV, option: "--test-csv")
+            } else {
+                dataOptions.declare(in: &roles)
+            }
+            TrainingOutputs.declare(save: leader ? save : nil, curves: leader ? curves : nil, in: &roles)
+            try roles.check()
             let outputFiles = try TrainingOutputs(save: leader ? save : nil, curves: leader ? curves : nil)
             // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
             // space reserved by the probe need only be close.
@@ -218,6 +228,8 @@ struct TrainCommand: ParsableCommand {
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
                              validationCount: outputs.validationSet?.count))
         report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        // Output that cannot be shown is no reason to train; a failure later stops after its epoch.
+        try report.requireStandardOutput()
         var progress = ProgressLine(total: trainer.totalIterations)
         let start = ContinuousClock.now
         let history: TrainingHistory
@@ -227,7 +239,8 @@ struct TrainCommand: ParsableCommand {
                 onEpoch: { record in
                     progress.clear()
                     report.epoch(record)
-                })
+                },
+                stopAfterEpoch: { _ in report.stdoutFailed })
         } catch {
             progress.clear()
             let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
@@ -235,6 +248,10 @@ struct TrainCommand: ParsableCommand {
             throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
         progress.clear()
+        if let failure = report.failure {
+            let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
+            throw CommandError("\(failure) (training stopped after epoch \(history.epochs.last?.epoch ?? 0))\(kept)")
+        }
         let seconds = (ContinuousClock.now - start).seconds
         let iterations = trainer.completedIterations
         // The last epoch's evaluation is the final one when it came after the last iteration;
@@ -268,7 +285,7 @@ struct TrainCommand: ParsableCommand {
         let model = ModelFile.encode(network, metadata: [
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
-        ].merging(outputs.data.metadata) { $1 })
+        ].merging(outputs.data.metadata) { $1 }.merging(ModelInputs.metadata(range: outputOptions.inputRange)) { $1 })
         let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
         try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([

@@ -20,6 +20,18 @@ struct TrainingOutputs {
         self.curves = try curves.map { try validatedOutputDirectory($0, option: "--curves") }
     }
 
+    /// Adds every file these outputs write (and the `--curves` directory) to `roles`, as the
+    /// options spell them, for the comparison with the run's inputs.
+    static func declare(save: String?, curves: String?, in roles: inout FileRoles) {
+        roles.write(save, option: "--save")
+        if let curves {
+            roles.write(curves, option: "--curves")
+            for name in [curveFileNames.csv, curveFileNames.svg] {
+                roles.write((curves as NSString).appendingPathComponent(name), option: "--curves")
+            }
+        }
+    }
+
     /// Probes each output (creating and removing a file, reserving `modelBytes` for the
     /// model), so a read-only directory, a full disk, a device or a name too long is found
     /// before the training run instead of after it.

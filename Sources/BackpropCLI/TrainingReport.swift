@@ -5,16 +5,30 @@ import Foundation
 /// person reads it. With `--json` stdout carries only JSON lines — one object per epoch, then
 /// the summary object — so `backprop train --json | jq` needs no filtering, and the text
 /// (the run's description, the epoch table, what was saved) goes to stderr.
-struct TrainingReport {
+///
+/// A write to stdout that fails (a full device, a closed descriptor) is remembered rather
+/// than thrown from inside the training loop: nothing more goes to stdout, the run stops after
+/// that epoch (``stdoutFailed``), and ``requireStandardOutput()`` throws it as one line.
+final class TrainingReport {
     /// Whether stdout is reserved for JSON lines.
     let json: Bool
+
+    /// The first failed write to stdout, if any.
+    private(set) var failure: (any Error)?
+
+    init(json: Bool) {
+        self.json = json
+    }
+
+    /// Whether a write to stdout has failed: the run's output is being lost.
+    var stdoutFailed: Bool { failure != nil }
 
     /// A line for the person watching: stdout, or stderr under `--json`.
     func text(_ line: String) {
         if json {
             writeToStandardError(line + "\n")
         } else {
-            print(line)
+            output(line)
         }
     }
 
@@ -28,14 +42,30 @@ struct TrainingReport {
             guard let line = try? Self.encoder.encode(record) else {
                 preconditionFailure("an epoch record always encodes: its only failure, a non-finite number, is a string")
             }
-            print(String(decoding: line, as: UTF8.self))
+            output(String(decoding: line, as: UTF8.self))
         }
     }
 
     /// The run's summary as the last JSON line on stdout; nothing without `--json`.
     func summary(_ object: [String: Any]) throws {
         if json {
-            print(try jsonLine(object))
+            output(try jsonLine(object))
+        }
+        try requireStandardOutput()
+    }
+
+    /// Throws the failed write to stdout, if there was one.
+    func requireStandardOutput() throws {
+        if let failure { throw failure }
+    }
+
+    /// Writes `line` to stdout unless an earlier write failed.
+    private func output(_ line: String) {
+        guard failure == nil else { return }
+        do {
+            try StandardOutput.line(line)
+        } catch {
+            failure = error
         }
     }
 

@@ -29,7 +29,7 @@ struct ModelImportTests {
                 sourceLocation: sourceLocation)
     }
 
-    @Test("Book names without metadata load; the activation comes from the caller, with a note")
+    @Test("Book names without metadata load; the activation comes from the caller, with a note, and is never guessed")
     func bookNamesWithoutMetadata() throws {
         let directory = try TemporaryDirectory()
         let url = directory.path("numpy.safetensors")
@@ -40,8 +40,11 @@ struct ModelImportTests {
         #expect(imported.layout == .backprop)
         #expect(imported.notes == ["\(url.path): the file names no activation; the hidden layers use sigmoid"])
 
-        // Without one the default is ReLU; with `activation` metadata the file decides.
-        #expect(try ModelFile.load(from: url, backend: FastBackend()).activation == .relu)
+        // Without one the import refuses (it used to run this sigmoid network as ReLU); with
+        // `activation` metadata the file decides.
+        #expect(throws: ModelFileError.unnamedActivation(path: url.path)) {
+            try ModelFile.load(from: url, backend: FastBackend())
+        }
         try Safetensors.save(network.parameters, metadata: ["activation": "sigmoid"], to: url)
         let described = try ModelFile.importModel(from: url, backend: FastBackend(), activation: .relu)
         expectSameNetwork(described.network, network)
@@ -98,6 +101,35 @@ struct ModelImportTests {
         let description = error.map { "\($0)" } ?? ""
         #expect(description.hasPrefix(url.path + ": "), "\(description)")
         #expect(description.contains(message), "\(description)")
+    }
+
+    @Test("A PyTorch file with BatchNorm1d (and its I64 step counter) needs a layer list, and loads with one")
+    func batchNormalization() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.path("bn.safetensors")
+        // nn.Sequential(nn.Linear(6, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Linear(5, 3)) as
+        // safetensors.torch.save_file writes it: the counter is a scalar I64.
+        let floats: [(String, [Int])] = [("0.weight", [5, 6]), ("0.bias", [5]), ("1.weight", [5]), ("1.bias", [5]),
+                                         ("1.running_mean", [5]), ("1.running_var", [5]), ("3.weight", [3, 5]),
+                                         ("3.bias", [3])]
+        var header = "{\"__metadata__\":{\"format\":\"pt\"}", offset = 0
+        for (name, shape) in floats {
+            let bytes = shape.reduce(4, *)
+            header += ",\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            offset += bytes
+        }
+        header += ",\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[\(offset),\(offset + 8)]}}"
+        offset += 8
+        var file = Data(withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) })
+        file += Data(header.utf8) + Data(count: offset)
+        try file.write(to: url)
+        #expect(throws: ModelFileError.needsLayerList(path: url.path, tensor: "1.running_mean")) {
+            try ModelFile.load(from: url, backend: FastBackend(), activation: .relu)
+        }
+        let imported = try ModelFile.importModel(from: url, backend: FastBackend(),
+                                                 layers: try LayerSpec.list(parsing: "affine:5,batchnorm:eps=1e-05,relu,affine:3"))
+        #expect(imported.network.sizes == [6, 5, 3])
+        #expect(imported.notes.contains { $0.contains("1.num_batches_tracked from I64") })
     }
 
     @Test("A sigmoid output layer is saved and loaded with its loss, in either layout", arguments: ModelLayout.allCases)

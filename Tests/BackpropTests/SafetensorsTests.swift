@@ -124,11 +124,14 @@ struct SafetensorsFormatTests {
         let error = #expect(throws: SafetensorsError.self) {
             try Safetensors.decode(safetensors(header: #"{"x": {"dtype": "F32", "#), source: source)
         }
-        guard case .invalidJSON(let path, _)? = error else {
+        guard case .invalidJSON(let path, let reason)? = error else {
             Issue.record("expected invalidJSON, got \(String(describing: error))")
             return
         }
         #expect(path == source)
+        // The project's own words, never Foundation's ("NSCocoaErrorDomain error 3840").
+        #expect(reason.hasPrefix("malformed"), "\(reason)")
+        #expect(!reason.contains("NSCocoaErrorDomain") && !reason.contains("operation could not"), "\(reason)")
     }
 
     @Test("JSON that is not a safetensors header is refused", arguments: [

@@ -76,7 +76,19 @@ struct ApplesCommandTests {
                                                 attributes: [.posixPermissions: 0o555])
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked.path) }
         let run = try BackpropExecutable.run(["apples", "--svg", locked.path], in: scratch.url)
-        expectOneLineError(run, mentioning: ["locked/apples.svg", "cannot write"])
+        expectOneLineError(run, mentioning: ["locked/apples.svg", "cannot be written", "nothing was written"])
+    }
+}
+
+extension ApplesCommandTests {
+    @Test("--svg where apples.svg is a directory: the project's own words, and none of the three files")
+    func directoryInPlaceOfAFile() throws {
+        let scratch = try TemporaryDirectory()
+        try scratch.makeDirectory("out/apples.svg")
+        let run = try BackpropExecutable.run(["apples", "--svg", "out"], in: scratch.url)
+        expectOneLineError(run, mentioning: ["out/apples.svg: cannot be written: it is a directory; nothing was written"])
+        #expect(!run.standardError.contains("NSCocoaErrorDomain"), "\(run)")
+        #expect(try scratch.listing() == ["out", "out/apples.svg"])
     }
 }
 
@@ -86,7 +98,7 @@ extension ApplesCommandTests {
     func procSVGDirectory() throws {
         let scratch = try TemporaryDirectory()
         let run = try BackpropExecutable.run(["apples", "--svg", "/proc/self"], in: scratch.url)
-        expectOneLineError(run, mentioning: ["/proc/self/apples.svg", "cannot write"])
+        expectOneLineError(run, mentioning: ["/proc/self/apples.svg", "cannot be written", "nothing was written"])
         #expect(run.standardOutput.isEmpty, "\(run)")
     }
 }

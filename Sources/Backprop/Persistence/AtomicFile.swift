@@ -12,8 +12,12 @@ import Foundation
 /// - Symbolic links are written through: the file the link points to is replaced atomically
 ///   (its own directory holds the temporary file) and the link stays. A link to nothing, or
 ///   to a directory or a device, is refused.
-/// - A save killed before its rename leaves its temporary file; the next save of the same
-///   target removes it. A writer holds an exclusive `flock` on its temporary file until the
+/// - Replacing a file keeps its permission bits and, where the process may set them, its
+///   owner and group (a model saved with mode 0600 stays private); a new file gets the mode
+///   the umask leaves of 0666, as any program's new file does.
+/// - A run ended by a handled signal removes its temporary files (``PartialFiles``). A save
+///   killed before its rename (SIGKILL, power loss) leaves its temporary file; the next save
+///   of the same target removes it. A writer holds an exclusive `flock` on its temporary file until the
 ///   rename, so a save running at the same time never loses its file to this cleanup.
 enum AtomicFile {
     /// Why a write failed, in the words of the operating system.
@@ -59,12 +63,14 @@ enum AtomicFile {
 
     /// Checks that `url` can be saved, before the work that produces its contents: its
     /// directory exists and takes a new file with its name, and has room for
-    /// `reservingBytes` (a probe file is created, given that size where the file system
-    /// supports it, and removed).
+    /// `reservingBytes` (a probe file is created and at once unlinked, then given that size
+    /// where the file system supports it through its open descriptor: the space is reserved
+    /// by a file without a name, which nothing can leave behind).
     static func checkWritable(_ url: URL, reservingBytes: Int) throws(Failure) {
         let destination = try destination(of: url)
         let staged = try createTemporary(for: destination)
-        defer { discard(staged) }
+        discard(staged, keepingDescriptor: true)
+        defer { close(staged.descriptor) }
         if reservingBytes > 0 {
             let result = posix_fallocate(staged.descriptor, 0, off_t(reservingBytes))
             // Not every file system can reserve space (EOPNOTSUPP, EINVAL); only a refusal counts.
@@ -80,7 +86,7 @@ enum AtomicFile {
         let destination = try destination(of: url)
         removeStalePartials(of: destination)
         let staged = try createTemporary(for: destination)
-        var failure = writeAll(data, to: staged.descriptor)
+        var failure = keepAttributes(of: destination, on: staged) ?? writeAll(data, to: staged.descriptor)
         if failure == nil && fsync(staged.descriptor) != 0 {
             failure = Failure(reason: "cannot flush \(staged.temporary.path): \(systemError())")
         }
@@ -98,6 +104,7 @@ enum AtomicFile {
             discard(staged)
             throw Failure(reason: reason)
         }
+        PartialFiles.untrack(file: staged.temporary.path)
         close(staged.descriptor)
         // Make the rename itself durable; its failure cannot undo the save, so it is ignored.
         let directoryDescriptor = open(staged.destination.deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
@@ -109,8 +116,32 @@ enum AtomicFile {
 
     /// Removes the staged file; the destination stays as it was.
     static func discard(_ staged: Staged) {
+        discard(staged, keepingDescriptor: false)
+    }
+
+    /// Removes the staged file's name, and closes its descriptor unless told to keep it.
+    private static func discard(_ staged: Staged, keepingDescriptor: Bool) {
         unlink(staged.temporary.path)
-        close(staged.descriptor)
+        PartialFiles.untrack(file: staged.temporary.path)
+        if !keepingDescriptor { close(staged.descriptor) }
+    }
+
+    /// Gives the staged file the mode, owner and group of the file it replaces, if there is
+    /// one. The owner is set only where the process may (root, or its own group); the mode
+    /// always. The failure to set the mode, if any.
+    private static func keepAttributes(of destination: URL, on staged: Staged) -> Failure? {
+        var old = stat()
+        guard stat(destination.path, &old) == 0 else { return nil }
+        var new = stat()
+        if fstat(staged.descriptor, &new) == 0 && (new.st_uid != old.st_uid || new.st_gid != old.st_gid) {
+            // Not permitted for another owner unless root: the file is then the saver's, as any new file.
+            _ = fchown(staged.descriptor, old.st_uid, old.st_gid)
+        }
+        // After fchown, which clears the set-user-ID bits.
+        guard fchmod(staged.descriptor, old.st_mode & 0o7777) == 0 else {
+            return Failure(reason: "cannot give \(staged.temporary.path) the mode of the file it replaces: \(systemError())")
+        }
+        return nil
     }
 
     /// Removes the temporary files that saves of `destination` killed before their rename
@@ -139,18 +170,26 @@ enum AtomicFile {
         guard FileKind(of: directory) == .directory else {
             throw Failure(reason: "directory \(directory.path) does not exist")
         }
-        let nameLimit = pathconf(directory.path, Int32(_PC_NAME_MAX))
-        let nameLength = destination.lastPathComponent.utf8.count
-        if nameLimit > 0 && nameLength > nameLimit {
-            throw Failure(reason: "the file name is \(nameLength) bytes, longer than the \(nameLimit) this file system allows")
-        }
+        try checkNameLength(destination.lastPathComponent, in: directory)
         let temporary = directory.appendingPathComponent(".\(stem(of: destination)).\(UUID().uuidString).partial")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // 0666: the umask decides, as for any new file; a replaced file's mode is set later.
+        let descriptor = PartialFiles.create(file: temporary.path) {
+            open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        }
         guard descriptor >= 0 else {
             throw Failure(reason: "cannot create \(temporary.path): \(systemError())")
         }
         flock(descriptor, LOCK_EX)
         return Staged(temporary: temporary, destination: destination, descriptor: descriptor)
+    }
+
+    /// Throws when `name` is longer than the file system of `directory` allows.
+    static func checkNameLength(_ name: String, in directory: URL) throws(Failure) {
+        let nameLimit = pathconf(directory.path, Int32(_PC_NAME_MAX))
+        let nameLength = name.utf8.count
+        if nameLimit > 0 && nameLength > nameLimit {
+            throw Failure(reason: "the file name is \(nameLength) bytes, longer than the \(nameLimit) this file system allows")
+        }
     }
 
     /// At most 32 scalars of the name (128 bytes): with the 46 bytes around it, a name near the

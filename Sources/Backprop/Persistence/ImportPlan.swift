@@ -19,8 +19,10 @@ struct ImportPlan {
     /// The plan for `file`. `layers` describes the network when the file does not (a PyTorch
     /// state dict or numpy's names do not say where activations, batch normalization or
     /// dropout stand); without either, the file must be a plain fully connected network and
-    /// its hidden layers use the file's `activation` metadata, else `defaultActivation`.
-    init(file: SafetensorsFile, layers: [LayerSpec]? = nil, defaultActivation: Activation) throws {
+    /// its hidden layers use the file's `activation` metadata, else `defaultActivation`; with
+    /// neither, hidden layers are refused (a guess would run a sigmoid or tanh network as ReLU
+    /// and report a wrong accuracy).
+    init(file: SafetensorsFile, layers: [LayerSpec]? = nil, defaultActivation: Activation?) throws {
         let path = file.source
         notes = Self.conversionNotes(file)
         output = try Self.output(file)
@@ -36,7 +38,7 @@ struct ImportPlan {
             layout = .backprop
             inputShape = [sizes[0]]
             specs = LayerSpec.fullyConnected(hiddenSizes: Array(sizes.dropFirst().dropLast()), outputSize: sizes.last!,
-                                    activation: try Self.activation(file) ?? defaultActivation)
+                                    activation: try Self.activation(file) ?? defaultActivation ?? .relu)
             return
         default:
             break
@@ -58,10 +60,15 @@ struct ImportPlan {
             throw ModelFileError.invalidMetadata(path: path, key: "sizes", value: sizeText)
         }
         inputShape = [sizes[0]]
-        var activation = defaultActivation
+        let activation: Activation
         if let named = try Self.activation(file) {
             activation = named
-        } else if sizes.count > 2 {
+        } else if sizes.count <= 2 {
+            // No hidden layer: the activation is never applied.
+            activation = defaultActivation ?? .relu
+        } else {
+            guard let defaultActivation else { throw ModelFileError.unnamedActivation(path: path) }
+            activation = defaultActivation
             notes.append("\(path): the file names no activation; the hidden layers use \(defaultActivation.rawValue)")
         }
         specs = LayerSpec.fullyConnected(hiddenSizes: Array(sizes.dropFirst().dropLast()), outputSize: sizes.last!,

@@ -60,9 +60,10 @@ public enum ModelFile {
     /// Rebuilds the network stored at `url` on `backend`: a file Backprop saved, or one in
     /// another accepted layout (see ``importModel(from:backend:activation:)``, which also
     /// returns what the import converted or assumed). `activation` is used only when the file
-    /// does not name one. Throws ``ModelFileError`` or ``SafetensorsError`` naming the file.
+    /// does not name one; a file with hidden layers that names none needs it. Throws
+    /// ``ModelFileError`` or ``SafetensorsError`` naming the file.
     public static func load<Backend: KernelBackend>(from url: URL, backend: Backend,
-                                                    activation: Activation = .relu) throws -> MultiLayerNet<Backend> {
+                                                    activation: Activation? = nil) throws -> MultiLayerNet<Backend> {
         try importModel(from: url, backend: backend, activation: activation).network
     }
 }
@@ -85,6 +86,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case needsLayerList(path: String, tensor: String)
     /// The tensors do not fit the network the layer list describes.
     case stateMismatch(path: String, layers: String, problem: NetworkParameterError)
+    /// The network has hidden layers, but neither the file nor the caller names their activation.
+    case unnamedActivation(path: String)
 
     public var description: String {
         switch self {
@@ -108,6 +111,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .needsLayerList(let path, let tensor):
             return "\(path): tensor '\(tensor)' belongs to a batch normalization layer, whose place in the network "
                 + "the file does not record; describe the network with --layers (for example affine:100,batchnorm,relu,affine:10)"
+        case .unnamedActivation(let path):
+            return "\(path): the file does not name the hidden layers' activation, and it is not guessed"
         }
     }
 }

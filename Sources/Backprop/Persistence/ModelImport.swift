@@ -10,14 +10,15 @@ extension ModelFile {
     /// - Backprop's own files are read as they were written.
     /// - Other files get their architecture from the tensors' shapes, checked from layer to
     ///   layer, and their hidden activation from the `activation` metadata entry when present,
-    ///   else `activation`.
+    ///   else `activation`; when both are missing and the network has a hidden layer, the import
+    ///   throws ``ModelFileError/unnamedActivation(path:)`` rather than guess.
     /// - F64, F16 and BF16 tensors are converted to F32, and ``ImportedModel/notes`` says so.
     ///
     /// Throws ``ModelFileError`` naming the file and the tensor that does not fit, or listing
     /// the accepted layouts when the names fit none; ``SafetensorsError`` when the file is not
     /// a readable safetensors file.
     public static func importModel<Backend: KernelBackend>(
-        from url: URL, backend: Backend, layers: [LayerSpec]? = nil, activation: Activation = .relu
+        from url: URL, backend: Backend, layers: [LayerSpec]? = nil, activation: Activation? = nil
     ) throws -> ImportedModel<Backend> {
         let file = try Safetensors.load(from: url)
         let plan = try ImportPlan(file: file, layers: layers, defaultActivation: activation)

@@ -31,19 +31,18 @@ public struct OutputSet {
     /// Checks, before the work that produces it, that a file could be written at `url`: the
     /// target is not a directory or a special file, its directory exists (or, if missing, can
     /// be created in an existing parent), takes a file of that name, and has room for about
-    /// `expectedSize` bytes. The check creates and removes a probe file (and the directory,
-    /// if it had to create it); it leaves nothing behind.
+    /// `expectedSize` bytes. The check creates a probe file and unlinks it at once; it leaves
+    /// nothing behind. A missing directory is not created (another run creating the same one
+    /// at the same time would find it vanish): its parent is probed for an entry of its name.
     public static func checkWritable(_ url: URL, expectedSize: Int = 0) throws(OutputError) {
         let directory = url.deletingLastPathComponent()
-        let created: Bool
-        do {
-            created = try createDirectoryIfMissing(directory)
-        } catch {
-            throw OutputError(path: url.path, reason: error.reason)
-        }
-        defer { if created { rmdir(directory.path) } }
-        do {
-            try AtomicFile.checkWritable(url, reservingBytes: expectedSize)
+        do throws(AtomicFile.Failure) {
+            if try directoryExists(directory) {
+                try AtomicFile.checkWritable(url, reservingBytes: expectedSize)
+            } else {
+                try AtomicFile.checkNameLength(url.lastPathComponent, in: directory.deletingLastPathComponent())
+                try AtomicFile.checkWritable(directory, reservingBytes: expectedSize)
+            }
         } catch {
             throw OutputError(path: url.path, reason: error.reason)
         }
@@ -53,6 +52,7 @@ public struct OutputSet {
     public func write() throws(OutputError) {
         var createdDirectories: [URL] = []
         var staged: [AtomicFile.Staged] = []
+        defer { createdDirectories.forEach { PartialFiles.untrack(directory: $0.path) } }
         func rollBack() {
             staged.forEach(AtomicFile.discard)
             for directory in createdDirectories.reversed() { rmdir(directory.path) }
@@ -77,11 +77,25 @@ public struct OutputSet {
         }
     }
 
-    /// Creates `directory` when it is missing and its parent is a directory; true if it did.
+    /// Creates `directory` when it is missing and its parent is a directory; true if it did
+    /// (then it is registered with ``PartialFiles`` until the caller is done). One created by
+    /// another run meanwhile is used as found.
     private static func createDirectoryIfMissing(_ directory: URL) throws(AtomicFile.Failure) -> Bool {
+        if try directoryExists(directory) { return false }
+        // 0777: the umask decides, as for any new directory.
+        guard PartialFiles.create(directory: directory.path, with: { mkdir(directory.path, 0o777) }) == 0 else {
+            if errno == EEXIST && FileKind(of: directory) == .directory { return false }
+            throw AtomicFile.Failure(reason: "cannot create directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
+    /// True when `directory` exists, false when it is missing but could be created (its parent
+    /// is a directory); throws otherwise.
+    private static func directoryExists(_ directory: URL) throws(AtomicFile.Failure) -> Bool {
         switch FileKind(of: directory) {
         case .directory:
-            return false
+            return true
         case .file:
             throw AtomicFile.Failure(reason: "\(directory.path) is not a directory")
         case .missing:
@@ -89,10 +103,7 @@ public struct OutputSet {
             guard FileKind(of: parent) == .directory else {
                 throw AtomicFile.Failure(reason: "directory \(parent.path) does not exist")
             }
-            guard mkdir(directory.path, 0o755) == 0 else {
-                throw AtomicFile.Failure(reason: "cannot create directory \(directory.path): \(String(cString: strerror(errno)))")
-            }
-            return true
+            return false
         }
     }
 }

@@ -66,7 +66,11 @@ struct SafetensorsHeader: Equatable {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
-            throw SafetensorsError.invalidJSON(path: source, reason: "\(error)")
+            // In the project's words: Foundation's text ("The operation could not be completed.
+            // (NSCocoaErrorDomain error 3840.)") says nothing to the user. Its byte index does.
+            let index = (error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int
+            throw SafetensorsError.invalidJSON(path: source, reason: index.map { "malformed at byte \($0) of the header" }
+                                                   ?? "malformed (\(bytes.count) bytes)")
         }
         guard let fields = object as? [String: Any] else {
             throw SafetensorsError.invalidHeader(path: source, reason: "the top level is not a JSON object")

@@ -63,7 +63,12 @@ struct SpawnedBackprop {
     }
 
     func kill() {
-        _ = Glibc.kill(pid, SIGKILL)
+        send(SIGKILL)
+    }
+
+    /// Sends `signal` (a paused child takes it once resumed).
+    func send(_ signal: Int32) {
+        _ = Glibc.kill(pid, signal)
     }
 
     /// Waits for the process to end and reaps it.
