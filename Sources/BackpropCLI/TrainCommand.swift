@@ -114,9 +114,13 @@ struct TrainCommand: ParsableCommand {
             let testSet = data.test
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
             let sizes = [trainingSet.featureCount] + hidden + [trainingSet.classCount]
-            try TrainingPreflight.check(sizes: sizes, batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
-                                        trainingSet: trainingSet, testSet: testSet,
-                                        evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+            try TrainingPreflight.check(
+                sizes: sizes,
+                run: .init(batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                           configuration: loop.configuration(batchSize: batchSize, seed: seed),
+                           lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
+                           savesModel: outputFiles.save != nil),
+                trainingSet: trainingSet, testSet: testSet, validationSet: validationSet)
             if let reducer, batchSize < reducer.processCount {
                 throw ValidationError("--batch-size \(batchSize) is smaller than the \(reducer.processCount) processes sharing each batch")
             }
@@ -246,7 +250,8 @@ struct TrainCommand: ParsableCommand {
                                                on: testAccuracy == nil ? trainingSet : testSet,
                                                setName: testAccuracy == nil ? "train" : "test",
                                                save: outputs.files.save, force: force)
-        let model = ModelFile.encode(network, metadata: [
+        // Encoded only to be saved: the file's bytes are a second copy of every parameter.
+        let model = outputs.files.save == nil ? nil : ModelFile.encode(network, metadata: [
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
         ].merging(outputs.data.metadata) { $1 })

@@ -1,0 +1,42 @@
+import Backprop
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue 22, the numbers a user types: lengths, sizes and environment values that cannot
+/// work end with one line naming the option, before anything large is allocated.
+@Suite("backprop: run lengths and sizes beyond what the machine can hold")
+struct RunLimitTests: RunsInDirectories {
+    let directories: RunDirectories
+    init() throws { directories = try RunDirectories() }
+
+    func train(_ arguments: [String], shellSetup: String? = nil) throws -> BackpropExecutable.Run {
+        try BackpropExecutable.run(["train", "--data", data.url.path] + arguments, in: scratch.url,
+                                   shellSetup: shellSetup)
+    }
+
+    @Test("A run length whose history cannot fit is refused up front, naming the option", arguments: [
+        ["--iterations", "9223372036854775807"], ["--iterations", "100000000000"],
+        ["--epochs", "9223372036854775807"], ["--epochs", "1000000000000"],
+    ])
+    func lengthBeyondMemory(_ length: [String]) throws {
+        let run = try train(length)
+        expectOneLineError(run, mentioning: [length.joined(separator: " "), "needs about", "GB of memory"])
+        #expect(!run.standardOutput.contains("epoch"), "training ran: \(run)")
+    }
+
+    @Test("Epochs times iterations per epoch beyond Int.max is refused, not a trap")
+    func epochsOverflow() throws {
+        let run = try train(["--epochs", "9223372036854775807", "--batch-size", "10"])
+        expectOneLineError(run, mentioning: ["--epochs 9223372036854775807", "10 iterations per epoch",
+                                             "more iterations than a run can count"])
+    }
+
+    @Test("The loss history is counted: under ulimit -v a run that fits in parameters but not in history is refused",
+          .disabled(if: BackpropExecutable.isAddressSanitized, "AddressSanitizer cannot start under ulimit -v"))
+    func historyCountedUnderLimit() throws {
+        // 200 million iterations keep 4.8 GB of history: more than a 4 GB address space.
+        let run = try train(["--iterations", "200000000"], shellSetup: "ulimit -v 4194304")
+        expectOneLineError(run, mentioning: ["--iterations 200000000", "address-space limit"])
+    }
+}
