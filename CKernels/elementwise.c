@@ -9,9 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "ck_openmp.h"
 
 /* The largest piece a thread takes at a time (below the tuning's elementwise_serial_below
  * elements a kernel stays on one thread). Every kernel here works element by element, so how
