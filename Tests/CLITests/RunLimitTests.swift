@@ -39,4 +39,23 @@ struct RunLimitTests: RunsInDirectories {
         let run = try train(["--iterations", "200000000"], shellSetup: "ulimit -v 4194304")
         expectOneLineError(run, mentioning: ["--iterations 200000000", "address-space limit"])
     }
+
+    @Test("An invalid OMP_NUM_THREADS or OMP_THREAD_LIMIT gets one warning and is ignored; a huge one is capped at the cores",
+          arguments: [("OMP_NUM_THREADS", ""), ("OMP_NUM_THREADS", "garbage"), ("OMP_NUM_THREADS", "-1"),
+                      ("OMP_NUM_THREADS", "99999999999"), ("OMP_THREAD_LIMIT", "0"), ("OMP_THREAD_LIMIT", "99999999999")])
+    func openMPEnvironment(_ name: String, _ value: String) throws {
+        let run = try train(["--iterations", "1"], shellSetup: "export \(name)='\(value)'")
+        #expect(run.exited && run.status == 0, "\(run)")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threads = FastBackend.isParallel ? cores : 1
+        #expect(run.standardOutput.contains("\(threads) thread\(threads == 1 ? "" : "s"))"), "\(run)")
+        if value == "99999999999" {
+            #expect(run.standardError.isEmpty, "\(run)")
+        } else {
+            let expected = "backprop: warning: \(name)=\"\(value)\" "
+                + (value.isEmpty ? "is empty" : value == "0" ? "asks for 0 threads" : "is not a positive")
+            #expect(run.errorLines.count == 1 && run.errorLines[0].hasPrefix(expected), "\(run)")
+            #expect(run.errorLines.first?.hasSuffix("; ignored") == true, "\(run)")
+        }
+    }
 }
