@@ -58,4 +58,22 @@ struct RunLimitTests: RunsInDirectories {
             #expect(run.errorLines.first?.hasSuffix("; ignored") == true, "\(run)")
         }
     }
+
+    @Test("CSV labels are checked against the data: a huge label, one class, a test class the training file lacks",
+          arguments: [
+              ("x,label\n1,0\n2,1\n3,1000000\n", nil, ["row 4, column 'label'", "label 1000000 would make 1000001 classes"]),
+              ("x,label\n1,0\n2,1\n3,2147483647\n", nil, ["row 4, column 'label'", "2147483648 classes"]),
+              ("x,label\n1,2\n2,2\n3,2\n", nil, ["column 'label'", "every row has label 2", "at least two classes"]),
+              ("x,label\n1,0\n2,1\n3,1\n4,0\n", "x,label\n1,0\n2,3\n", ["test.csv: row 3, column 'label'",
+                                                                         "class 3 is not in the training file"]),
+          ] as [(String, String?, [String])])
+    func csvLabels(_ training: String, _ test: String?, _ fragments: [String]) throws {
+        let file = try scratch.writeFile(Array(training.utf8), to: "train.csv")
+        var arguments = ["train", "--csv", file, "--label-column", "label", "--iterations", "1", "--batch-size", "1"]
+        if let test { arguments += ["--test-csv", try scratch.writeFile(Array(test.utf8), to: "test.csv")] }
+        let run = try BackpropExecutable.run(arguments, in: scratch.url)
+        expectOneLineError(run, mentioning: fragments + (test == nil ? [file] : []))
+        #expect(run.status == 1, "\(run)")
+        #expect(!run.standardError.contains("--hidden"), "\(run)")
+    }
 }

@@ -17,10 +17,12 @@ public enum MessageText {
         return escaped + (shown.endIndex < text.endIndex ? "…" : "")
     }
 
-    /// The first `limit` of `names`, quoted with `'` and separated by commas, and "and N more"
-    /// when there are more: "'a', 'b', 'c' and 24997 more".
-    public static func list(_ names: some Collection<String>, limit: Int = listedNames) -> String {
-        let shown = names.prefix(limit).map { "'\(excerpt($0))'" }.joined(separator: ", ")
+    /// The first `limit` of `names`, each cut by ``excerpt(_:length:)`` and quoted with `'`
+    /// (unless `quoted` is false), joined by `separator`, and "and N more" when there are more:
+    /// "'a', 'b', 'c', 'd', 'e' and 24995 more".
+    public static func list(_ names: some Collection<String>, limit: Int = listedNames, separator: String = ", ",
+                            quoted: Bool = true) -> String {
+        let shown = names.prefix(limit).map { quoted ? "'\(excerpt($0))'" : excerpt($0) }.joined(separator: separator)
         return names.count > limit ? "\(shown) and \(names.count - limit) more" : shown
     }
 }
