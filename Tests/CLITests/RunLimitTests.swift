@@ -76,4 +76,45 @@ struct RunLimitTests: RunsInDirectories {
         #expect(run.status == 1, "\(run)")
         #expect(!run.standardError.contains("--hidden"), "\(run)")
     }
+
+    /// A sparse model file of `header` (padded to 8 bytes) and `dataBytes` bytes of zeros.
+    func sparseModel(header: String, dataBytes: Int, name: String = "big.safetensors") throws -> String {
+        var json = Array(header.utf8)
+        json += repeatElement(UInt8(ascii: " "), count: (8 - json.count % 8) % 8)
+        var bytes = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json
+        let size = bytes.count + dataBytes
+        let path = try scratch.writeFile(bytes, to: name)
+        bytes = []
+        try #require(truncate(path, off_t(size)) == 0, "could not make \(path) sparse")
+        return path
+    }
+
+    @Test("A model file's header is read first: a garbage header on a 2 GB file costs no more than the header")
+    func garbageHeaderOnHugeFile() throws {
+        let path = try sparseModel(header: "{not json at all", dataBytes: 2 << 30)
+        let outcome = try PeakMemory.run(["evaluate", "--model", path, "--data", data.url.path])
+        #expect(outcome.status == 1, "\(outcome)")
+        #expect(outcome.standardError.contains(path) && outcome.standardError.split(separator: "\n").count == 1,
+                "\(outcome)")
+        // Read whole (twice) this was 4.2 GB.
+        #expect(outcome.maximumResidentBytes < 400 << 20, "\(outcome)")
+    }
+
+    @Test("An 8 GB model with a valid header under a 4 GB address-space limit is refused before its tensors are read",
+          .disabled(if: BackpropExecutable.isAddressSanitized, "AddressSanitizer cannot start under ulimit -v"),
+          arguments: ["evaluate", "predict", "convert"])
+    func hugeModelUnderLimit(_ command: String) throws {
+        let elements = 2 << 30
+        let header = #"{"__metadata__":{"format":"backprop","sizes":"784,2097152,1024","activation":"relu"},"#
+            + #""W1":{"dtype":"F32","shape":[2097152,1024],"data_offsets":[0,\#(elements * 4)]}}"#
+        let path = try sparseModel(header: header, dataBytes: elements * 4)
+        var arguments = [command, "--model", path]
+        switch command {
+        case "evaluate": arguments += ["--data", data.url.path]
+        case "predict": arguments += ["--images", data.filePath("t10k-images-idx3-ubyte")]
+        default: arguments += ["--layout", "torch", "--output", scratch.filePath("out.safetensors")]
+        }
+        let run = try BackpropExecutable.run(arguments, in: scratch.url, shellSetup: "ulimit -v 4194304")
+        expectOneLineError(run, mentioning: [path, "needs about", "address-space limit"])
+    }
 }
