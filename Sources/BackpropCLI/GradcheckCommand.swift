@@ -76,6 +76,13 @@ struct GradcheckCommand: ParsableCommand {
         let directory = try dataOptions.directory()
         let batch = outputOptions.scaled(try MNIST.load(.train, from: directory).prefix(samples))
         try requireSamples(batch, split: .train, in: directory)
+        // The network, its gradients, the numerical gradient and a copy of each, and one batch.
+        let sizes = [batch.featureCount] + hidden + [batch.classCount]
+        let estimate = TrainingMemory(sizes: sizes, batchSize: samples, evaluationRows: 0, optimizerSlots: 2,
+                                      scalarSize: precision == .double ? 8 : 4)
+        try TrainingPreflight.requireMemory(estimate.totalBytes, shares: [
+            (TrainingPreflight.hiddenOption(sizes), estimate.parameterBytes), ("--samples \(samples)", estimate.batchBytes),
+        ])
         let check: GradientCheck
         switch (kernels.backend, precision) {
         case (.fast, _):
@@ -87,16 +94,16 @@ struct GradcheckCommand: ParsableCommand {
             check = GradientCheck(network: try makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
                                   sampleCount: samples)
         }
-        let sizes = ([batch.featureCount] + hidden + [batch.classCount]).map(String.init).joined(separator: "-")
+        let sizesText = sizes.map(String.init).joined(separator: "-")
         let passed = check.largestDifference < precision.bound
         if json {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
-                                         "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
+                                         "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizesText]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
             print(try jsonLine(object))
         } else {
             let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
-            print("gradient check: \(sizes) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
+            print("gradient check: \(sizesText) \(activation.rawValue)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
                 print("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")
             }

@@ -42,14 +42,26 @@ enum TrainingPreflight {
         // The trainer keeps the validation set cut into chunks: a copy of its inputs.
         let copies = Double(validationSet?.count ?? 0) * Double(trainingSet.featureCount) * 4
         let total = estimate.totalBytes + copies
-        guard let memory, total > memory.availableBytes else { return }
-        let hidden = "--hidden \(sizes.dropFirst().dropLast().map(String.init).joined(separator: " "))"
-        let shares = [(hidden, estimate.parameterBytes + estimate.evaluationBytes + estimate.modelFileBytes),
-                      ("--batch-size \(batchSize)", estimate.batchBytes),
-                      (run.lengthOption, estimate.historyBytes)]
-        let option = shares.max { $0.1 < $1.1 }!.0
-        throw CommandError("\(option) needs about \(gigabytes(total)) of memory, "
+        try requireMemory(total, shares: [(hiddenOption(sizes), estimate.parameterBytes + estimate.evaluationBytes
+                                                                   + estimate.modelFileBytes),
+                                           ("--batch-size \(batchSize)", estimate.batchBytes),
+                                           (run.lengthOption, estimate.historyBytes)],
+                          memory: memory)
+    }
+
+    /// Refuses `bytes` when they exceed what `memory` has left, blaming the option of the
+    /// largest of `shares` (each an option as typed and the bytes it accounts for).
+    static func requireMemory(_ bytes: Double, shares: [(option: String, bytes: Double)],
+                              memory: MachineMemory? = MachineMemory.current()) throws {
+        guard let memory, bytes > memory.availableBytes else { return }
+        let option = shares.max { $0.bytes < $1.bytes }!.option
+        throw CommandError("\(option) needs about \(gigabytes(bytes)) of memory, "
                            + "more than the \(gigabytes(max(memory.availableBytes, 0))) left (limit: \(memory.limit))")
+    }
+
+    /// `--hidden` with the hidden sizes of `sizes` (input, hidden…, output), as typed.
+    static func hiddenOption(_ sizes: [Int]) -> String {
+        "--hidden \(sizes.dropFirst().dropLast().map(String.init).joined(separator: " "))"
     }
 
     /// The size of the model file for `sizes`: four bytes per parameter and room for the header.

@@ -117,4 +117,36 @@ struct RunLimitTests: RunsInDirectories {
         let run = try BackpropExecutable.run(arguments, in: scratch.url, shellSetup: "ulimit -v 4194304")
         expectOneLineError(run, mentioning: [path, "needs about", "address-space limit"])
     }
+
+    @Test("gradcheck sizes its network only after a memory preflight, naming --hidden")
+    func gradcheckPreflight() throws {
+        let run = try BackpropExecutable.run(["gradcheck", "--hidden", "100000000", "--data", data.url.path],
+                                             in: scratch.url)
+        expectOneLineError(run, mentioning: ["--hidden 100000000", "needs about", "GB of memory"])
+    }
+
+    @Test("A valid 7.8 GB IDX images file under a 4 GB address-space limit is refused before it is read",
+          .disabled(if: BackpropExecutable.isAddressSanitized, "AddressSanitizer cannot start under ulimit -v"),
+          arguments: ["train", "evaluate", "predict"])
+    func hugeIDXUnderLimit(_ command: String) throws {
+        let images = data.filePath(command == "evaluate" ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte")
+        try? FileManager.default.removeItem(atPath: images)
+        try? FileManager.default.removeItem(atPath: images + ".gz")
+        // 10,000,000 images of 28 x 28 bytes after a 16-byte header, as a sparse file.
+        let header: [UInt8] = [0, 0, 8, 3] + [10_000_000, 28, 28].flatMap { (size: UInt32) in
+            withUnsafeBytes(of: size.bigEndian) { Array($0) }
+        }
+        _ = try data.writeFile(header, to: (images as NSString).lastPathComponent)
+        try #require(truncate(images, off_t(16 + 10_000_000 * 784)) == 0)
+        let model = scratch.filePath("m.safetensors")
+        try ModelFile.save(MultiLayerNet(inputSize: 784, hiddenSizes: [5], outputSize: 10,
+                                         backend: ReferenceBackend<Float>(), seed: 1), to: URL(fileURLWithPath: model))
+        let arguments: [String] = switch command {
+        case "train": ["train", "--iterations", "1", "--data", data.url.path]
+        case "evaluate": ["evaluate", "--model", model, "--data", data.url.path]
+        default: ["predict", "--model", model, "--images", images]
+        }
+        let run = try BackpropExecutable.run(arguments, in: scratch.url, shellSetup: "ulimit -v 4194304")
+        expectOneLineError(run, mentioning: [images, "needs about 39.2 GB", "address-space limit"])
+    }
 }
