@@ -149,4 +149,17 @@ struct RunLimitTests: RunsInDirectories {
         let run = try BackpropExecutable.run(arguments, in: scratch.url, shellSetup: "ulimit -v 4194304")
         expectOneLineError(run, mentioning: [images, "needs about 39.2 GB", "address-space limit"])
     }
+
+    @Test("With --save, the preflight counts the encoded model: a network that fits only without its file is refused",
+          .disabled(if: BackpropExecutable.isAddressSanitized, "AddressSanitizer cannot start under ulimit -v"))
+    func encodedModelCounted() throws {
+        let csv = try scratch.writeFile(Array("x,label\n1,0\n2,1\n3,0\n4,1\n".utf8), to: "d.csv")
+        // 400 million parameters: 3.2 GB with their gradients, 3.2 GB more for the file and its tensors.
+        let run = try BackpropExecutable.run(["train", "--csv", csv, "--label-column", "label", "--iterations", "1",
+                                              "--batch-size", "1", "--hidden", "20000", "20000",
+                                              "--save", scratch.filePath("m.safetensors")],
+                                             in: scratch.url, shellSetup: "ulimit -v 4194304")
+        expectOneLineError(run, mentioning: ["--hidden 20000 20000", "address-space limit"])
+        #expect(!FileManager.default.fileExists(atPath: scratch.filePath("m.safetensors")))
+    }
 }
