@@ -7,14 +7,19 @@ import PackageDescription
 
 // MARK: - Locating LLVM's OpenMP runtime
 
-/// Where the OpenMP header and runtime library live on this machine, if anywhere.
+/// Where LLVM's OpenMP runtime library lives on this machine, if anywhere.
 ///
-/// Swift's bundled clang ships neither `omp.h` nor `libomp`. Debian's `libomp-dev` puts them
-/// under `/usr/lib/llvm-<version>/`, Homebrew's `libomp` under `<prefix>/opt/libomp/`; both are
-/// off the default search paths. We look them up here instead of hard-coding one LLVM version,
-/// and fall back to the (correct, serial) build when nothing is found.
+/// Swift's bundled clang ships neither `omp.h` nor `libomp`. Debian's `libomp-dev` puts the
+/// library under `/usr/lib/llvm-<version>/lib`, Homebrew's `libomp` under `<prefix>/opt/libomp/lib`;
+/// both are off the default search paths. We look it up here instead of hard-coding one LLVM
+/// version, and fall back to the (correct, serial) build when nothing is found.
+///
+/// No include directory is passed: the C core declares the few runtime functions it calls
+/// itself (`CKernels/ck_openmp.h`). Debian's `omp.h` sits in another clang's resource
+/// directory, and with Debian's `clang` installed that directory also holds its `stdint.h`,
+/// `stdatomic.h`, …, which on the include path shadow the Swift toolchain's and break the
+/// build (`scripts/check-clang-headers.sh` builds with them present).
 struct OpenMPRuntime {
-    var includeDirectory: String
     var libraryDirectory: String
 
     static func locate() -> OpenMPRuntime? {
@@ -22,27 +27,19 @@ struct OpenMPRuntime {
         let exists = { (path: String) in fileManager.fileExists(atPath: path) }
 
         if let root = ProcessInfo.processInfo.environment["CKERNELS_OPENMP_ROOT"] {
-            let candidate = OpenMPRuntime(includeDirectory: root + "/include", libraryDirectory: root + "/lib")
-            return exists(candidate.includeDirectory + "/omp.h") ? candidate : nil
+            return exists(root + "/lib") ? OpenMPRuntime(libraryDirectory: root + "/lib") : nil
         }
         #if os(Linux)
         // Newest LLVM first: /usr/lib/llvm-19 before /usr/lib/llvm-14.
         let versions = ((try? fileManager.contentsOfDirectory(atPath: "/usr/lib")) ?? [])
             .filter { $0.hasPrefix("llvm-") }
             .sorted { (Int($0.dropFirst(5)) ?? 0) > (Int($1.dropFirst(5)) ?? 0) }
-        for version in versions {
-            let llvm = "/usr/lib/" + version
-            guard exists(llvm + "/lib/libomp.so") else { continue }
-            let clangResources = llvm + "/lib/clang"
-            let headerDirectories = ((try? fileManager.contentsOfDirectory(atPath: clangResources)) ?? [])
-                .map { clangResources + "/" + $0 + "/include" } + [llvm + "/include/openmp", llvm + "/include"]
-            if let include = headerDirectories.first(where: { exists($0 + "/omp.h") }) {
-                return OpenMPRuntime(includeDirectory: include, libraryDirectory: llvm + "/lib")
-            }
+        for version in versions where exists("/usr/lib/" + version + "/lib/libomp.so") {
+            return OpenMPRuntime(libraryDirectory: "/usr/lib/" + version + "/lib")
         }
         #elseif os(macOS)
-        for prefix in ["/opt/homebrew/opt/libomp", "/usr/local/opt/libomp"] where exists(prefix + "/include/omp.h") {
-            return OpenMPRuntime(includeDirectory: prefix + "/include", libraryDirectory: prefix + "/lib")
+        for prefix in ["/opt/homebrew/opt/libomp", "/usr/local/opt/libomp"] where exists(prefix + "/lib") {
+            return OpenMPRuntime(libraryDirectory: prefix + "/lib")
         }
         #endif
         return nil
@@ -51,9 +48,9 @@ struct OpenMPRuntime {
     /// Compiler flags for the C core. Apple's clang accepts OpenMP only through `-Xclang`.
     var compilerFlags: [String] {
         #if os(macOS)
-        return ["-Xclang", "-fopenmp", "-I", includeDirectory]
+        return ["-Xclang", "-fopenmp"]
         #else
-        return ["-fopenmp", "-I", includeDirectory]
+        return ["-fopenmp"]
         #endif
     }
 

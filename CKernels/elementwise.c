@@ -11,9 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "ck_openmp.h"
 
 ck_status ck_relu_forward(ptrdiff_t n, const float *x, float *y, uint8_t *mask) {
     if (n < 0 || CK_NEED(n, x) || CK_NEED(n, y) || CK_NEED(n, mask)) return CK_EINVAL;

@@ -22,9 +22,7 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "ck_openmp.h"
 
 /* Largest tile of any ISA, for the edge buffer. */
 #define CK_MAX_MR 16

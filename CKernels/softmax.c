@@ -9,9 +9,7 @@
 
 #include <math.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "ck_openmp.h"
 
 /* Rows are processed in blocks of this many, counted from row 0 (threads split the matrix at
  * block boundaries): a full block of short rows (n <= 16) goes through the ISA's softmax_rows16

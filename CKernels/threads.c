@@ -3,9 +3,7 @@
 
 #include <stdatomic.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "ck_openmp.h"
 
 /* 0 means "OpenMP's default". Written rarely, read at every kernel call, possibly on another
  * thread than the writer's (a program may change the bound while kernels run elsewhere):

@@ -58,12 +58,15 @@ struct CSVOptions: ParsableArguments {
     func load(seed: UInt64) throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
         let path = csv!, labelColumn = labelColumn!
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
-        var train = try Dataset(table)
+        // Checked against the data, before the class count sizes anything.
+        let classCount = try table.trainingClassCount()
+        var train = try Dataset(table, classCount: classCount)
         var test: Dataset
         if let testCSV {
             let testTable = try CSVTable(contentsOf: URL(fileURLWithPath: testCSV), labelColumn: labelColumn)
             try testTable.requireFeatureColumns(table.featureColumns)
-            test = try Dataset(testTable)
+            try testTable.requireClasses(of: table)
+            test = try Dataset(testTable, classCount: classCount)
         } else {
             guard let parts = train.split(testFraction: testFraction ?? 0.2, seed: seed) else {
                 throw CommandError("\(path): \(train.count) data row\(train.count == 1 ? "" : "s"), too few to hold some out "
@@ -71,8 +74,6 @@ struct CSVOptions: ParsableArguments {
             }
             (train, test) = parts
         }
-        let classCount = max(train.classCount, test.classCount)
-        (train.classCount, test.classCount) = (classCount, classCount)
         var metadata = table.featureColumnsMetadata
         if standardize {
             let standardization = Standardization(fitting: train.inputs)

@@ -71,6 +71,13 @@ struct GradcheckCommand: ParsableCommand {
         let directory = try dataOptions.directory()
         let batch = outputOptions.scaled(try MNIST.load(.train, from: directory).prefix(samples))
         try requireSamples(batch, split: .train, in: directory)
+        // The network, its gradients, the numerical gradient and a copy of each, and one batch.
+        let sizes = try network.sizes(inputSize: batch.featureCount, outputSize: batch.classCount)
+        let estimate = TrainingMemory(sizes: sizes, batchSize: samples, evaluationRows: 0, optimizerSlots: 2,
+                                      scalarSize: precision == .double ? 8 : 4)
+        try TrainingPreflight.requireMemory(estimate.totalBytes, shares: [
+            (network.sizeOption, estimate.parameterBytes), ("--samples \(samples)", estimate.batchBytes),
+        ])
         let check: GradientCheck
         switch (kernels.backend, precision) {
         case (.fast, _):
@@ -82,18 +89,17 @@ struct GradcheckCommand: ParsableCommand {
             check = GradientCheck(network: try makeNetwork(ReferenceBackend<Double>(), for: batch), dataset: batch,
                                   sampleCount: samples)
         }
-        let sizes = try network.sizes(inputSize: batch.featureCount, outputSize: batch.classCount)
-            .map(String.init).joined(separator: "-")
+        let sizesText = sizes.map(String.init).joined(separator: "-")
         let passed = check.largestDifference < precision.bound
         if json {
             var object: [String: Any] = ["passed": passed, "bound": precision.bound, "precision": precision.rawValue,
-                                         "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizes]
+                                         "backend": kernels.backend.rawValue, "samples": batch.count, "sizes": sizesText]
             object["differences"] = Dictionary(uniqueKeysWithValues: check.differences.map { ($0.name, $0.meanAbsoluteDifference) })
             object["kink_crossings"] = check.totalKinkCrossings
             try StandardOutput.line(try jsonLine(object))
         } else {
             let summary = outputOptions.summary.isEmpty ? "" : ", " + outputOptions.summary
-            let architecture = network.layers.map { "--layers \($0)" } ?? "\(sizes) \(network.hiddenActivation.rawValue)"
+            let architecture = network.layers.map { "--layers \($0)" } ?? "\(sizesText) \(network.hiddenActivation.rawValue)"
             try StandardOutput.line("gradient check: \(architecture)\(summary), \(batch.count) samples, \(kernels.backend.rawValue) backend, \(precision.rawValue)")
             for (name, difference) in check.differences {
                 try StandardOutput.line("\(name):\(String(repeating: " ", count: max(1, 4 - name.count)))\(String(format: "%.3e", difference))")

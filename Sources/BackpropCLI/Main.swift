@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backprop
 import Foundation
 
 /// Entry point: runs the parsed subcommand and turns every failure into one line on stderr
@@ -8,6 +9,11 @@ enum Main {
     static func main() {
         StandardStreams.reserveClosedDescriptors()
         SignalCleanup.install()
+        // Before anything can start the OpenMP runtime, which reads these once and aborts on
+        // some values (an empty OMP_NUM_THREADS, a count of 99999999999).
+        for warning in OpenMPEnvironment.sanitize() {
+            writeToStandardError("backprop: warning: \(warning)\n")
+        }
         do {
             var command = try BackpropCommand.parseAsRoot(
                 NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst())))

@@ -129,10 +129,13 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--distributed does not support batch normalization: each process would normalize "
                                       + "its share of the batch with that share's statistics, unlike a run of one process")
             }
-            try TrainingPreflight.check(sizes: sizes, sizeOption: network.sizeOption,
-                                        batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
-                                        trainingSet: trainingSet, testSet: testSet,
-                                        evaluationChunkSize: TrainingConfiguration().evaluationChunkSize)
+            try TrainingPreflight.check(
+                sizes: sizes, sizeOption: network.sizeOption,
+                run: .init(batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
+                           configuration: loop.configuration(batchSize: batchSize, seed: seed),
+                           lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
+                           savesModel: outputFiles.save != nil),
+                trainingSet: trainingSet, testSet: testSet, validationSet: validationSet)
             if let reducer, batchSize < reducer.processCount {
                 throw ValidationError("--batch-size \(batchSize) is smaller than the \(reducer.processCount) processes sharing each batch")
             }
@@ -282,7 +285,8 @@ struct TrainCommand: ParsableCommand {
                                                on: testAccuracy == nil ? trainingSet : testSet,
                                                setName: testAccuracy == nil ? "train" : "test",
                                                save: outputs.files.save, force: force)
-        let model = ModelFile.encode(network, metadata: [
+        // Encoded only to be saved: the file's bytes are a second copy of every parameter.
+        let model = outputs.files.save == nil ? nil : ModelFile.encode(network, metadata: [
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
         ].merging(outputs.data.metadata) { $1 }.merging(ModelInputs.metadata(range: outputOptions.inputRange)) { $1 })

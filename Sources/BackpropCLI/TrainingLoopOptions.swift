@@ -76,6 +76,12 @@ struct TrainingLoopOptions: ParsableArguments {
                                      seed: seed, earlyStopping: earlyStopping)
     }
 
+    /// The option that sets the run's length as the user gave it, for messages:
+    /// "--epochs 5", "--iterations 10000" (also when that is the default).
+    var lengthOption: String {
+        epochs.map { "--epochs \($0)" } ?? "--iterations \(iterations ?? Self.defaultIterations)"
+    }
+
     /// The schedule for a run starting at `initialRate`; nil for a constant rate (the
     /// optimizer keeps its own).
     func schedule(initialRate: Double) -> LearningRateSchedule? {

@@ -47,11 +47,12 @@ struct TrainingOutputs {
         }
     }
 
-    /// Writes the model and the curves, all or none; returns the lines that say what was written.
-    func write(model: Data, curves learningCurves: LearningCurves) throws -> [String] {
+    /// Writes the model (`model` is nil when there is no `--save`) and the curves, all or none;
+    /// returns the lines that say what was written.
+    func write(model: Data?, curves learningCurves: LearningCurves) throws -> [String] {
         var set = OutputSet()
         var report: [String] = []
-        if let save {
+        if let save, let model {
             set.add(model, at: save)
             report.append("saved model to \(save.path)")
         }

@@ -202,6 +202,47 @@ struct ReliabilityTests {
         #expect(huge.totalBytes > 1e13 && huge.totalBytes.isFinite)
     }
 
+    @Test("the memory estimate counts what a run keeps per iteration and evaluation, the curves and the saved file")
+    func memoryEstimateOfTheRun() {
+        let bare = TrainingMemory(sizes: [784, 50, 10], batchSize: 100, evaluationRows: 10_000, optimizerSlots: 0)
+        let run = TrainingMemory(sizes: [784, 50, 10], batchSize: 100, evaluationRows: 10_000, optimizerSlots: 0,
+                                 iterations: 10_000, evaluations: 17, writesCurves: true, savesModel: true)
+        #expect(bare.historyBytes == 0 && bare.modelFileBytes == 0)
+        #expect(run.historyBytes == 10_017 * (TrainingMemory.curvesBytesPerIteration)
+                + 10_000 * 24 + 17 * TrainingMemory.historyBytesPerEvaluation)
+        // The encoded file and the tensors it is made from, in Float.
+        #expect(run.modelFileBytes == 2 * 39_760 * 4)
+        #expect(run.totalBytes == bare.totalBytes + run.historyBytes + run.modelFileBytes)
+        let endless = TrainingMemory(sizes: [2, 2], batchSize: 1, evaluationRows: 1, optimizerSlots: 0,
+                                     iterations: .max, evaluations: .max)
+        #expect(endless.totalBytes > 1e20 && endless.totalBytes.isFinite)
+    }
+
+    @Test("a run's length in iterations: epochs times iterations per epoch, nil past Int.max")
+    func totalIterationsOverflow() {
+        let epochs = TrainingConfiguration(epochs: .max / 5, batchSize: 10)
+        #expect(epochs.iterationsPerEpoch(trainingSetSize: 45) == 5)
+        #expect(epochs.totalIterations(trainingSetSize: 45) == .max / 5 * 5)
+        #expect(epochs.totalIterations(trainingSetSize: 51) == nil)
+        #expect(epochs.evaluationCount(trainingSetSize: 51) == nil)
+        let iterations = TrainingConfiguration(iterations: 1_201, batchSize: 100)
+        #expect(iterations.evaluationCount(trainingSetSize: 60_000) == 3)
+        #expect(TrainingConfiguration(iterations: 1_200).evaluationCount(trainingSetSize: 60_000) == 2)
+    }
+
+    @Test("a trainer asked for Int.max iterations reserves no history for them: it runs and can be stopped")
+    func endlessRunStartsSmall() throws {
+        let data = Dataset(inputs: Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1]), labels: [0, 1, 1, 0],
+                           classCount: 2)
+        let network = MultiLayerNet(inputSize: 2, hiddenSizes: [3], outputSize: 2, backend: ReferenceBackend<Float>(),
+                                    seed: 3)
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1), trainingSet: data,
+                              configuration: TrainingConfiguration(iterations: .max, batchSize: 2))
+        let history = try trainer.train(stopAfterIteration: { iteration, _ in iteration == 4 })
+        #expect(history.losses.count == 5)
+        #expect(history.losses.allSatisfy { $0.isFinite })
+    }
+
     @Test("the machine's memory is read and positive")
     func machineMemory() throws {
         let memory = try #require(MachineMemory.current())

@@ -18,6 +18,12 @@ public enum CSVDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case notANumber(path: String, row: Int, column: String, value: String)
     /// A label field is not a class index (a non-negative integer).
     case invalidLabel(path: String, row: Int, column: String, value: String)
+    /// Every row of a training file has the same label.
+    case oneClass(path: String, column: String, label: Int)
+    /// The largest label leaves more than half of the class indices below it unused.
+    case sparseLabels(path: String, row: Int, column: String, label: Int, distinctCount: Int)
+    /// A test file has a label the training file does not.
+    case unknownClass(path: String, row: Int, column: String, label: Int, trainingPath: String)
     /// The feature columns differ from those of the data the model or training set was made from.
     case columnsDiffer(path: String, expected: [String], found: [String])
 
@@ -29,20 +35,41 @@ public enum CSVDataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noRows(let path):
             return "\(path): row 2: no data rows after the header"
         case .missingColumn(let path, let column, let available):
-            return "\(path): row 1: no column named '\(column)' (the header has: \(available.joined(separator: ", ")))"
+            return "\(path): row 1: no column named '\(MessageText.excerpt(column))' "
+                + "(the header has: \(MessageText.list(available, quoted: false)))"
         case .duplicateColumn(let path, let column):
-            return "\(path): row 1: column '\(column)' appears more than once"
+            return "\(path): row 1: column '\(MessageText.excerpt(column))' appears more than once"
         case .noFeatureColumns(let path, let labelColumn):
             return "\(path): row 1: no feature columns besides the label column '\(labelColumn)'"
         case .raggedRow(let path, let row, let fieldCount, let expected):
             return "\(path): row \(row): \(fieldCount) fields, but the header has \(expected) columns"
         case .notANumber(let path, let row, let column, let value):
-            return "\(path): row \(row), column '\(column)': '\(value)' is not a finite number"
+            return "\(path): row \(row), column '\(MessageText.excerpt(column))': '\(MessageText.excerpt(value))' "
+                + "is not a finite number"
         case .invalidLabel(let path, let row, let column, let value):
-            return "\(path): row \(row), column '\(column)': label '\(value)' is not a class index (0, 1, 2, ...)"
+            return "\(path): row \(row), column '\(MessageText.excerpt(column))': label '\(MessageText.excerpt(value))' "
+                + "is not a class index (0, 1, 2, ...)"
+        case .oneClass(let path, let column, let label):
+            return "\(path): column '\(MessageText.excerpt(column))': every row has label \(label); "
+                + "training needs at least two classes"
+        case .sparseLabels(let path, let row, let column, let label, let distinctCount):
+            return "\(path): row \(row), column '\(MessageText.excerpt(column))': label \(label) would make "
+                + "\(Int64(label) + 1) classes, but the column holds \(distinctCount) distinct labels "
+                + "(class indices count 0, 1, 2, ...; at most half of those below the largest may be unused)"
+        case .unknownClass(let path, let row, let column, let label, let trainingPath):
+            return "\(path): row \(row), column '\(MessageText.excerpt(column))': class \(label) is not in the "
+                + "training file \(trainingPath)"
         case .columnsDiffer(let path, let expected, let found):
-            let quoted = { (names: [String]) in names.map { "'\($0)'" }.joined(separator: " ") }
-            return "\(path): row 1: the feature columns are \(quoted(found)), expected \(quoted(expected))"
+            let list = { (names: [String]) in MessageText.list(names, separator: " ") }
+            var text = "\(path): row 1: the feature columns are \(list(found)), expected \(list(expected))"
+            // Long lists are cut: name the first column that differs.
+            if max(found.count, expected.count) > MessageText.listedNames {
+                let position = zip(found, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                text += position.map { " (column \($0 + 1) is '\(MessageText.excerpt(found[$0]))', "
+                                      + "expected '\(MessageText.excerpt(expected[$0]))')" }
+                    ?? " (\(found.count) columns, expected \(expected.count))"
+            }
+            return text
         }
     }
 }

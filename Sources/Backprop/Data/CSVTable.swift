@@ -39,8 +39,10 @@ public struct CSVTable: Sendable {
             throw CSVDataError.unreadable(path: path, reason: "\(error)")
         }
         let header = reader.headerRow ?? []
-        if let repeated = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
-            throw CSVDataError.duplicateColumn(path: path, column: repeated.element)
+        // One pass with a set: the names seen so far (a header may have 200,000 columns).
+        var seen = Set<String>(minimumCapacity: header.count)
+        if let repeated = header.first(where: { !seen.insert($0).inserted }) {
+            throw CSVDataError.duplicateColumn(path: path, column: repeated)
         }
         var labelIndex: Int?
         if let labelColumn {
@@ -61,7 +63,7 @@ public struct CSVTable: Sendable {
                 throw CSVDataError.raggedRow(path: path, row: row, fieldCount: fields.count, expected: header.count)
             }
             for index in featureIndices {
-                guard let value = Float(fields[index]), value.isFinite else {
+                guard Self.isDecimal(fields[index]), let value = Float(fields[index]), value.isFinite else {
                     throw CSVDataError.notANumber(path: path, row: row, column: header[index], value: fields[index])
                 }
                 features.append(value)
@@ -84,6 +86,51 @@ public struct CSVTable: Sendable {
         featureColumns = featureIndices.map { header[$0] }
         self.features = Tensor(shape: [rowCount, featureIndices.count], scalars: features)
         self.labels = labelIndex == nil ? nil : labels
+    }
+
+    /// Whether `field` is spelled as a decimal number: digits, a sign, a point and an exponent
+    /// only. `Float(_:)` alone also reads hexadecimal (`0x10` as 16) and stops at a NUL byte
+    /// (`2<NUL>abc` as 2), which in a data file are damage, not numbers.
+    static func isDecimal(_ field: String) -> Bool {
+        field.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e")
+                || byte == UInt8(ascii: "E")
+        }
+    }
+
+    /// The class count of a training file: the largest label plus one, once the labels pass
+    /// the checks a training set needs. Throws ``CSVDataError/oneClass(path:column:label:)``
+    /// when every row has the same label (there is nothing to tell apart), and
+    /// ``CSVDataError/sparseLabels(path:row:column:label:distinctCount:)`` when the largest label
+    /// leaves more than half of the classes below it unused: a label such as 1000000 among a
+    /// handful of classes is a damaged or mislabelled column, and would otherwise make a
+    /// network with a million outputs.
+    public func trainingClassCount() throws -> Int {
+        guard let labels, let labelColumn else {
+            preconditionFailure("CSVTable: \(source) was read without a label column")
+        }
+        let distinct = Set(labels)
+        guard distinct.count >= 2 else {
+            throw CSVDataError.oneClass(path: source, column: labelColumn, label: Int(labels.first ?? 0))
+        }
+        let largest = labels.indices.max { labels[$0] < labels[$1] }!
+        let classCount = Int(labels[largest]) + 1
+        guard classCount <= 2 * distinct.count else {
+            throw CSVDataError.sparseLabels(path: source, row: largest + 2, column: labelColumn,
+                                            label: Int(labels[largest]), distinctCount: distinct.count)
+        }
+        return classCount
+    }
+
+    /// Throws ``CSVDataError/unknownClass(path:row:column:label:trainingPath:)`` unless every
+    /// label of this table (a test file) is one of `training`'s labels.
+    public func requireClasses(of training: CSVTable) throws {
+        guard let labels, let labelColumn, let known = training.labels.map(Set.init) else { return }
+        if let row = labels.firstIndex(where: { !known.contains($0) }) {
+            throw CSVDataError.unknownClass(path: source, row: row + 2, column: labelColumn, label: Int(labels[row]),
+                                            trainingPath: training.source)
+        }
     }
 
     /// Throws ``CSVDataError/columnsDiffer(path:expected:found:)`` unless the feature columns

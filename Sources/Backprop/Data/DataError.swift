@@ -33,6 +33,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// the share of this process's available memory (`memory` names the limit that sets it)
     /// that reading it may take. Refused after reading or inflating at most that much.
     case exceedsMemory(path: String, limit: Int, memory: String)
+    /// The data a file's header declares would take `neededBytes` once read and converted,
+    /// more than the `availableBytes` this process can still allocate (`memory` names the
+    /// limit). Refused before the data is read.
+    case dataExceedsMemory(path: String, neededBytes: Double, availableBytes: Double, memory: String)
     /// An images file and its labels file describe different numbers of samples.
     case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
     /// Two image files of one data set have different image sizes.
@@ -71,6 +75,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .exceedsMemory(let path, let limit, let memory):
             return "\(path): more than \(byteCount(limit)) to hold in memory (inflated, if compressed), a quarter of "
                 + "the memory this process can still use (\(memory)); a file read whole takes several times its size"
+        case .dataExceedsMemory(let path, let needed, let available, let memory):
+            return "\(path): its header declares data that needs about " + String(format: "%.1f GB", needed / 1e9)
+                + " of memory once read, more than the " + String(format: "%.1f GB", available / 1e9)
+                + " left (limit: \(memory))"
         case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
             return "\(imagesPath) holds \(images) images but \(labelsPath) holds \(labels) labels"
         case .imageShapeMismatch(let path, let shape, let otherPath, let otherShape):

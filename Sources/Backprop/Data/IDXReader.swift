@@ -19,21 +19,30 @@ public enum IDXReader {
     /// the declared size (a declared size beyond what the compressed bytes could inflate to is
     /// refused without allocating it), so a small `.gz` that inflates to gigabytes is refused
     /// after inflating at most the declared size.
-    public static func read(_ url: URL, dimensionCount: Int) throws -> IDXArray {
+    ///
+    /// Before the elements are read, their count times `bytesPerElement` (the bytes a caller
+    /// keeps per element: 5 for the byte itself and the `Float` it becomes) is compared with
+    /// what `memory` has left; data that cannot fit throws
+    /// ``DataError/dataExceedsMemory(path:neededBytes:availableBytes:memory:)`` instead of
+    /// failing an allocation.
+    public static func read(_ url: URL, dimensionCount: Int, bytesPerElement: Double = 5,
+                            memory: MachineMemory? = MachineMemory.current()) throws -> IDXArray {
         let file = try ReadableFile(url)
         guard file.size > 0 else { throw DataError.emptyFile(path: url.path) }
+        let budget = memory.map { (bytesPerElement, $0) }
         if url.pathExtension == "gz" {
             return try read(GzipStream(file), dimensionCount: dimensionCount, source: url.path, storedBytes: nil,
-                            inflationBound: file.size.multipliedReportingOverflow(by: GzipStream.maximumRatio).partialValue)
+                            inflationBound: file.size.multipliedReportingOverflow(by: GzipStream.maximumRatio).partialValue,
+                            budget: budget)
         }
         return try read(file, dimensionCount: dimensionCount, source: url.path, storedBytes: file.size,
-                        inflationBound: nil)
+                        inflationBound: nil, budget: budget)
     }
 
     /// Reads an IDX array from `stream`. `storedBytes` is the stream's exact length when known
     /// (a file as stored), `inflationBound` the most it can hold when that is all that is known.
     private static func read(_ stream: ByteStream, dimensionCount: Int, source: String, storedBytes: Int?,
-                             inflationBound: Int?) throws -> IDXArray {
+                             inflationBound: Int?, budget: (bytesPerElement: Double, memory: MachineMemory)?) throws -> IDXArray {
         var file = [UInt8](repeating: 0, count: 4 + 4 * dimensionCount)
         file.removeLast(file.count - (try stream.fill(&file, from: 0)))
         let (shape, elementCount) = try header(of: file, dimensionCount: dimensionCount, source: source)
@@ -44,6 +53,10 @@ public enum IDXReader {
             // More than the file could ever inflate to: count what it holds without keeping it.
             throw DataError.truncatedData(path: source, expectedBytes: elementCount,
                                           actualBytes: try discard(stream, upTo: inflationBound))
+        }
+        if let (bytesPerElement, memory) = budget, Double(elementCount) * bytesPerElement > memory.availableBytes {
+            throw DataError.dataExceedsMemory(path: source, neededBytes: Double(elementCount) * bytesPerElement,
+                                              availableBytes: max(memory.availableBytes, 0), memory: memory.limit)
         }
         let header = file
         file = [UInt8](repeating: 0, count: headerSize + elementCount)

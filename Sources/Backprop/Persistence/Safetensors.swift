@@ -47,39 +47,98 @@ public enum Safetensors {
     /// match the shapes or do not tile the data section exactly.
     public static func decode(_ data: Data, source: String = "in-memory safetensors data") throws -> SafetensorsFile {
         try data.withUnsafeBytes { file in
-            guard file.count >= 8 else {
-                throw SafetensorsError.missingHeaderLength(path: source, byteCount: file.count)
+            try read(source: source, size: file.count) { offset, count, body in
+                try body(UnsafeRawBufferPointer(rebasing: file[offset ..< offset + count]))
             }
-            let headerLength = UInt64(littleEndian: file.loadUnaligned(as: UInt64.self))
-            guard headerLength <= UInt64(file.count - 8) else {
-                throw SafetensorsError.headerLengthBeyondFile(path: source, headerLength: headerLength,
-                                                              fileSize: file.count)
-            }
-            guard headerLength <= UInt64(maximumHeaderLength) else {
-                throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength,
-                                                      limit: maximumHeaderLength)
-            }
-            let dataStart = 8 + Int(headerLength)
-            let header = try SafetensorsHeader(decoding: file[8 ..< dataStart], dataSize: file.count - dataStart,
-                                               source: source)
-            var tensors: [String: Tensor<Float>] = [:]
-            var converted: [String: SafetensorsDType] = [:]
-            for entry in header.entries {
-                let size = entry.dtype.byteCount
-                let count = entry.bytes.count / size
-                let start = dataStart + entry.bytes.lowerBound
-                let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    for i in 0 ..< count {
-                        buffer[i] = entry.dtype.load(from: file, at: start + size * i)
-                    }
-                    initialized = count
-                }
-                tensors[entry.name] = Tensor(shape: entry.shape, scalars: scalars)
-                if entry.dtype != .f32 { converted[entry.name] = entry.dtype }
-            }
-            return SafetensorsFile(source: source, names: header.entries.map(\.name), tensors: tensors,
-                                   metadata: header.metadata, convertedTensors: converted)
         }
+    }
+
+    /// Reads the safetensors file at `url` header first: the 8-byte length, then the header,
+    /// which is validated against the file's size before any tensor is read; then each
+    /// tensor's bytes in turn, converted as they arrive. Memory stays near the size of the
+    /// model's Float tensors (plus a piece of 1 MiB being read): a damaged header costs no more than
+    /// itself, and a huge file with a valid header is read once, not copied whole twice.
+    ///
+    /// Throws ``FileError`` or ``SafetensorsError`` naming the file:
+    /// ``SafetensorsError/exceedsMemory(path:part:neededBytes:availableBytes:limit:)`` when the
+    /// model's tensors, or the parse of its header (about ``headerParseBytesPerByte`` bytes per
+    /// header byte), would not fit in what this process can still allocate (`memory`).
+    public static func load(from url: URL, memory: MachineMemory? = MachineMemory.current()) throws -> SafetensorsFile {
+        let file = try ReadableFile(url)
+        return try read(source: url.path, size: file.size, memory: memory) { _, count, body in
+            let bytes = try file.read(upTo: count)
+            // The file shrank since it was opened.
+            guard bytes.count == count else {
+                throw SafetensorsError.truncatedBody(path: url.path, expectedBytes: count, actualBytes: bytes.count)
+            }
+            try bytes.withUnsafeBytes(body)
+        }
+    }
+
+    /// The most bytes of tensor data ``load(from:memory:)`` reads at a time (1 MiB).
+    static let readPieceBytes = 1 << 20
+
+    /// The parse of a header takes about this many bytes per byte of JSON (Foundation's
+    /// objects for every entry): a legal 84.7 MB header of 1.2 million tensors took 4.96 GB.
+    public static let headerParseBytesPerByte = 64.0
+
+    /// The steps of reading a file of `size` bytes, shared by files and bytes in memory:
+    /// `withBytes(offset, count, body)` calls `body` with the file's bytes `offset ..< offset +
+    /// count`, asked for in order (the length, the header, then each tensor in data order).
+    /// With `memory`, a header or a model too large for it is refused before it is read.
+    private static func read(
+        source: String, size: Int, memory: MachineMemory? = nil,
+        withBytes: (_ offset: Int, _ count: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws -> SafetensorsFile {
+        func bytes<Result>(_ offset: Int, _ count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+            var result: Result?
+            try withoutActuallyEscaping(body) { body in try withBytes(offset, count) { result = try body($0) } }
+            return result!
+        }
+        func requireMemory(_ needed: Double, for part: String) throws {
+            guard let memory, needed > memory.availableBytes else { return }
+            throw SafetensorsError.exceedsMemory(path: source, part: part, neededBytes: needed,
+                                                 availableBytes: max(memory.availableBytes, 0), limit: memory.limit)
+        }
+        guard size >= 8 else { throw SafetensorsError.missingHeaderLength(path: source, byteCount: max(size, 0)) }
+        let headerLength = try bytes(0, 8) { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(size - 8) else {
+            throw SafetensorsError.headerLengthBeyondFile(path: source, headerLength: headerLength, fileSize: size)
+        }
+        guard headerLength <= UInt64(maximumHeaderLength) else {
+            throw SafetensorsError.headerTooLarge(path: source, headerLength: headerLength, limit: maximumHeaderLength)
+        }
+        let dataStart = 8 + Int(headerLength), dataSize = size - dataStart
+        try requireMemory(Double(headerLength) * headerParseBytesPerByte, for: "its header of \(headerLength) bytes")
+        let header = try bytes(8, Int(headerLength)) {
+            try SafetensorsHeader(decoding: $0, dataSize: dataSize, source: source)
+        }
+        // The tensors as Float, whatever their dtype; they are read in pieces of at most
+        // readPieceBytes, so the bytes in flight stay small beside them.
+        let floatBytes = header.entries.reduce(0.0) { $0 + Double($1.bytes.count / $1.dtype.byteCount) * 4 }
+        try requireMemory(floatBytes + Double(readPieceBytes), for: "its \(header.entries.count) tensors")
+        var tensors: [String: Tensor<Float>] = [:]
+        var converted: [String: SafetensorsDType] = [:]
+        for entry in header.entries {
+            let size = entry.dtype.byteCount
+            let count = entry.bytes.count / size
+            let piece = max(readPieceBytes / size, 1)
+            let scalars = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for first in stride(from: 0, to: count, by: piece) {
+                    let elements = min(piece, count - first)
+                    try withBytes(dataStart + entry.bytes.lowerBound + first * size, elements * size) { bytes in
+                        for i in 0 ..< elements {
+                            buffer[first + i] = entry.dtype.load(from: bytes, at: size * i)
+                        }
+                    }
+                    initialized = first + elements
+                }
+            }
+            tensors[entry.name] = Tensor(shape: entry.shape, scalars: scalars)
+            if entry.dtype != .f32 { converted[entry.name] = entry.dtype }
+        }
+        return SafetensorsFile(source: source, names: header.entries.map(\.name), tensors: tensors,
+                               metadata: header.metadata, convertedTensors: converted)
     }
 
     /// Writes `tensors` and `metadata` to `url` atomically: the data goes to a temporary file
@@ -99,9 +158,4 @@ public enum Safetensors {
         }
     }
 
-    /// Reads the safetensors file at `url`. Throws ``FileError`` or ``SafetensorsError``
-    /// naming the file.
-    public static func load(from url: URL) throws -> SafetensorsFile {
-        try decode(Data(ReadableFile(url).readToEnd()), source: url.path)
-    }
 }

@@ -30,6 +30,8 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingTensor(path: String, name: String, available: [String])
     /// A tensor has another shape than the caller needs.
     case shapeMismatch(path: String, tensor: String, expected: [Int], found: [Int])
+    /// Reading `part` of the file would take more memory than this process can still allocate.
+    case exceedsMemory(path: String, part: String, neededBytes: Double, availableBytes: Double, limit: String)
 
     /// One sentence naming the file and the problem.
     public var description: String {
@@ -62,7 +64,11 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(path): truncated: the header describes \(expectedBytes) bytes of tensor data, "
                 + "the file holds \(actualBytes)"
         case .missingTensor(let path, let name, let available):
-            return "\(path): no tensor named '\(name)' (the file has: \(available.joined(separator: ", ")))"
+            return "\(path): no tensor named '\(MessageText.excerpt(name))' "
+                + "(the file has: \(MessageText.list(available, quoted: false)))"
+        case .exceedsMemory(let path, let part, let needed, let available, let limit):
+            return "\(path): reading \(part) needs about " + String(format: "%.1f GB", needed / 1e9)
+                + " of memory, more than the " + String(format: "%.1f GB", available / 1e9) + " left (limit: \(limit))"
         case .shapeMismatch(let path, let tensor, let expected, let found):
             return "\(path): tensor '\(tensor)' has shape \(found), expected \(expected)"
         }

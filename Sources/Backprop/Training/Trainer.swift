@@ -87,6 +87,9 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         precondition(trainingSet.count > 0, "Trainer: the training set is empty")
         precondition(configuration.batchSize >= (reducer?.processCount ?? 1),
                      "Trainer: a batch of \(configuration.batchSize) cannot be shared by \(reducer?.processCount ?? 1) processes")
+        precondition(configuration.totalIterations(trainingSetSize: trainingSet.count) != nil,
+                     "Trainer: \(configuration.epochs ?? 0) epochs of \(configuration.iterationsPerEpoch(trainingSetSize: trainingSet.count)) "
+                        + "iterations are more than Int.max iterations")
         precondition(configuration.earlyStopping == nil || (validationSet?.count ?? 0) > 0,
                      "Trainer: early stopping needs a non-empty validation set")
         precondition(configuration.weightDecay >= 0 && configuration.weightDecay.isFinite,
@@ -123,6 +126,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         exchange?.broadcastParameters(network.parameterList)
     }
 
+    /// The most iterations whose losses ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``
+    /// reserves room for up front (512 KB of them).
+    static var reservedHistoryLength: Int { 1 << 16 }
+
     /// In data-parallel training, the mean time per step spent summing the processes'
     /// gradients (nil for a run of one process, or before the first step).
     public var gradientReductionSeconds: Double? {
@@ -133,19 +140,14 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
     /// mode (the book's), ⌈training set size / batch size⌉ in epoch mode (every sample once).
     public var iterationsPerEpoch: Int {
-        switch configuration.length {
-        case .iterations: max(trainingLabels.count / configuration.batchSize, 1)
-        case .epochs: (trainingLabels.count + configuration.batchSize - 1) / configuration.batchSize
-        }
+        configuration.iterationsPerEpoch(trainingSetSize: trainingLabels.count)
     }
 
     /// The number of iterations the configuration asks for: its iteration count, or epochs
     /// times ``iterationsPerEpoch``. Training may end sooner (a callback, early stopping).
     public var totalIterations: Int {
-        switch configuration.length {
-        case .iterations(let count): count
-        case .epochs(let count, _): count * iterationsPerEpoch
-        }
+        // The initializer checked that the product fits.
+        configuration.totalIterations(trainingSetSize: trainingLabels.count)!
     }
 
     /// The training-set rows of the last step's minibatch, in batch order.
@@ -308,7 +310,10 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         stopAfterEpoch: (TrainingHistory.EpochRecord) -> Bool = { _ in false }
     ) throws(TrainingError) -> TrainingHistory {
         var history = TrainingHistory()
-        history.losses.reserveCapacity(max(totalIterations - completedIterations, 0))
+        // Reserved for a run of ordinary length only: a long run's history grows as it goes,
+        // so its memory is what the run has kept, not what it asked for (Int.max iterations
+        // would otherwise be an impossible allocation before the first step).
+        history.losses.reserveCapacity(min(max(totalIterations - completedIterations, 0), Self.reservedHistoryLength))
         var tracker = configuration.earlyStopping.map { BestParameters<Scalar>(rule: $0) }
         let clock = ContinuousClock()
         let start = clock.now

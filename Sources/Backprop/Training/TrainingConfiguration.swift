@@ -81,4 +81,38 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         if case .epochs(let count, _) = length { return count }
         return nil
     }
+
+    /// The number of iterations per epoch on a training set of `trainingSetSize` rows:
+    /// max(size / batch size, 1) in iteration mode (the book's), ⌈size / batch size⌉ in epoch
+    /// mode (every sample once).
+    public func iterationsPerEpoch(trainingSetSize: Int) -> Int {
+        switch length {
+        case .iterations: max(trainingSetSize / batchSize, 1)
+        case .epochs: trainingSetSize / batchSize + (trainingSetSize % batchSize == 0 ? 0 : 1)
+        }
+    }
+
+    /// The number of iterations the run asks for on a training set of `trainingSetSize` rows:
+    /// its iteration count, or epochs times ``iterationsPerEpoch(trainingSetSize:)``; nil when
+    /// that product does not fit in an `Int` (`--epochs 9223372036854775807`).
+    public func totalIterations(trainingSetSize: Int) -> Int? {
+        switch length {
+        case .iterations(let count): return count
+        case .epochs(let count, _):
+            let (total, overflow) = count.multipliedReportingOverflow(by: iterationsPerEpoch(trainingSetSize: trainingSetSize))
+            return overflow ? nil : total
+        }
+    }
+
+    /// The number of evaluations a whole run makes: one per epoch, and in iteration mode one
+    /// after the first iteration of each (so a partial last epoch is evaluated too); nil when
+    /// ``totalIterations(trainingSetSize:)`` is.
+    public func evaluationCount(trainingSetSize: Int) -> Int? {
+        guard let total = totalIterations(trainingSetSize: trainingSetSize) else { return nil }
+        let perEpoch = iterationsPerEpoch(trainingSetSize: trainingSetSize)
+        switch length {
+        case .iterations: return total / perEpoch + (total % perEpoch == 0 ? 0 : 1)
+        case .epochs(let count, _): return count
+        }
+    }
 }
