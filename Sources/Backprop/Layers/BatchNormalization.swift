@@ -15,17 +15,13 @@
 /// thread count, instruction set, and on both backends in Float.
 ///
 /// A training batch of one sample is allowed but degenerate: its variance is 0, x̂ is 0 and
-/// the output is exactly β whatever the input, so dL/dx is 0 and dL/dγ is 0. That is why a
+/// the output is exactly β whatever the input (for any ε > 0; with ε = 0 it is 0 / 0, NaN),
+/// so dL/dx is 0 and dL/dγ is 0. That is why a
 /// gradient check of this layer needs a batch of at least two samples (the book's own check,
 /// on one sample, compares zeros with zeros for everything but β).
 public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLayer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
-
-    private struct TrainingCache {
-        var normalized = Tensor<Scalar>(shape: [0])
-        var inverseStandardDeviation = Tensor<Scalar>(shape: [0])
-    }
 
     /// The kernels this layer runs on.
     public let backend: Backend
@@ -46,7 +42,11 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
     private var storedRunningMean: Tensor<Scalar>
     private var storedRunningVariance: Tensor<Scalar>
     private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
-    private var cache = TrainingCache()
+    // The training pass's x̂ and 1 / sqrt(variance + ε), for the backward pass. Two stored
+    // properties, not one struct: the kernel writes both at once, and two simultaneous inout
+    // accesses to parts of one stored property of a class are an exclusivity conflict.
+    private var normalized = Tensor<Scalar>(shape: [0])
+    private var inverseStandardDeviation = Tensor<Scalar>(shape: [0])
     /// The shape of the last training input, for dx.
     private var inputShape: [Int]?
     private var inputGradient = Tensor<Scalar>(shape: [0])
@@ -117,8 +117,8 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
             return outputs.withWorkspace(training: true) { y in
                 backend.batchNormTraining(x, gamma: gamma, beta: beta, epsilon: Scalar(epsilon),
                                           momentum: Scalar(momentum), runningMean: &storedRunningMean,
-                                          runningVariance: &storedRunningVariance, normalized: &cache.normalized,
-                                          inverseStandardDeviation: &cache.inverseStandardDeviation, into: &y)
+                                          runningVariance: &storedRunningVariance, normalized: &normalized,
+                                          inverseStandardDeviation: &inverseStandardDeviation, into: &y)
                 return y
             }
         }
@@ -136,8 +136,8 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
         }
         precondition(dout.count == shape.reduce(1, *) && dout.columns == featureCount,
                      "BatchNormalization.backward: dout is \(dout.shapeDescription) but the input was \(shape)")
-        backend.batchNormBackward(dout, normalized: cache.normalized,
-                                  inverseStandardDeviation: cache.inverseStandardDeviation, gamma: gamma,
+        backend.batchNormBackward(dout, normalized: normalized,
+                                  inverseStandardDeviation: inverseStandardDeviation, gamma: gamma,
                                   gammaGradient: &gammaGradient, betaGradient: &betaGradient, into: &inputGradient)
         inputGradient.reshape(to: shape)
         return inputGradient
@@ -192,6 +192,6 @@ extension BatchNormalization {
 extension BatchNormalization: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
         [gamma, beta, gammaGradient, betaGradient, storedRunningMean, storedRunningVariance, outputs.training,
-         cache.normalized, cache.inverseStandardDeviation, inputGradient].map(\.storageAddress)
+         normalized, inverseStandardDeviation, inputGradient].map(\.storageAddress)
     }
 }
