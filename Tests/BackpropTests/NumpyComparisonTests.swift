@@ -41,7 +41,7 @@ params = {name: load(name, shape) for name, shape in spec["parameters"]}
 layer_count = len(spec["parameters"]) // 2
 batch = x.shape[0]
 
-# Forward: Affine, activation, ..., Affine, softmax with loss.
+# Forward: Affine, activation (ReLU, tanh or sigmoid), ..., Affine, softmax with loss.
 inputs, activations = [], []
 h = x
 for i in range(1, layer_count + 1):
@@ -52,6 +52,9 @@ for i in range(1, layer_count + 1):
             mask = h <= 0
             h = h.copy(); h[mask] = 0
             activations.append(mask)
+        elif spec["activation"] == "tanh":
+            h = np.tanh(h)
+            activations.append(h)
         else:
             h = 1 / (1 + np.exp(-h))
             activations.append(h)
@@ -71,6 +74,8 @@ for i in range(layer_count, 0, -1):
     if i > 1:
         if spec["activation"] == "relu":
             dout = dout.copy(); dout[activations[i - 2]] = 0
+        elif spec["activation"] == "tanh":
+            dout = dout * (1.0 - activations[i - 2] ** 2)
         else:
             out = activations[i - 2]
             dout = dout * (1.0 - out) * out
