@@ -305,8 +305,9 @@ ck_status ck_sigmoid_loss_backward(ck_sigmoid_loss loss, ptrdiff_t m, ptrdiff_t 
  * x is m x n (ldx >= n), y is m x n (ldy >= n) and may alias x when ldy == ldx; xhat is m x n
  * contiguous (leading dimension n); gamma, beta, running_mean, running_var (updated in place)
  * and inv_std have n elements. eps must be >= 0 (CK_EINVAL otherwise, also for NaN).
- * m == 1 gives var 0, xhat 0 and y = beta exactly. m == 0 does nothing (the running
- * statistics stay as they are).
+ * m == 1 gives var 0, and with eps > 0 xhat 0 and y = beta exactly (eps == 0 makes a column
+ * of equal values, and so every column of one row, 0 / 0 = NaN). m == 0 does nothing (the
+ * running statistics stay as they are).
  */
 ck_status ck_batchnorm_forward_training(ptrdiff_t m, ptrdiff_t n, const float *x, ptrdiff_t ldx,
                                         const float *gamma, const float *beta, float eps, float momentum,

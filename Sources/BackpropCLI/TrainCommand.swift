@@ -20,8 +20,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
     var batchSize = 100
 
-    @Option(name: .customLong("learning-rate"), help: "Learning rate of the optimizer.")
-    var learningRate = 0.1
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(
+        "Learning rate of the optimizer (default: 0.1 for sgd, the book's TwoLayerNet run; 0.01 for momentum, "
+            + "nesterov, adagrad and rmsprop; 0.001 for adam).", valueName: "rate"))
+    var requestedLearningRate: Double?
+
+    /// The rate asked for, or the optimizer's usual one.
+    var learningRate: Double { requestedLearningRate ?? optimizer.defaultLearningRate }
 
     @Option(help: "Update rule: sgd, momentum (0.9), adam, nesterov (0.9), adagrad or rmsprop (decay 0.99).")
     var optimizer: OptimizerChoice = .sgd

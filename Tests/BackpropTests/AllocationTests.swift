@@ -38,6 +38,43 @@ struct AllocationTests {
         try checkSteadyState(FastBackend(), activation: .sigmoid, optimizer: Momentum())
     }
 
+    @Test("Chapter 6's optimizers and tanh: Nesterov, AdaGrad and RMSprop on both backends")
+    func chapter6Optimizers() throws {
+        try checkSteadyState(FastBackend(), activation: .tanh, optimizer: Nesterov())
+        try checkSteadyState(FastBackend(), activation: .relu, optimizer: AdaGrad())
+        try checkSteadyState(FastBackend(), activation: .sigmoid, optimizer: RMSprop())
+        try checkSteadyState(ReferenceBackend<Double>(), activation: .tanh, optimizer: RMSprop())
+    }
+
+    @Test("Batch normalization and dropout reuse their buffers from the second training pass on")
+    func chapter6Layers() {
+        func check<Backend: KernelBackend>(_ backend: Backend) {
+            let batchNorm = BatchNormalization(featureCount: 6, backend: backend)
+            let dropout = Dropout(ratio: 0.3, style: .inverted, backend: backend)
+            let tanh = Tanh(backend: backend)
+            let x: Tensor<Backend.Scalar> = randomTensor(shape: [16, 6], seed: 46)
+            let dout: Tensor<Backend.Scalar> = randomTensor(shape: [16, 6], seed: 47)
+            func step() {
+                let y = dropout.forward(tanh.forward(batchNorm.forward(x, training: true), training: true), training: true)
+                #expect(y.shape == [16, 6])
+                _ = batchNorm.backward(tanh.backward(dropout.backward(dout)))
+                batchNorm.updateParameter(0) { gamma, gradient in backend.sgdUpdate(&gamma, gradient: gradient, learningRate: 0.1) }
+                // An inference pass in between must not move the training buffers.
+                _ = dropout.forward(tanh.forward(batchNorm.forward(x, training: false), training: false), training: false)
+            }
+            func addresses() -> [UnsafeRawPointer?] {
+                batchNorm.storageAddresses + dropout.storageAddresses + tanh.storageAddresses
+            }
+            step()
+            step()
+            let settled = addresses()
+            for _ in 0..<3 { step() }
+            #expect(addresses() == settled, "\(backend.name)")
+        }
+        check(FastBackend())
+        check(ReferenceBackend<Double>())
+    }
+
     @Test("Epoch mode (reshuffled in place at each epoch's start) with a schedule allocates nothing either")
     func epochMode() throws {
         // 120 rows in batches of 20: six steps per epoch, so the later steps cross two epoch starts.

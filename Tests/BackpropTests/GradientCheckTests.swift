@@ -70,4 +70,87 @@ struct GradientCheckTests {
             #expect(difference < 1e-3, "\(name): \(difference)")
         }
     }
+
+    // MARK: Chapter 6's layers
+
+    /// A stack of layers checked on its own: L = Σ w ⊙ layers(x) with fixed random weights w,
+    /// so dL/d(output) = w. Returns the largest |backpropagated - central difference| over dx
+    /// and every parameter of every parameterized layer. In Double with h = 1e-6 the central
+    /// difference is exact to about h² times L's third derivative plus 1e-16 · |L| / h, near
+    /// 1e-10 here.
+    func layerCheck(_ layers: [any Layer<ReferenceBackend<Double>>], input x: Tensor<Double>, seed: UInt64) -> Double {
+        func forward(_ input: Tensor<Double>) -> Tensor<Double> {
+            layers.reduce(input) { $1.forward($0, training: true) }
+        }
+        let probe = forward(x)
+        let weights: Tensor<Double> = randomTensor(shape: probe.shape, seed: seed)
+        func loss(_ input: Tensor<Double>) -> Double {
+            zip(forward(input).scalars, weights.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        _ = forward(x)
+        let dx = layers.reversed().reduce(weights) { $1.backward($0) }
+        let parameterized = layers.compactMap { $0 as? any ParameterizedLayer<ReferenceBackend<Double>> }
+        let analytic = parameterized.map { layer in (0..<layer.parameterStems.count).map { layer.gradient(ofParameter: $0) } }
+        let h = 1e-6
+        var worst = 0.0
+        for k in 0..<x.count {
+            var plus = x, minus = x
+            plus[flat: k] += h
+            minus[flat: k] -= h
+            worst = max(worst, abs((loss(plus) - loss(minus)) / (2 * h) - dx[flat: k]))
+        }
+        for (layer, gradients) in zip(parameterized, analytic) {
+            for (index, gradient) in gradients.enumerated() {
+                for k in 0..<gradient.count {
+                    layer.updateParameter(index) { value, _ in value[flat: k] += h }
+                    let up = loss(x)
+                    layer.updateParameter(index) { value, _ in value[flat: k] -= 2 * h }
+                    let down = loss(x)
+                    layer.updateParameter(index) { value, _ in value[flat: k] += h }
+                    worst = max(worst, abs((up - down) / (2 * h) - gradient[flat: k]))
+                }
+            }
+        }
+        return worst
+    }
+
+    @Test("Tanh, batch normalization (batch 2 and 5) and dropout with a frozen mask agree with the central difference to 1e-8")
+    func chapter6Layers() {
+        let backend = ReferenceBackend<Double>()
+        let x: Tensor<Double> = randomTensor(shape: [5, 4], seed: 21)
+        #expect(layerCheck([Tanh(backend: backend)], input: x, seed: 22) < 1e-8)
+        // γ and β away from 1 and 0, so that their gradients are not special.
+        func batchNorm() -> BatchNormalization<ReferenceBackend<Double>> {
+            BatchNormalization(gamma: randomTensor(shape: [4], seed: 23), beta: randomTensor(shape: [4], seed: 24),
+                               runningMean: Tensor(shape: [4]), runningVariance: Tensor(shape: [4], repeating: 1),
+                               backend: backend)
+        }
+        // Batch 2 is the smallest that is not degenerate (see BatchNormalization's documentation).
+        let pair = Tensor(shape: [2, 4], scalars: Array(x.scalars.prefix(8)))
+        #expect(layerCheck([batchNorm()], input: pair, seed: 25) < 1e-8)
+        #expect(layerCheck([batchNorm()], input: x, seed: 26) < 1e-8)
+        for style in Dropout<ReferenceBackend<Double>>.Style.allCases {
+            let dropout = Dropout(ratio: 0.4, style: style, seed: 27, backend: backend)
+            dropout.isMaskFrozen = true
+            #expect(layerCheck([dropout], input: x, seed: 28) < 1e-8, "\(style)")
+            #expect(dropout.mask.contains(0) && dropout.mask.contains(1), "the mask drops some elements and keeps others")
+        }
+    }
+
+    @Test("Affine, batch normalization, tanh and dropout (frozen mask) in one stack agree with the central difference to 1e-8")
+    func chapter6Stack() {
+        let backend = ReferenceBackend<Double>()
+        let dropout = Dropout(ratio: 0.3, seed: 31, backend: backend)
+        dropout.isMaskFrozen = true
+        let layers: [any Layer<ReferenceBackend<Double>>] = [
+            Affine(weights: randomTensor(shape: [4, 6], standardDeviation: 0.5, seed: 32),
+                   bias: randomTensor(shape: [6], standardDeviation: 0.1, seed: 33), backend: backend),
+            BatchNormalization(featureCount: 6, backend: backend),
+            Tanh(backend: backend),
+            dropout,
+            Affine(weights: randomTensor(shape: [6, 3], standardDeviation: 0.5, seed: 34),
+                   bias: randomTensor(shape: [3], standardDeviation: 0.1, seed: 35), backend: backend),
+        ]
+        #expect(layerCheck(layers, input: randomTensor(shape: [4, 4], seed: 36), seed: 37) < 1e-8)
+    }
 }

@@ -41,7 +41,7 @@ params = {name: load(name, shape) for name, shape in spec["parameters"]}
 layer_count = len(spec["parameters"]) // 2
 batch = x.shape[0]
 
-# Forward: Affine, activation, ..., Affine, softmax with loss.
+# Forward: Affine, activation (ReLU, tanh or sigmoid), ..., Affine, softmax with loss.
 inputs, activations = [], []
 h = x
 for i in range(1, layer_count + 1):

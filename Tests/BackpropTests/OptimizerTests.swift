@@ -71,6 +71,75 @@ struct OptimizerTests {
         expectClose(run(&float, steps: 3, from: start, gradient: gradient, backend: FastBackend()), expected, 1e-6)
     }
 
+    @Test("Nesterov follows the book's four statements (after its 2021 fix), from zero velocity")
+    func nesterov() {
+        let (lr, mu) = (0.1, 0.9)
+        var expected = start
+        var v = [0.0, 0.0, 0.0]
+        for _ in 1...3 {
+            for i in 0..<3 {
+                expected[i] += mu * mu * v[i]
+                expected[i] -= (1 + mu) * lr * gradient[i]
+                v[i] *= mu
+                v[i] -= lr * gradient[i]
+            }
+        }
+        // The first step moves by (1 + momentum) · lr · g: Nesterov looks one velocity ahead.
+        var once = Nesterov<Double>(learningRate: lr)
+        expectClose(run(&once, steps: 1, from: start, gradient: gradient, backend: ReferenceBackend<Double>()),
+                    zip(start, gradient).map { $0 - 1.9 * lr * $1 }, 1e-15)
+        var double = Nesterov<Double>(learningRate: lr, momentum: mu)
+        expectClose(run(&double, steps: 3, from: start, gradient: gradient, backend: ReferenceBackend<Double>()), expected, 1e-14)
+        var float = Nesterov<Float>(learningRate: lr)
+        expectClose(run(&float, steps: 3, from: start, gradient: gradient, backend: FastBackend()), expected, 1e-6)
+        #expect(Nesterov<Float>().learningRate == 0.01 && Nesterov<Float>().momentum == 0.9)
+    }
+
+    @Test("AdaGrad: h += g²; p -= lr · g / (sqrt(h) + 1e-7), so a constant gradient moves p by lr · (1 + 1/√2 + 1/√3)")
+    func adaGrad() {
+        let lr = 0.1
+        var expected = start
+        var h = [0.0, 0.0, 0.0]
+        for _ in 1...3 {
+            for i in 0..<3 {
+                h[i] += gradient[i] * gradient[i]
+                expected[i] -= lr * gradient[i] / (h[i].squareRoot() + 1e-7)
+            }
+        }
+        for i in 0..<3 {
+            let sign: Double = gradient[i] > 0 ? 1 : -1
+            #expect(abs(start[i] - expected[i] - sign * lr * (1 + 1 / 2.0.squareRoot() + 1 / 3.0.squareRoot())) < 1e-6)
+        }
+        var double = AdaGrad<Double>(learningRate: lr)
+        expectClose(run(&double, steps: 3, from: start, gradient: gradient, backend: ReferenceBackend<Double>()), expected, 1e-14)
+        var float = AdaGrad<Float>(learningRate: lr)
+        expectClose(run(&float, steps: 3, from: start, gradient: gradient, backend: FastBackend()), expected, 1e-6)
+        #expect(AdaGrad<Float>().learningRate == 0.01 && AdaGrad<Float>().epsilon == 1e-7)
+    }
+
+    @Test("RMSprop: h = 0.99 h + 0.01 g²; p -= lr · g / (sqrt(h) + 1e-7)")
+    func rmsprop() {
+        let (lr, decay) = (0.01, 0.99)
+        var expected = start
+        var h = [0.0, 0.0, 0.0]
+        for _ in 1...3 {
+            for i in 0..<3 {
+                h[i] *= decay
+                h[i] += (1 - decay) * gradient[i] * gradient[i]
+                expected[i] -= lr * gradient[i] / (h[i].squareRoot() + 1e-7)
+            }
+        }
+        // The first step is lr · g / (0.1 |g|) = 10 lr in g's direction, whatever g's size.
+        var once = RMSprop<Double>(learningRate: lr)
+        let first = run(&once, steps: 1, from: start, gradient: gradient, backend: ReferenceBackend<Double>())
+        for i in 0..<3 { #expect(abs(abs(first[i] - start[i]) - 10 * lr) < 1e-6) }
+        var double = RMSprop<Double>(learningRate: lr, decay: decay)
+        expectClose(run(&double, steps: 3, from: start, gradient: gradient, backend: ReferenceBackend<Double>()), expected, 1e-14)
+        var float = RMSprop<Float>(learningRate: lr)
+        expectClose(run(&float, steps: 3, from: start, gradient: gradient, backend: FastBackend()), expected, 1e-6)
+        #expect(RMSprop<Float>().learningRate == 0.01 && RMSprop<Float>().decay == 0.99)
+    }
+
     @Test("Stateful optimizers keep separate state per slot")
     func statePerSlot() {
         var momentum = Momentum<Double>(learningRate: 1, momentum: 0.5)

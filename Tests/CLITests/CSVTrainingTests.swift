@@ -92,6 +92,17 @@ struct CSVTrainingTests {
         #expect(second["final_loss"] as? Double == summary["final_loss"] as? Double)
     }
 
+    @Test("--optimizer nesterov, adagrad and rmsprop train a tanh network", arguments: ["nesterov", "adagrad", "rmsprop"])
+    func chapter6Optimizers(optimizer: String) throws {
+        let data = try scratch.writeFile(Array(Self.csv(rows: 200, seed: 5).utf8), to: "data.csv")
+        let run = try run(["train", "--csv", data, "--label-column", "label", "--standardize", "--hidden", "8",
+                           "--activation", "tanh", "--optimizer", optimizer, "--learning-rate", "0.05",
+                           "--iterations", "200", "--batch-size", "20", "--json"])
+        #expect(run.exited && run.status == 0, "\(run)")
+        let summary = try lastJSON(run)
+        #expect((summary["test_accuracy"] as? Double).map { $0 > 0.9 } == true, "\(optimizer): \(run)")
+    }
+
     @Test("Malformed CSV stops train with one line naming the file, row and column, and writes nothing", arguments: [
         ("x1,x2,label\n1,2,0\n3,4\n", ["row 3: 2 fields, but the header has 3 columns"]),
         ("x1,x2,label\n1,2,0\n3,four,1\n", ["row 3, column 'x2': 'four' is not a finite number"]),

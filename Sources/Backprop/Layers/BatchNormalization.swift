@@ -15,13 +15,13 @@
 /// thread count, instruction set, and on both backends in Float.
 ///
 /// A training batch of one sample is allowed but degenerate: its variance is 0, x̂ is 0 and
-/// the output is exactly β whatever the input, so dL/dx is 0 and dL/dγ is 0. That is why a
+/// the output is exactly β whatever the input (for any ε > 0; with ε = 0 it is 0 / 0, NaN),
+/// so dL/dx is 0 and dL/dγ is 0. That is why a
 /// gradient check of this layer needs a batch of at least two samples (the book's own check,
 /// on one sample, compares zeros with zeros for everything but β).
 public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLayer {
     /// The element type of the backend this type computes with.
     public typealias Scalar = Backend.Scalar
-
 
     /// The kernels this layer runs on.
     public let backend: Backend
@@ -42,9 +42,9 @@ public final class BatchNormalization<Backend: KernelBackend>: ParameterizedLaye
     private var storedRunningMean: Tensor<Scalar>
     private var storedRunningVariance: Tensor<Scalar>
     private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
-    /// What the backward pass needs of the last training pass: x̂ and 1 / sqrt(var + eps).
-    /// Two stored properties, not one struct: the kernel writes both in one call, and two
-    /// in-place accesses to parts of one property of a class would conflict.
+    // The training pass's x̂ and 1 / sqrt(variance + ε), for the backward pass. Two stored
+    // properties, not one struct: the kernel writes both at once, and two simultaneous inout
+    // accesses to parts of one stored property of a class are an exclusivity conflict.
     private var normalized = Tensor<Scalar>(shape: [0])
     private var inverseStandardDeviation = Tensor<Scalar>(shape: [0])
     /// The shape of the last training input, for dx.
