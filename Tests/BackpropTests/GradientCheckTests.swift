@@ -153,4 +153,28 @@ struct GradientCheckTests {
         ]
         #expect(layerCheck(layers, input: randomTensor(shape: [4, 4], seed: 36), seed: 37) < 1e-8)
     }
+
+    @Test("A central difference across a ReLU's kink is left out and counted, not reported as a wrong gradient")
+    func kinkCrossingsLeftOut() throws {
+        let backend = ReferenceBackend<Double>()
+        // One hidden unit whose pre-activation is 1e-7: perturbing W1 or b1 by h = 1e-6 moves it
+        // across 0, where the difference quotient is half the slope, not a derivative.
+        let layers: [any Layer<ReferenceBackend<Double>>] = [
+            Affine(weights: Tensor(shape: [1, 1], scalars: [0.5]), bias: Tensor(shape: [1], scalars: [-0.5 + 1e-7]),
+                   backend: backend),
+            Relu(backend: backend),
+            Affine(weights: Tensor(shape: [1, 2], scalars: [1, -1]), bias: Tensor(shape: [2]), backend: backend),
+        ]
+        let network = MultiLayerNet(layers: layers, loss: SoftmaxWithLoss(backend: backend), backend: backend)
+        let check = GradientCheck(network: network, inputs: Tensor(shape: [1, 1], scalars: [1]), targets: .labels([0]))
+        #expect(check.kinkCrossings.map(\.name) == ["W1", "b1", "W2", "b2"])
+        #expect(check.kinkCrossings.map(\.count) == [1, 1, 0, 0])
+        #expect(check.totalKinkCrossings == 2)
+        #expect(check.largestDifference < 1e-8, "\(check.differences)")
+        // Without leaving them out the check would fail: the quotient for b1 is about half the gradient.
+        let numerical = network.numericalGradient(Tensor(shape: [1, 1], scalars: [1]), targets: .labels([0]))
+        let backpropagated = network.gradient(Tensor(shape: [1, 1], scalars: [1]), targets: .labels([0]))
+        let b1 = (numerical[1].tensor[flat: 0], backpropagated[1].tensor[flat: 0])
+        #expect(abs(b1.0 - b1.1) > 0.1 * abs(b1.1), "\(b1)")
+    }
 }
