@@ -108,8 +108,8 @@ struct DistributedTrainingTests {
         // 784-16-10: 12,730 parameters, 50,920 bytes of Float gradient, small enough to be fast.
         let options = ["train", "--distributed", "--threads", "1", "--iterations", "40", "--hidden", "16", "--json"]
         let first = try mpirun(processes, options + ["--save", "first.safetensors"])
-        expectSuccess(first)
-        expectSuccess(try mpirun(processes, options + ["--save", "second.safetensors"]))
+        let second = try mpirun(processes, options + ["--save", "second.safetensors"])
+        #expect(first.exited && first.status == 0 && second.exited && second.status == 0, "\(first)\n\(second)")
         #expect(try weights("first.safetensors") == weights("second.safetensors"))
 
         let fields = try summary(first)
@@ -130,7 +130,7 @@ struct DistributedTrainingTests {
     @Test("Three processes split the validation set and sum its counts and losses")
     func splitValidation() throws {
         let options = ["train", "--distributed", "--threads", "1", "--iterations", "40", "--hidden", "16", "--json",
-                       "--validation-fraction", "0.05"]
+                       "--weight-init", "he", "--validation-fraction", "0.05"]
         let one = try summary(try mpirun(1, options))
         let three = try summary(try mpirun(3, options))
         let (accuracy1, accuracy3) = (try #require(one["validation_accuracy"] as? Double),
