@@ -2,7 +2,7 @@
 # Data-parallel training on this machine (loopback, Open MPI over shared memory): `mpirun -np N
 # --threads 1` for N = 1, 2, 3, 4, for the book's 784-50-10 network (batch 100) and a larger
 # 784-1024-1024-10 one (batch 512, He initialization), with each exchange algorithm for N >= 2
-# (BACKPROP_MPI_EXCHANGE=ring|allgather forces one; unset, the rule in ExchangeAlgorithm picks).
+# (BACKPROP_MPI_EXCHANGE=ring, the default, or allgather, the baseline).
 #
 # Each configuration runs twice, with A and B iterations (both inside the first epoch, so both
 # do the same two evaluations); (time_B - time_A) / (B - A) is the time of one training step,
@@ -11,7 +11,8 @@
 # processes) against the gradient's bytes. Needs a build with the MPI trait (scripts/test-mpi.sh
 # makes one in .build-mpi).
 #
-#   Benchmarks/distributed.sh [path/to/backprop]              the table
+#   Benchmarks/distributed.sh [path/to/backprop]              the table (REPEATS=3 runs of each,
+#                                                             the minima kept)
 #   Benchmarks/distributed.sh --crossover [path/to/backprop]  the exchange's time against the
 #                                                             gradient's size, ring and all-gather
 set -euo pipefail
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 crossover=false
 if [ "${1:-}" = "--crossover" ]; then crossover=true; shift; fi
 backprop="${1:-.build-mpi/release/backprop}"
+repeats="${REPEATS:-3}"
 mpirun=(mpirun --allow-run-as-root --oversubscribe --bind-to none)
 echo "# $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) cores, $(mpirun --version | head -1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -36,18 +38,22 @@ run() {  # processes, algorithm, iterations, options...: the JSON summary of one
         "$backprop" train "$@" --threads 1 --distributed --iterations "$iterations"
 }
 
-bench() {  # name, A, B, options...
+bench() {  # name, A, B, options...: each run $repeats times, the minima kept (the machine is shared)
     local name="$1" a="$2" b="$3"; shift 3
     for processes in 1 2 3 4; do
         local algorithms=(ring allgather)
         [ "$processes" = 1 ] && algorithms=(ring)
         for algorithm in "${algorithms[@]}"; do
-            local first second
-            first=$(run "$processes" "$algorithm" "$a" "$@")
-            second=$(run "$processes" "$algorithm" "$b" "$@")
+            local ta="" tb="" exchange="" second
+            for _ in $(seq "$repeats"); do
+                ta+="$(field seconds "$(run "$processes" "$algorithm" "$a" "$@")"),"
+                second=$(run "$processes" "$algorithm" "$b" "$@")
+                tb+="$(field seconds "$second"),"
+                exchange+="$(field exchange_seconds_per_step "$second"),"
+            done
             python3 -c "
-a, b, ta, tb = $a, $b, $(field seconds "$first"), $(field seconds "$second")
-exchange, sent, received, gradient = $(field exchange_seconds_per_step "$second"), $(field exchange_bytes_sent_per_step "$second"), $(field exchange_bytes_received_per_step "$second"), $(field gradient_bytes "$second")
+a, b, ta, tb, exchange = $a, $b, min([$ta]), min([$tb]), min([$exchange])
+sent, received, gradient = $(field exchange_bytes_sent_per_step "$second"), $(field exchange_bytes_received_per_step "$second"), $(field gradient_bytes "$second")
 step = (tb - ta) / (b - a)
 name = '$algorithm' if $processes > 1 else '-'
 print(f'$name | $processes | {name:9} | {step * 1e6:8.0f} us/step | {exchange * 1e6:7.0f} us exchange | '

@@ -31,8 +31,8 @@ enum DistributedRun {
         #endif
     }
 
-    /// The environment variable that forces one exchange algorithm for every sum, to measure
-    /// one against the other (Benchmarks/distributed.sh); unset, the reducer's rule chooses.
+    /// The environment variable that chooses the exchange algorithm (`ring`, the default, or
+    /// `allgather`), to measure one against the other (Benchmarks/distributed.sh).
     static let algorithmVariable = "BACKPROP_MPI_EXCHANGE"
 
     /// Makes `reducer` use the algorithm `BACKPROP_MPI_EXCHANGE` names, if it is set; throws

@@ -81,10 +81,4 @@ struct RingAllReduceTests {
         #expect((0..<3).map { Shares.share(of: 10, part: $0, parts: 3) } == [0..<4, 4..<7, 7..<10])
         #expect((0..<4).map { Shares.share(of: 2, part: $0, parts: 4) } == [0..<1, 1..<2, 2..<2, 2..<2])
     }
-
-    @Test("Small buffers go to the all-gather, gradients to the ring")
-    func rule() {
-        #expect(ExchangeAlgorithm.rule(bytes: 16, processCount: 4) == .allGather)
-        #expect(ExchangeAlgorithm.rule(bytes: 159_044, processCount: 4) == .ring)
-    }
 }

@@ -11,7 +11,7 @@ import CMPI
 ///   (``RingAllReduce``): each process sends and receives 2 (N − 1) / N of the buffer.
 /// - ``ExchangeAlgorithm/allGather``: every buffer gathered to every process (`MPI_Allgather`)
 ///   and added locally in rank order: (N − 1) × the buffer in, in one collective call.
-/// ``ExchangeAlgorithm/rule(bytes:processCount:)`` picks between them per buffer.
+/// The ring is the default (why: ``ExchangeAlgorithm``).
 ///
 /// Errors are fatal, as MPI's default handler makes them: a process that dies ends the job.
 public final class MPIReducer: GradientReducer {
@@ -19,17 +19,15 @@ public final class MPIReducer: GradientReducer {
     public let rank: Int
     /// The size of `MPI_COMM_WORLD`.
     public let processCount: Int
-    /// The algorithm of every sum, or nil for ``ExchangeAlgorithm/rule(bytes:processCount:)``.
-    /// Every process must have the same; set it before the first sum, or at the same point on
-    /// every process.
-    public var algorithm: ExchangeAlgorithm?
+    /// The algorithm of every sum. Every process must have the same; set it before the first
+    /// sum, or at the same point on every process.
+    public var algorithm: ExchangeAlgorithm
     private var scratchDoubles: [Double] = []
     private var scratchFloats: [Float] = []
 
     /// Initializes MPI (once per process) and joins `MPI_COMM_WORLD`. Every process must pass
-    /// the same `algorithm`: nil lets ``ExchangeAlgorithm/rule(bytes:processCount:)`` choose,
-    /// a value forces one algorithm for every sum (to measure one against the other).
-    public init(algorithm: ExchangeAlgorithm? = nil) {
+    /// the same `algorithm`.
+    public init(algorithm: ExchangeAlgorithm = .ring) {
         self.algorithm = algorithm
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
@@ -69,8 +67,7 @@ public final class MPIReducer: GradientReducer {
     private func sum<Element: BinaryFloatingPoint>(_ values: inout [Element], type: MPI_Datatype,
                                                    scratch: inout [Element]) -> ExchangeTraffic {
         guard processCount > 1 else { return ExchangeTraffic() }
-        let bytes = values.count * MemoryLayout<Element>.stride
-        switch algorithm ?? ExchangeAlgorithm.rule(bytes: bytes, processCount: processCount) {
+        switch algorithm {
         case .ring: return ringSum(&values, type: type, scratch: &scratch)
         case .allGather: return allgatherSum(&values, type: type, scratch: &scratch)
         }
