@@ -82,5 +82,5 @@ if $crossover; then
     exit 0
 fi
 
-bench "784-50-10, batch 100" 200 500
+bench "784-50-10, batch 100" 100 600
 bench "784-1024-1024-10, batch 512" 20 60 --hidden 1024 1024 --batch-size 512 --weight-init he

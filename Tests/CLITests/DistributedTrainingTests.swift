@@ -148,11 +148,18 @@ struct DistributedTrainingTests {
         let executable = try #require(Self.executable)
         let old = Data("the model of an earlier run".utf8)
         try old.write(to: scratch.url.appendingPathComponent("model.safetensors"))
-        // Rank 2 of 3 is killed once training is under way (a run of this length takes minutes).
+        // Rank 2 of 3 is killed once rank 0 has printed its first epoch row (on stderr under
+        // --json, unbuffered): training is under way, and a run of this length takes minutes.
         let script = """
-            "\(executable.path)" train --distributed --threads 1 --iterations 1000000 --hidden 16 --save model.safetensors &
-            if [ "$OMPI_COMM_WORLD_RANK" = 2 ]; then sleep 3; kill -9 $!; fi
-            wait $!
+            run() { "\(executable.path)" train --distributed --threads 1 --iterations 1000000 --hidden 16 --json \
+                --save model.safetensors; }
+            if [ "$OMPI_COMM_WORLD_RANK" = 0 ]; then run 2> progress.txt; exit; fi
+            run & training=$!
+            if [ "$OMPI_COMM_WORLD_RANK" = 2 ]; then
+                until grep -Eq '^ +0 +0[.]' progress.txt 2>/dev/null; do sleep 0.1; done
+                kill -9 $training
+            fi
+            wait $training
             """
         let start = Date()
         let run = try BackpropExecutable.run(["-c", script], in: scratch.url,
@@ -161,6 +168,9 @@ struct DistributedTrainingTests {
         #expect(run.status != 0, "\(run)")
         #expect(Date().timeIntervalSince(start) < 60, "the job ran on after a process died")
         #expect(try Data(contentsOf: scratch.url.appendingPathComponent("model.safetensors")) == old)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["model.safetensors"])
+        let progress = try String(contentsOf: scratch.url.appendingPathComponent("progress.txt"), encoding: .utf8)
+        #expect(progress.contains("train-acc") && !progress.contains("done:"), "\(progress)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+                == ["model.safetensors", "progress.txt"])
     }
 }
