@@ -7,11 +7,11 @@ import Testing
 @Suite("Fixed-order ring all-reduce")
 struct RingAllReduceTests {
     /// The buffers of `buffers.count` ranks after the ring, and the elements each rank sent.
-    static func simulate(_ buffers: [[Float]]) -> (sums: [[Float]], sent: [Int]) {
+    static func simulate(_ buffers: [[Float]]) -> (sums: [[Float]], sent: [Int], received: [Int]) {
         let n = buffers.count
         var values = buffers
         let rings = (0..<n).map { RingAllReduce(rank: $0, processCount: n, count: buffers[0].count) }
-        var sent = Array(repeating: 0, count: n)
+        var sent = Array(repeating: 0, count: n), received = Array(repeating: 0, count: n)
         for index in 0..<(rings.first?.stepCount ?? 0) {
             let steps = rings.map { $0.step(index) }
             // Rank r's message goes to rank r + 1.
@@ -19,6 +19,8 @@ struct RingAllReduceTests {
             for rank in 0..<n {
                 let message = messages[rings[rank].previous]
                 sent[rank] += steps[rank].send.count
+                #expect(message.count == steps[rank].receive.count, "step \(index) of rank \(rank) of \(n)")
+                received[rank] += message.count
                 message.withUnsafeBufferPointer { received in
                     values[rank].withUnsafeMutableBufferPointer { buffer in
                         storeRingStep(received, adding: steps[rank].adds,
@@ -27,7 +29,7 @@ struct RingAllReduceTests {
                 }
             }
         }
-        return (values, sent)
+        return (values, sent, received)
     }
 
     @Test("Every rank ends with the same bits: each slice summed from its own rank around the ring, left to right")
@@ -39,7 +41,7 @@ struct RingAllReduceTests {
             let buffers = (0..<processes).map { _ in
                 (0..<count).map { _ in Float.random(in: -1...1, using: &generator) * Float(1 << Int.random(in: 0...24, using: &generator)) }
             }
-            let (sums, sent) = Self.simulate(buffers)
+            let (sums, sent, received) = Self.simulate(buffers)
             let ring = RingAllReduce(rank: 0, processCount: processes, count: count)
             var expected = [Float](repeating: 0, count: count)
             for slice in 0..<processes {
@@ -52,9 +54,10 @@ struct RingAllReduceTests {
             for rank in 0..<processes {
                 #expect(sums[rank].map(\.bitPattern) == expected.map(\.bitPattern), "rank \(rank) of \(processes), \(count) elements")
                 let schedule = RingAllReduce(rank: rank, processCount: processes, count: count)
-                #expect(sent[rank] == schedule.elementsSent)
+                #expect(sent[rank] == schedule.elementsSent && received[rank] == schedule.elementsReceived)
                 // 2 (N − 1) / N of the buffer, and at most 2 elements more for uneven slices.
-                #expect(Double(sent[rank]) <= 2 * Double(processes - 1) / Double(processes) * Double(count) + 2)
+                let ring = 2 * Double(processes - 1) / Double(processes) * Double(count)
+                #expect(Double(sent[rank]) <= ring + 2 && Double(received[rank]) <= ring + 2)
             }
         }
     }
@@ -72,8 +75,9 @@ struct RingAllReduceTests {
             .init(send: 2..<3, receive: 0..<2, adds: false),
             .init(send: 0..<2, receive: 4..<5, adds: false),
         ])
-        // Every slice but 2 in the reduce-scatter, every slice but 3 in the all-gather: 4 + 4.
-        #expect(ring.elementsSent == 8)
+        // Every slice but 2 in the reduce-scatter, every slice but 3 in the all-gather: 4 + 4;
+        // every slice but 1, then every slice but 2, in: 4 + 4.
+        #expect(ring.elementsSent == 8 && ring.elementsReceived == 8)
     }
 
     @Test("Shares cut in order, the first ones one longer")

@@ -66,7 +66,7 @@ public final class MPIReducer: GradientReducer {
 
     private func sum<Element: BinaryFloatingPoint>(_ values: inout [Element], type: MPI_Datatype,
                                                    scratch: inout [Element]) -> ExchangeTraffic {
-        guard processCount > 1 else { return ExchangeTraffic() }
+        guard processCount > 1 && !values.isEmpty else { return ExchangeTraffic() }
         switch algorithm {
         case .ring: return ringSum(&values, type: type, scratch: &scratch)
         case .allGather: return allgatherSum(&values, type: type, scratch: &scratch)
@@ -95,8 +95,8 @@ public final class MPIReducer: GradientReducer {
                 }
             }
         }
-        let bytes = ring.elementsSent * MemoryLayout<Element>.stride
-        return ExchangeTraffic(bytesSent: bytes, bytesReceived: bytes)
+        return ExchangeTraffic(bytesSent: ring.elementsSent * MemoryLayout<Element>.stride,
+                               bytesReceived: ring.elementsReceived * MemoryLayout<Element>.stride)
     }
 
     /// Every process's `values` gathered into `scratch` (rank r's at r · count), then added in

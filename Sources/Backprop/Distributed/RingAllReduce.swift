@@ -51,9 +51,15 @@ struct RingAllReduce {
     }
 
     /// The elements this process sends over the whole ring: every slice but r + 1 in the
-    /// reduce-scatter, every slice but r + 2 in the all-gather (and as many received).
+    /// reduce-scatter, every slice but r + 2 in the all-gather.
     var elementsSent: Int {
         processCount == 1 ? 0 : 2 * count - slice(rank + 1).count - slice(rank + 2).count
+    }
+
+    /// The elements this process receives over the whole ring: every slice but r in the
+    /// reduce-scatter, every slice but r + 1 in the all-gather.
+    var elementsReceived: Int {
+        processCount == 1 ? 0 : 2 * count - slice(rank).count - slice(rank + 1).count
     }
 }
 
