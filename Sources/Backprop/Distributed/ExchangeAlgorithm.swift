@@ -7,8 +7,8 @@
 /// which it is chosen; at N = 2 both move the same bytes and the ring adds half as many. The
 /// all-gather stays as the baseline the ring is measured against (`BACKPROP_MPI_EXCHANGE`).
 public enum ExchangeAlgorithm: String, CaseIterable, Sendable {
-    /// A ring reduce-scatter and all-gather (``RingAllReduce``): 2 (N − 1) / N of the buffer in
-    /// and out of each process, in 2 (N − 1) point-to-point steps.
+    /// A ring reduce-scatter and all-gather: 2 (N − 1) / N of the buffer in and out of each
+    /// process, in 2 (N − 1) point-to-point steps.
     case ring
     /// An all-gather, then a local sum in rank order: (N − 1) × the buffer in and out of each
     /// process, in one collective call.

@@ -8,7 +8,7 @@ import CMPI
 /// does not promise an order, so the sums are made here from point-to-point calls, in an order
 /// fixed by the process count and the buffer's length.
 /// - ``ExchangeAlgorithm/ring``: a ring reduce-scatter and all-gather of `MPI_Sendrecv` calls
-///   (``RingAllReduce``): each process sends and receives 2 (N − 1) / N of the buffer.
+///   (`RingAllReduce`): each process sends and receives 2 (N − 1) / N of the buffer.
 /// - ``ExchangeAlgorithm/allGather``: every buffer gathered to every process (`MPI_Allgather`)
 ///   and added locally in rank order: (N − 1) × the buffer in, in one collective call.
 /// The ring is the default (why: ``ExchangeAlgorithm``).
@@ -73,7 +73,7 @@ public final class MPIReducer: GradientReducer {
         }
     }
 
-    /// The ``RingAllReduce`` schedule, one `MPI_Sendrecv` per step into `scratch`, then added
+    /// The `RingAllReduce` schedule, one `MPI_Sendrecv` per step into `scratch`, then added
     /// to or copied into `values`.
     private func ringSum<Element: BinaryFloatingPoint>(_ values: inout [Element], type: MPI_Datatype,
                                                        scratch: inout [Element]) -> ExchangeTraffic {
