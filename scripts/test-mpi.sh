@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Data-parallel training over Open MPI (the package trait MPI, off by default): builds
 # `backprop` with the trait into .build-mpi and runs the DistributedTrainingTests suite against
-# it, which starts `mpirun -np 1` and `-np 2` on this machine (loopback).
+# it, which starts `mpirun -np 1` to `-np 4` on this machine (loopback, --oversubscribe): the
+# ring exchange's traffic and reproducibility, the split validation set, failing and killed ranks.
 #
 # Without Open MPI the step is skipped with a message; under CI=true it installs Open MPI
 # (Debian's libopenmpi-dev and openmpi-bin) instead, so CI never skips it.

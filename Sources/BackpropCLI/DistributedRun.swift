@@ -31,6 +31,31 @@ enum DistributedRun {
         #endif
     }
 
+    /// The environment variable that chooses the exchange algorithm (`ring`, the default, or
+    /// `allgather`), to measure one against the other (Benchmarks/distributed.sh).
+    static let algorithmVariable = "BACKPROP_MPI_EXCHANGE"
+
+    /// Makes `reducer` use the algorithm `BACKPROP_MPI_EXCHANGE` names, if it is set; throws
+    /// (a failure for ``agree(_:reducer:)`` to report) if it names none.
+    static func applyForcedAlgorithm(to reducer: any GradientReducer) throws {
+        guard let name = ProcessInfo.processInfo.environment[algorithmVariable] else { return }
+        guard let algorithm = ExchangeAlgorithm(rawValue: name) else {
+            let known = ExchangeAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandError("\(algorithmVariable)=\(name) is not an exchange algorithm (\(known))")
+        }
+        #if MPI
+        (reducer as? MPIReducer)?.algorithm = algorithm
+        #endif
+    }
+
+    /// The `--json` summary's fields of the gradient exchange.
+    static func jsonFields(_ statistics: ExchangeStatistics) -> [String: Any] {
+        ["gradient_bytes": statistics.gradientBytes,
+         "exchange_bytes_sent_per_step": statistics.bytesSentPerStep,
+         "exchange_bytes_received_per_step": statistics.bytesReceivedPerStep,
+         "exchange_seconds_per_step": statistics.secondsPerStep]
+    }
+
     /// Ends the job's MPI session after the last collective operation.
     static func finish() {
         #if MPI
@@ -83,7 +108,8 @@ enum DistributedRun {
     }
 
     /// The options that decide the computation: the command line without the paths and the
-    /// thread count, which may differ from machine to machine.
+    /// thread count, which may differ from machine to machine, and the forced exchange
+    /// algorithm (processes that disagree on it would wait for each other forever).
     static func optionsHash() -> UInt64 {
         var words: [String] = []
         var skipNext = false
@@ -93,6 +119,7 @@ enum DistributedRun {
             if ["--data=", "--save=", "--curves=", "--threads="].contains(where: word.hasPrefix) { continue }
             words.append(word)
         }
+        words.append(ProcessInfo.processInfo.environment[algorithmVariable] ?? "")
         return stableHash(words.joined(separator: "\u{0}"))
     }
 

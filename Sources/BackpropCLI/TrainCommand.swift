@@ -141,6 +141,9 @@ struct TrainCommand: ParsableCommand {
                            lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
                            savesModel: outputFiles.save != nil),
                 trainingSet: trainingSet, testSet: testSet, validationSet: validationSet)
+            if let reducer {
+                try DistributedRun.applyForcedAlgorithm(to: reducer)
+            }
             if let reducer, batchSize < reducer.processCount {
                 throw ValidationError("--batch-size \(batchSize) is smaller than the \(reducer.processCount) processes sharing each batch")
             }
@@ -282,9 +285,13 @@ struct TrainCommand: ParsableCommand {
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
                      iterations, seconds, Double(iterations) / seconds))
-        if let reducer = outputs.reducer, let reduction = trainer.gradientReductionSeconds {
-            report.text(String(format: "distributed over %d processes: %.1f µs per step summing gradients",
-                               reducer.processCount, reduction * 1e6))
+        // Every process gathers the exchange's figures; rank 0 reports them.
+        let exchange = trainer.exchangeStatistics()
+        if let reducer = outputs.reducer, let exchange {
+            report.text(String(format: "distributed over %d processes: %.1f µs per step summing gradients, "
+                               + "%.0f bytes sent and %.0f received per step for a gradient of %d bytes",
+                               reducer.processCount, exchange.secondsPerStep * 1e6, exchange.bytesSentPerStep,
+                               exchange.bytesReceivedPerStep, exchange.gradientBytes))
         }
         try RunVerdict.requireBetterThanChance(accuracy: testAccuracy ?? trainAccuracy,
                                                on: testAccuracy == nil ? trainingSet : testSet,
@@ -301,7 +308,8 @@ struct TrainCommand: ParsableCommand {
             "train_accuracy": trainAccuracy, "test_accuracy": testAccuracy ?? NSNull(), "final_loss": finalLoss,
             "iterations": iterations, "seconds": seconds, "backend": backend.name,
         ].merging(TrainingLoopOptions.jsonFields(validation: final.validation, bestEpoch: history.bestEpoch),
-                  uniquingKeysWith: { $1 }))
+                  uniquingKeysWith: { $1 })
+         .merging(exchange.map(DistributedRun.jsonFields) ?? [:], uniquingKeysWith: { $1 }))
     }
 
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,

@@ -12,3 +12,4 @@ static inline MPI_Datatype bp_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Datatype bp_mpi_uint64(void) { return MPI_UINT64_T; }
 static inline MPI_Op bp_mpi_max(void) { return MPI_MAX; }
 static inline int bp_mpi_success(void) { return MPI_SUCCESS; }
+static inline MPI_Status *bp_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }

@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 
 /// `mpirun -np N backprop train --distributed` on this machine: the book's accuracy, bitwise
-/// reproducible runs, one process equal to a plain run, and a failing rank that ends the job
-/// with one line. Needs `backprop` built with the MPI trait; scripts/test-mpi.sh builds it and
+/// reproducible runs, one process equal to a plain run, the ring exchange's traffic, the
+/// validation set split across processes, and a failing or killed rank that ends the job. Needs `backprop` built with the MPI trait; scripts/test-mpi.sh builds it and
 /// names it in BACKPROP_MPI_EXECUTABLE. Elsewhere the suite is skipped, with this message.
 /// The MPI build of `backprop` that scripts/test-mpi.sh names, if any.
 private let mpiExecutable: URL? = ProcessInfo.processInfo.environment["BACKPROP_MPI_EXECUTABLE"]
@@ -94,5 +94,83 @@ struct DistributedTrainingTests {
         #expect(run.status != 0)
         let ours = run.errorLines.filter { $0.hasPrefix("backprop: error: ") }
         #expect(ours.count == 1 && ours.first?.contains("rank 1 of 2 was started with other options") == true, "\(run)")
+    }
+
+    /// The `--json` summary: the last line of standard output.
+    func summary(_ run: BackpropExecutable.Run) throws -> [String: Any] {
+        let line = try #require(run.outputLines.last, "\(run)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(run)")
+    }
+
+    @Test("Three and four processes send at most 2 (N - 1) / N of the gradient per step and repeat bitwise",
+          arguments: [3, 4])
+    func ringTraffic(processes: Int) throws {
+        // 784-16-10: 12,730 parameters, 50,920 bytes of Float gradient, small enough to be fast.
+        let options = ["train", "--distributed", "--threads", "1", "--iterations", "40", "--hidden", "16", "--json"]
+        let first = try mpirun(processes, options + ["--save", "first.safetensors"])
+        let second = try mpirun(processes, options + ["--save", "second.safetensors"])
+        #expect(first.exited && first.status == 0 && second.exited && second.status == 0, "\(first)\n\(second)")
+        #expect(try weights("first.safetensors") == weights("second.safetensors"))
+
+        let fields = try summary(first)
+        let gradient = try #require(fields["gradient_bytes"] as? Int)
+        #expect(gradient == 12_730 * 4)
+        let ring = 2 * Double(processes - 1) / Double(processes) * Double(gradient)
+        // The fixed overhead: the loss riding along (4 bytes) and slices one element longer
+        // than N-th of the buffer (at most 2 elements over the ring's 2 (N - 1) steps).
+        let overhead = 16.0
+        for field in ["exchange_bytes_sent_per_step", "exchange_bytes_received_per_step"] {
+            let bytes = try #require(fields[field] as? Double, "\(field) in \(fields)")
+            #expect(bytes <= ring + overhead && bytes >= ring, "\(field) \(bytes) against \(ring) for \(processes) processes")
+        }
+        let seconds = try #require(fields["exchange_seconds_per_step"] as? Double)
+        #expect(seconds > 0 && seconds < 1)
+    }
+
+    @Test("Three processes split the validation set and sum its counts and losses")
+    func splitValidation() throws {
+        let options = ["train", "--distributed", "--threads", "1", "--iterations", "40", "--hidden", "16", "--json",
+                       "--weight-init", "he", "--validation-fraction", "0.05"]
+        let one = try summary(try mpirun(1, options))
+        let three = try summary(try mpirun(3, options))
+        let (accuracy1, accuracy3) = (try #require(one["validation_accuracy"] as? Double),
+                                      try #require(three["validation_accuracy"] as? Double))
+        let (loss1, loss3) = (try #require(one["validation_loss"] as? Double),
+                              try #require(three["validation_loss"] as? Double))
+        // The same model up to the last bits of the gradient sums: the same 3,000 validation
+        // samples give the same figures within a few samples, not a third of them.
+        #expect(accuracy1 > 0.5 && abs(accuracy3 - accuracy1) <= 3.0 / 3000, "\(accuracy1) against \(accuracy3)")
+        #expect(abs(loss3 - loss1) <= 1e-3 * loss1, "\(loss1) against \(loss3)")
+    }
+
+    @Test("A process killed during training ends the job: no model is written and the old one is intact")
+    func killedProcess() throws {
+        let executable = try #require(Self.executable)
+        let old = Data("the model of an earlier run".utf8)
+        try old.write(to: scratch.url.appendingPathComponent("model.safetensors"))
+        // Rank 2 of 3 is killed once rank 0 has printed its first epoch row (on stderr under
+        // --json, unbuffered): training is under way, and a run of this length takes minutes.
+        let script = """
+            run() { "\(executable.path)" train --distributed --threads 1 --iterations 1000000 --hidden 16 --json \
+                --save model.safetensors; }
+            if [ "$OMPI_COMM_WORLD_RANK" = 0 ]; then run 2> progress.txt; exit; fi
+            run & training=$!
+            if [ "$OMPI_COMM_WORLD_RANK" = 2 ]; then
+                until grep -Eq '^ +0 +0[.]' progress.txt 2>/dev/null; do sleep 0.1; done
+                kill -9 $training
+            fi
+            wait $training
+            """
+        let start = Date()
+        let run = try BackpropExecutable.run(["-c", script], in: scratch.url,
+                                             launcher: ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "3"],
+                                             executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(run.status != 0, "\(run)")
+        #expect(Date().timeIntervalSince(start) < 60, "the job ran on after a process died")
+        #expect(try Data(contentsOf: scratch.url.appendingPathComponent("model.safetensors")) == old)
+        let progress = try String(contentsOf: scratch.url.appendingPathComponent("progress.txt"), encoding: .utf8)
+        #expect(progress.contains("train-acc") && !progress.contains("done:"), "\(progress)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+                == ["model.safetensors", "progress.txt"])
     }
 }

@@ -11,10 +11,13 @@ final class GradientExchange<Backend: KernelBackend> {
     private var floatBuffer: [Float] = []
     private var doubleBuffer: [Double] = []
 
-    /// Time spent in the reducer's sums of gradients so far (the collective call and the
-    /// rank-order addition): what data parallelism costs on top of the arithmetic.
+    /// Time spent in the reducer's sums of gradients so far (filling the fused buffer, the
+    /// exchange and its additions, storing back): what data parallelism costs on top of the
+    /// arithmetic.
     private(set) var reductionTime: Duration = .zero
     private(set) var reductions = 0
+    /// The bytes this process moved in those sums.
+    private(set) var traffic = ExchangeTraffic()
 
     init(reducer: any GradientReducer) {
         self.reducer = reducer
@@ -31,11 +34,11 @@ final class GradientExchange<Backend: KernelBackend> {
         // Float networks exchange Float gradients (half the bytes); others exchange Double.
         if Backend.Scalar.self == Float.self {
             fill(&floatBuffer, from: parameters, loss: loss, shardWeight: shardWeight)
-            reducer.sumInRankOrder(&floatBuffer)
+            traffic = traffic + reducer.sumAcrossProcesses(&floatBuffer)
             return drain(floatBuffer, into: parameters)
         }
         fill(&doubleBuffer, from: parameters, loss: loss, shardWeight: shardWeight)
-        reducer.sumInRankOrder(&doubleBuffer)
+        traffic = traffic + reducer.sumAcrossProcesses(&doubleBuffer)
         return drain(doubleBuffer, into: parameters)
     }
 
@@ -77,9 +80,40 @@ final class GradientExchange<Backend: KernelBackend> {
     /// The share of `rows` rows that this process evaluates, and the sum over the processes
     /// of `count(share)`: how an accuracy is split. Counts below 2⁵³ add exactly.
     func sumOverShares(of rows: Int, _ count: (Range<Int>) -> Int) -> Int {
-        var total = [Double(count(Self.shard(of: rows, rank: reducer.rank, processCount: reducer.processCount)))]
-        reducer.sumInRankOrder(&total)
+        var total = [Double(count(share(of: rows)))]
+        reducer.sumAcrossProcesses(&total)
         return Int(total[0])
+    }
+
+    /// This process's contiguous share of `count` rows (``Shares``).
+    func share(of count: Int) -> Range<Int> {
+        Shares.share(of: count, part: reducer.rank, parts: reducer.processCount)
+    }
+
+    /// The step figures of every process, combined: the mean time per step and the mean bytes
+    /// sent and received per step, each the largest over the processes (the slowest process
+    /// sets the pace, the busiest link the bandwidth needed). A collective call: every
+    /// process must make it. Nil before the first step.
+    func stepStatistics() -> ExchangeStatistics? {
+        guard reductions > 0 else { return nil }
+        let steps = Double(reductions)
+        let mine = [reductionTime.seconds, Double(traffic.bytesSent) / steps, Double(traffic.bytesReceived) / steps]
+        let encoded = mine.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } }
+        let everyone = reducer.gather(encoded).map { bytes in
+            (0..<mine.count).map { field in
+                Double(bitPattern: (0..<8).reduce(0) { $0 | UInt64(bytes[field * 8 + $1]) << (8 * $1) })
+            }
+        }
+        func largest(_ field: Int) -> Double { everyone.map { $0[field] }.max() ?? 0 }
+        return ExchangeStatistics(gradientBytes: gradientBytes, bytesSentPerStep: largest(1),
+                                  bytesReceivedPerStep: largest(2), secondsPerStep: largest(0) / steps)
+    }
+
+    /// The bytes of one process's whole gradient as exchanged (Float gradients of a Float
+    /// network, Double otherwise), without the loss that rides along.
+    private var gradientBytes: Int {
+        let elements = max(floatBuffer.count, doubleBuffer.count) - 1
+        return elements * (floatBuffer.isEmpty ? MemoryLayout<Double>.stride : MemoryLayout<Float>.stride)
     }
 
     /// Makes every process's parameters rank 0's (the seed of rank 0 decides the start).
@@ -97,14 +131,6 @@ final class GradientExchange<Backend: KernelBackend> {
                 }
             }
         }
-    }
-
-    /// The rows of a minibatch of `batchSize` that process `rank` of `processCount` takes: contiguous
-    /// shards, the first `batchSize % processCount` one row longer.
-    static func shard(of batchSize: Int, rank: Int, processCount: Int) -> Range<Int> {
-        let base = batchSize / processCount, extra = batchSize % processCount
-        let start = rank * base + min(rank, extra)
-        return start..<(start + base + (rank < extra ? 1 : 0))
     }
 }
 

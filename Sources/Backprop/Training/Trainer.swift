@@ -56,6 +56,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     private var shardIndices: [Int] = []
 
     /// A validation set cut into evaluation chunks once, so each evaluation reads them in place.
+    /// In data-parallel training the chunks are this process's share of the set; `count` is
+    /// the whole set's.
     private struct ValidationChunks {
         var inputs: [Tensor<Scalar>] = []
         var labels: [[Int32]] = []
@@ -71,7 +73,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// process of a data-parallel job: rank 0's parameters are copied to every process, each
     /// process draws the same minibatches and trains on its contiguous share of each, the
     /// shares' gradients and losses are summed in rank order before every update, and the
-    /// accuracies are counted in shares and summed. Every process must make the same calls.
+    /// accuracies, validation losses included, are measured in shares and summed. Every
+    /// process must make the same calls.
     public init(network: MultiLayerNet<Backend>, optimizer: Method, trainingSet: Dataset,
                 testSet: Dataset? = nil, validationSet: Dataset? = nil,
                 learningRateSchedule: LearningRateSchedule? = nil,
@@ -106,11 +109,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         self.trainingLabels = trainingSet.labels
         self.testInputs = testSet.map { .converting($0.inputs) }
         self.testLabels = testSet?.labels ?? []
+        let exchange = reducer.map { GradientExchange<Backend>(reducer: $0) }
         self.validation = validationSet.map { set in
             let inputs = Tensor<Scalar>.converting(set.inputs)
             var chunks = ValidationChunks(count: set.count)
-            for start in stride(from: 0, to: set.count, by: configuration.evaluationChunkSize) {
-                let rows = start..<min(start + configuration.evaluationChunkSize, set.count)
+            let share = exchange?.share(of: set.count) ?? 0..<set.count
+            for start in stride(from: share.lowerBound, to: share.upperBound, by: configuration.evaluationChunkSize) {
+                let rows = start..<min(start + configuration.evaluationChunkSize, share.upperBound)
                 var chunk = Tensor<Scalar>(shape: [0])
                 chunk.copyRows(of: inputs, in: rows)
                 chunks.inputs.append(chunk)
@@ -122,7 +127,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         self.epochRows = configuration.epochs == nil ? [] : Array(0..<trainingSet.count)
         self.batchIndices = Array(repeating: 0, count: configuration.batchSize)
         self.batchLabels = Array(repeating: 0, count: configuration.batchSize)
-        self.exchange = reducer.map { GradientExchange(reducer: $0) }
+        self.exchange = exchange
         exchange?.broadcastParameters(network.parameterList)
     }
 
@@ -130,11 +135,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// reserves room for up front (512 KB of them).
     static var reservedHistoryLength: Int { 1 << 16 }
 
-    /// In data-parallel training, the mean time per step spent summing the processes'
-    /// gradients (nil for a run of one process, or before the first step).
-    public var gradientReductionSeconds: Double? {
-        guard let exchange, exchange.reductions > 0 else { return nil }
-        return exchange.reductionTime.seconds / Double(exchange.reductions)
+    /// In data-parallel training, what the gradient exchange cost per step so far: the
+    /// gradient's bytes, the bytes sent and received and the time, each the largest over the
+    /// processes (nil for a run of one process, or before the first step). Every process must
+    /// call it, as it gathers the processes' figures.
+    public func exchangeStatistics() -> ExchangeStatistics? {
+        exchange?.stepStatistics()
     }
 
     /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
@@ -163,8 +169,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         var firstRow = 0
         if let exchange {
             // Every process draws the same minibatch and takes its contiguous share of it.
-            let rows = GradientExchange<Backend>.shard(of: batchSize, rank: exchange.reducer.rank,
-                                                       processCount: exchange.reducer.processCount)
+            let rows = exchange.share(of: batchSize)
             if shardIndices.count != rows.count { shardIndices = Array(repeating: 0, count: rows.count) }
             for i in 0..<rows.count { shardIndices[i] = batchIndices[rows.lowerBound + i] }
             loadBatch(shardIndices)
@@ -269,7 +274,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
 
     /// The mean loss and the accuracy on the validation set (nil without one), in chunks of
     /// ``TrainingConfiguration/evaluationChunkSize`` rows: the chunks' mean losses weighted by
-    /// their row counts, which is the mean over all rows.
+    /// their row counts, which is the mean over all rows. In data-parallel training each
+    /// process measures its share and the loss sums and correct counts are summed.
     public func validate() -> (loss: Double, accuracy: Double)? {
         guard let validation, validation.count > 0 else { return nil }
         var lossSum = 0.0, correct = 0
@@ -278,6 +284,12 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             let measured = network.lossAndCorrectCount(inputs, labels: labels)
             lossSum += Double(measured.loss) * Double(labels.count)
             correct += measured.correct
+        }
+        if let exchange {
+            // Counts below 2⁵³ add exactly; the loss sum adds in the reducer's fixed order.
+            var sums = [lossSum, Double(correct)]
+            exchange.reducer.sumAcrossProcesses(&sums)
+            (lossSum, correct) = (sums[0], Int(sums[1]))
         }
         return (lossSum / Double(validation.count), Double(correct) / Double(validation.count))
     }
