@@ -32,6 +32,33 @@ struct AllocationTests {
         #expect(moved.isEmpty, "buffers \(moved) of \(settled.count) were reallocated")
     }
 
+    @Test("A layer list with batch normalization and dropout, trained with weight decay, allocates nothing either")
+    func chapterSixNetwork() throws {
+        for backendIsFast in [true, false] {
+            let data = blobsDataset(count: 120, features: 6, classes: 3, seed: 41)
+            var generator = SeededGenerator(seed: 42)
+            let specs = try LayerSpec.list(parsing: "affine:8,batchnorm,relu,dropout:0.25,affine:5,tanh,dropout:0.1:inverted,affine:3")
+            var configuration = TrainingConfiguration(batchSize: 16, evaluationChunkSize: 32, seed: 43)
+            configuration.weightDecay = 0.01
+            func settle<Backend: KernelBackend>(_ backend: Backend) throws where Backend.Scalar == Float {
+                let network = try MultiLayerNet(inputShape: [6], layers: specs, backend: backend, generator: &generator)
+                let trainer = Trainer(network: network, optimizer: Nesterov<Float>(), trainingSet: data,
+                                      testSet: data.prefix(50), configuration: configuration)
+                try trainer.step()
+                _ = trainer.evaluate()
+                try trainer.step()
+                let settled = trainer.storageAddresses
+                _ = trainer.evaluate()
+                for _ in 0..<3 { try trainer.step() }
+                let now = trainer.storageAddresses
+                #expect(now.count == settled.count)
+                let moved = settled.indices.filter { $0 < now.count && now[$0] != settled[$0] }
+                #expect(moved.isEmpty, "buffers \(moved) of \(settled.count) were reallocated")
+            }
+            if backendIsFast { try settle(FastBackend()) } else { try settle(ReferenceBackend<Float>()) }
+        }
+    }
+
     @Test("Fast backend, ReLU (fused path) with Adam, sigmoid with momentum")
     func fastBackend() throws {
         try checkSteadyState(FastBackend(), activation: .relu, optimizer: Adam())

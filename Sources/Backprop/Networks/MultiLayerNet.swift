@@ -85,7 +85,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         self.bufferSlots = StateNames.buffers(of: layers)
         var randomized: [any RandomizedLayer<Backend>] = []
         for (number, layer) in layers.enumerated() {
-            guard var random = layer as? any RandomizedLayer<Backend> else { continue }
+            guard let random = layer as? any RandomizedLayer<Backend> else { continue }
             random.layerNumber = UInt64(number)
             randomized.append(random)
         }
@@ -228,7 +228,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     /// dropout masks depend on nothing else.
     public func setRandomKeys(seed: UInt64, iteration: Int, firstRow: Int = 0) {
         for index in 0..<randomizedLayers.count {
-            var layer = randomizedLayers[index]
+            let layer = randomizedLayers[index]
             layer.seed = seed
             layer.iteration = UInt64(iteration)
             layer.firstRow = firstRow
@@ -239,7 +239,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
     /// anew (false): a numerical gradient needs the same function at every perturbation.
     func freezeRandomDraws(_ frozen: Bool) {
         for index in 0..<randomizedLayers.count {
-            var layer = randomizedLayers[index]
+            let layer = randomizedLayers[index]
             layer.isMaskFrozen = frozen
         }
     }
