@@ -16,16 +16,25 @@ enum ExperimentFigure {
         var points: [(Double, Double)]
         var color: String
         var dashed = false
+        /// Whether each point is also marked with a dot (the book's `'o-'`).
+        var markers = false
     }
 
-    /// A panel: axes with `frame`'s ticks, the lines, and a legend in `legendCorner` (none if nil).
+    /// A panel: axes with `frame`'s ticks, what `background` draws (under the lines), the
+    /// lines, and a legend in `legendCorner` (none if nil).
     static func drawPanel(on svg: inout SVGCanvas, frame: ChartFrame, title: String, xLabel: String,
-                          yLabel: String, lines: [Line], legendCorner: ChartFrame.Corner?) {
+                          yLabel: String, lines: [Line], legendCorner: ChartFrame.Corner?,
+                          background: (inout SVGCanvas) -> Void = { _ in }) {
         svg.group("panel") { svg in
             frame.drawAxes(on: &svg, title: title, xLabel: xLabel, yLabel: yLabel)
+            background(&svg)
             for line in lines {
                 svg.group("line \(line.name)") { svg in
-                    svg.polyline(line.points.map(frame.point), stroke: line.color, dashed: line.dashed)
+                    let points = line.points.map(frame.point)
+                    svg.polyline(points, stroke: line.color, dashed: line.dashed)
+                    if line.markers {
+                        for point in points { svg.circle(center: point, radius: 2.5, stroke: line.color, fill: line.color) }
+                    }
                 }
             }
             if let legendCorner {

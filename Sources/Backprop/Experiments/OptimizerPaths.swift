@@ -98,25 +98,22 @@ public struct OptimizerPaths: Sendable, Equatable {
             title: "optimizer-paths: f(x, y) = x²/20 + y² from (-7, 2)", panelCount: paths.count,
             columns: min(2, max(paths.count, 1)), panelSize: (300, 300), gap: (90, 70), xTicks: ticks, yTicks: ticks)
         for (path, frame) in zip(paths, frames) {
-            svg.group("contours") { svg in
-                for level in contourLevels {
-                    for segment in contour(level: level, within: 10) {
-                        svg.polyline(segment.map { frame.point(($0.x, $0.y)) }, stroke: "#9ab", width: 0.8)
-                    }
-                }
-            }
-            let origin = frame.point((0, 0))
-            svg.line(from: (origin.x - 5, origin.y), to: (origin.x + 5, origin.y), stroke: "#2ca02c", width: 1.5)
-            svg.line(from: (origin.x, origin.y - 5), to: (origin.x, origin.y + 5), stroke: "#2ca02c", width: 1.5)
             ExperimentFigure.drawPanel(
                 on: &svg, frame: frame, title: path.label, xLabel: "x", yLabel: "y",
                 lines: [ExperimentFigure.Line(name: path.setting, label: path.label,
-                                              points: path.points.map { ($0.x, $0.y) }, color: "red")],
-                legendCorner: nil)
-            svg.group("markers \(path.setting)") { svg in
-                for point in path.points {
-                    svg.circle(center: frame.point((point.x, point.y)), radius: 2.5, stroke: "red", fill: "red")
+                                              points: path.points.map { ($0.x, $0.y) }, color: "red", markers: true)],
+                legendCorner: nil
+            ) { svg in
+                svg.group("contours") { svg in
+                    for level in contourLevels {
+                        for segment in contour(level: level, within: 10) {
+                            svg.polyline(segment.map { frame.point(($0.x, $0.y)) }, stroke: "#9ab", width: 0.8)
+                        }
+                    }
                 }
+                let origin = frame.point((0, 0))
+                svg.line(from: (origin.x - 5, origin.y), to: (origin.x + 5, origin.y), stroke: "#2ca02c", width: 1.5)
+                svg.line(from: (origin.x, origin.y - 5), to: (origin.x, origin.y + 5), stroke: "#2ca02c", width: 1.5)
             }
         }
         return svg.document()
