@@ -72,7 +72,7 @@ public struct BatchNormComparison: Sendable, Equatable {
             let xTicks = AxisTicks(covering: 0...Double(max(epochs - 1, 1)), maximumCount: 5, integers: true)
             let yTicks = AxisTicks(covering: 0...1, maximumCount: 3)
             var (svg, frames) = ExperimentFigure.grid(
-                title: "batch-norm: training accuracy with and without batch normalization", panelCount: runs.count,
+                title: "batch-norm: training accuracy with batch normalization (solid) and without (dashed)", panelCount: runs.count,
                 columns: min(4, max(runs.count, 1)), panelSize: (180, 110), gap: (40, 50), xTicks: xTicks, yTicks: yTicks)
             for (index, run) in runs.enumerated() {
                 let perEpoch = { (values: [Double]) in values.enumerated().map { (Double($0.offset), $0.element) } }
