@@ -5,10 +5,10 @@ import Backprop
 struct BackpropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
-        abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapter 5).",
+        abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapters 5 and 6).",
         version: PackageVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ConvertCommand.self,
-                      GradcheckCommand.self, ApplesCommand.self],
+                      GradcheckCommand.self, ApplesCommand.self, ExperimentCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }

@@ -56,27 +56,14 @@ struct ApplesCommandTests {
 
     @Test("--svg naming a file, or a directory under a missing parent, fails with one line and writes nothing")
     func badSVGDirectory() throws {
-        let scratch = try TemporaryDirectory()
-        let file = try scratch.writeFile(Array("keep me".utf8), to: "taken")
-        let onFile = try BackpropExecutable.run(["apples", "--svg", file], in: scratch.url)
-        expectOneLineError(onFile, mentioning: ["taken", "--svg", "is a file"])
-        #expect(onFile.standardOutput.isEmpty)
-        let missing = try BackpropExecutable.run(["apples", "--svg", "no/such/dir"], in: scratch.url)
-        expectOneLineError(missing, mentioning: ["no/such", "--svg", "does not exist"])
-        #expect(try scratch.listing() == ["taken"])
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
+        try SVGDirectoryChecks.expectFileAndMissingParentRefused(["apples"])
     }
 
     @Test("--svg into a directory without write permission fails with one line naming the file",
           .enabled(if: geteuid() != 0, "root may write into any directory"))
     func unwritableSVGDirectory() throws {
-        let scratch = try TemporaryDirectory()
-        let locked = scratch.url.appendingPathComponent("locked")
-        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o555])
-        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked.path) }
-        let run = try BackpropExecutable.run(["apples", "--svg", locked.path], in: scratch.url)
-        expectOneLineError(run, mentioning: ["locked/apples.svg", "cannot be written", "nothing was written"])
+        try SVGDirectoryChecks.expectUnwritableRefused(["apples"], mentioning: ["locked/apples.svg", "cannot be written",
+                                                                                "nothing was written"])
     }
 }
 

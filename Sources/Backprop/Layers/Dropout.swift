@@ -3,8 +3,8 @@
 /// rest, so that no unit can rely on particular others; inference passes keep every element.
 ///
 /// Two conventions keep the expected output of training and inference equal:
-/// - ``Style/book`` (the default): training y = x · mask, inference y = x · (1 - ratio);
-/// - ``Style/inverted`` (PyTorch's `nn.Dropout`): training y = x · mask / (1 - ratio),
+/// - ``LayerSpec/DropoutStyle/book`` (the default): training y = x · mask, inference y = x · (1 - ratio);
+/// - ``LayerSpec/DropoutStyle/inverted`` (PyTorch's `nn.Dropout`): training y = x · mask / (1 - ratio),
 ///   inference y = x, so a trained model needs no dropout layer at inference at all.
 ///
 /// Masks come from a counter-based generator keyed by (``seed``, ``iteration``,

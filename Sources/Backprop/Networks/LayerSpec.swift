@@ -4,7 +4,7 @@ import Foundation
 /// settings that shape it, but without its numbers (weights, running statistics).
 ///
 /// A list of specs is how the command line (`--layers affine:100,relu,affine:10`), model files
-/// (their `layers` metadata entry) and ``MultiLayerNet/init(inputSize:layers:output:weightInitialization:biasInitialization:classTargets:backend:generator:)``
+/// (their `layers` metadata entry) and ``MultiLayerNet/init(inputShape:layers:weightInitialization:biasInitialization:output:classTargets:backend:generator:)``
 /// describe a network; every network reports its own list (``MultiLayerNet/spec``), so a file
 /// rebuilt from the list has the same layers in the same order.
 public enum LayerSpec: Hashable, Sendable, Codable, CustomStringConvertible {
