@@ -129,7 +129,7 @@ struct ModelImportTests {
         let imported = try ModelFile.importModel(from: url, backend: FastBackend(),
                                                  layers: try LayerSpec.list(parsing: "affine:5,batchnorm:eps=1e-05,relu,affine:3"))
         #expect(imported.network.sizes == [6, 5, 3])
-        #expect(imported.notes.contains { $0.contains("1.num_batches_tracked from I64") })
+        #expect(imported.notes.isEmpty, "the step counter is read but unused, and not worth a note: \(imported.notes)")
     }
 
     @Test("A sigmoid output layer is saved and loaded with its loss, in either layout", arguments: ModelLayout.allCases)

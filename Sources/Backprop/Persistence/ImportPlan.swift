@@ -179,8 +179,10 @@ struct ImportPlan {
     }
 
     /// One note per source dtype listing the tensors converted from it.
+    /// I64 tensors are left out: they are PyTorch's step counters (`num_batches_tracked`),
+    /// which no network reads, so their conversion tells a user nothing.
     private static func conversionNotes(_ file: SafetensorsFile) -> [String] {
-        SafetensorsDType.allCases.compactMap { dtype in
+        SafetensorsDType.allCases.filter { $0 != .i64 }.compactMap { dtype in
             let names = file.names.filter { file.convertedTensors[$0] == dtype }
             guard !names.isEmpty else { return nil }
             return "\(file.source): converted \(names.joined(separator: ", ")) from \(dtype.rawValue) to F32"

@@ -5,7 +5,7 @@ import Foundation
 /// interrupted by SIGINT used to leave its hidden `.partial` file behind until the next save
 /// of the same file.
 ///
-/// ``AtomicFile`` and ``OutputSet`` create through it (creating and registering under one lock)
+/// `AtomicFile` and ``OutputSet`` create through it (creating and registering under one lock)
 /// and unregister what they renamed or removed. A program that handles the signals (the `backprop` tool does, on a thread that
 /// waits for them) calls ``removeAllAndExit(status:)``.
 public enum PartialFiles {
