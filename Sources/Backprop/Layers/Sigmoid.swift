@@ -12,8 +12,7 @@ public final class Sigmoid<Backend: KernelBackend>: Layer {
 
     /// The kernels this layer runs on.
     public let backend: Backend
-    private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
-    private var inputGradient = Tensor<Scalar>(shape: [0])
+    private var buffers = OutputDerivativeBuffers<Scalar>()
 
     /// A sigmoid layer computing with `backend`.
     public init(backend: Backend) {
@@ -21,20 +20,16 @@ public final class Sigmoid<Backend: KernelBackend>: Layer {
     }
 
     /// The output of the last training forward pass (the book's `self.out`).
-    public var output: Tensor<Scalar> { outputs.training }
+    public var output: Tensor<Scalar> { buffers.trainingOutput }
 
     /// Returns sigmoid(x) elementwise, in x's shape.
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        outputs.withWorkspace(training: training) { y in
-            backend.sigmoid(x, into: &y)
-            return y
-        }
+        buffers.forward(x, training: training) { backend.sigmoid($0, into: &$1) }
     }
 
     /// Returns dout * (1 - y) * y with y the output of the last training forward pass.
     public func backward(_ dout: Tensor<Scalar>) -> Tensor<Scalar> {
-        backend.sigmoidBackward(dout, output: outputs.training, into: &inputGradient)
-        return inputGradient
+        buffers.backward(dout) { backend.sigmoidBackward($0, output: $1, into: &$2) }
     }
 }
 
@@ -44,7 +39,5 @@ extension Sigmoid {
 }
 
 extension Sigmoid: StorageInspectable {
-    var storageAddresses: [UnsafeRawPointer?] {
-        [outputs.training.storageAddress, inputGradient.storageAddress]
-    }
+    var storageAddresses: [UnsafeRawPointer?] { buffers.storageAddresses }
 }

@@ -13,8 +13,7 @@ public final class Tanh<Backend: KernelBackend>: Layer {
 
     /// The kernels this layer runs on.
     public let backend: Backend
-    private var outputs = PassBuffers(Tensor<Scalar>(shape: [0]))
-    private var inputGradient = Tensor<Scalar>(shape: [0])
+    private var buffers = OutputDerivativeBuffers<Scalar>()
 
     /// A tanh layer computing with `backend`.
     public init(backend: Backend) {
@@ -22,20 +21,16 @@ public final class Tanh<Backend: KernelBackend>: Layer {
     }
 
     /// The output of the last training forward pass.
-    public var output: Tensor<Scalar> { outputs.training }
+    public var output: Tensor<Scalar> { buffers.trainingOutput }
 
     /// Returns tanh(x) elementwise, in x's shape.
     public func forward(_ x: Tensor<Scalar>, training: Bool) -> Tensor<Scalar> {
-        outputs.withWorkspace(training: training) { y in
-            backend.tanh(x, into: &y)
-            return y
-        }
+        buffers.forward(x, training: training) { backend.tanh($0, into: &$1) }
     }
 
     /// Returns dout * (1 - y²) with y the output of the last training forward pass.
     public func backward(_ dout: Tensor<Scalar>) -> Tensor<Scalar> {
-        backend.tanhBackward(dout, output: outputs.training, into: &inputGradient)
-        return inputGradient
+        buffers.backward(dout) { backend.tanhBackward($0, output: $1, into: &$2) }
     }
 }
 
@@ -45,7 +40,5 @@ extension Tanh {
 }
 
 extension Tanh: StorageInspectable {
-    var storageAddresses: [UnsafeRawPointer?] {
-        [outputs.training.storageAddress, inputGradient.storageAddress]
-    }
+    var storageAddresses: [UnsafeRawPointer?] { buffers.storageAddresses }
 }
