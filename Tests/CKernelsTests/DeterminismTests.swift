@@ -198,7 +198,7 @@ struct Chapter6Workload {
 
     /// Convolution (stride 1 with padding, and stride 2) and max pooling on a batch large enough
     /// to run on two threads (forward about 9 MFLOP), with a last group of images that is not full.
-    static func convolutionOutputs(_ succeeded: (ck_status, String) -> Void) -> [(name: String, values: [Float])] {
+    private static func convolutionOutputs(_ succeeded: (ck_status, String) -> Void) -> [(name: String, values: [Float])] {
         var rng = SeededGenerator(seed: 72)
         var outputs: [(name: String, values: [Float])] = []
         let n = 41
@@ -252,25 +252,9 @@ extension SerializedCoreTests {
             }
         }
 
-        @Test("Convolution and max pooling give the same bits with 1, 2 and 3 threads on every supported instruction set")
-        func convolution() throws {
-            func run() -> [(name: String, values: [Float])] {
-                DeterminismWorkload.convolutionOutputs { status, kernel in
-                    #expect(status == CK_OK, "\(kernel): \(String(cString: ck_status_string(status)))")
-                }
-            }
-            let baseline = try withInstructionSet(CK_ISA_SCALAR) { withThreadCount(1) { run() } }
-            try forEachSupportedISA { isa in
-                for threads in 1...3 {
-                    expectSameOutputs(withThreadCount(threads) { run() }, baseline,
-                                      "\(threads) threads on \(isa.name) vs 1 thread on scalar")
-                }
-            }
-        }
-
         static let chapter6 = Chapter6Workload()
 
-        @Test("Chapter 6's kernels give the same bits with 1, 2 and 3 threads on every supported instruction set")
+        @Test("Chapter 6's and 7's kernels (convolution, max pooling) give the same bits with 1, 2 and 3 threads on every supported instruction set")
         func chapter6() throws {
             let baseline = try withInstructionSet(CK_ISA_SCALAR) { withThreadCount(1) { Self.chapter6.run() } }
             try forEachSupportedISA { isa in
