@@ -125,7 +125,7 @@ struct GradcheckCommand: ParsableCommand {
                                      biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                      classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
         } catch let error as LayerShapeError {
-            throw CommandError("--layers: \(error)")
+            throw CommandError("\(network.option): \(error)")
         }
     }
 }
