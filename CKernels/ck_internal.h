@@ -163,6 +163,22 @@ const ck_config *ck_config_neon(void);
  */
 float *ck_scratch(size_t floats);
 
+/* The per-thread scratch slots (scratch.c): independent buffers of one thread, for callers of
+ * the GEMM that need memory of their own while the GEMM packs into its slot. */
+enum { CK_SCRATCH_GEMM = 0, CK_SCRATCH_CONV_COLUMNS = 1, CK_SCRATCH_CONV_PARTIALS = 2, CK_SCRATCH_SLOTS = 3 };
+
+/* Slot `slot` of the calling thread's scratch memory, as ck_scratch (which is slot 0). */
+float *ck_scratch_slot(int slot, size_t floats);
+
+/* ck_sgemm on the calling thread alone, for kernels that run one product per thread inside
+ * their own parallel region (the convolution, one image per thread). Same validation, same
+ * bits: the thread count never changes a result. */
+ck_status ck_sgemm_one_thread(ck_transpose trans_a, ck_transpose trans_b,
+                              ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                              float alpha, const float *a, ptrdiff_t lda,
+                              const float *b, ptrdiff_t ldb,
+                              float beta, float *c, ptrdiff_t ldc);
+
 /* Threads to use for a job of `work` units (flops or bytes): 1 below `serial_below`. */
 int ck_threads_for(double work, double serial_below);
 

@@ -338,11 +338,12 @@ static void gemm_part(const ck_config *cfg, int unpacked, ck_transpose ta, ck_tr
     }
 }
 
-ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
-                   ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                   float alpha, const float *a, ptrdiff_t lda,
-                   const float *b, ptrdiff_t ldb,
-                   float beta, float *c, ptrdiff_t ldc) {
+/* ck_sgemm, on several threads when `threaded` and the product is large enough. */
+static ck_status sgemm(int threaded, ck_transpose trans_a, ck_transpose trans_b,
+                       ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                       float alpha, const float *a, ptrdiff_t lda,
+                       const float *b, ptrdiff_t ldb,
+                       float beta, float *c, ptrdiff_t ldc) {
     if (m < 0 || n < 0 || k < 0) return CK_EINVAL;
     if ((trans_a != CK_NO_TRANS && trans_a != CK_TRANS) || (trans_b != CK_NO_TRANS && trans_b != CK_TRANS)) return CK_EINVAL;
     if (lda < (trans_a == CK_NO_TRANS ? k : m)) return CK_EINVAL;
@@ -360,7 +361,8 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
 
     const ck_config *cfg = ck_config_active();
     const int unpacked = takes_unpacked_path(cfg, m, n, k);
-    int threads = ck_threads_for(2.0 * (double)m * (double)n * (double)k, cfg->tuning->gemm_serial_below_flops);
+    int threads = !threaded ? 1 : ck_threads_for(2.0 * (double)m * (double)n * (double)k,
+                                                       cfg->tuning->gemm_serial_below_flops);
     if (threads <= 1) {
         gemm_part(cfg, unpacked, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return CK_OK;
@@ -401,4 +403,20 @@ ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
         }
     }
     return CK_OK;
+}
+
+ck_status ck_sgemm(ck_transpose trans_a, ck_transpose trans_b,
+                   ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                   float alpha, const float *a, ptrdiff_t lda,
+                   const float *b, ptrdiff_t ldb,
+                   float beta, float *c, ptrdiff_t ldc) {
+    return sgemm(1, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+ck_status ck_sgemm_one_thread(ck_transpose trans_a, ck_transpose trans_b,
+                              ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                              float alpha, const float *a, ptrdiff_t lda,
+                              const float *b, ptrdiff_t ldb,
+                              float beta, float *c, ptrdiff_t ldc) {
+    return sgemm(0, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

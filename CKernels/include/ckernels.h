@@ -339,6 +339,81 @@ ck_status ck_batchnorm_backward(ptrdiff_t m, ptrdiff_t n, const float *dy, ptrdi
                                 float *dgamma, float *dbeta, float *dx, ptrdiff_t lddx);
 
 /* ---------------------------------------------------------------------------------------
+ * Convolution and max pooling (NCHW: a batch of n images, each C planes of H x W, row-major)
+ * ------------------------------------------------------------------------------------- */
+
+/** The geometry of a convolution: one input image is channels x height x width, the weights are
+ *  filters x channels x kernel_height x kernel_width (the book's and PyTorch Conv2d's layout),
+ *  the window moves by `stride` in both directions over the input padded with `pad` zeros on
+ *  every side. Valid when every size and the stride are positive, pad >= 0 and the padded
+ *  input is at least as large as the kernel. */
+typedef struct ck_conv_shape {
+    ptrdiff_t channels, height, width;
+    ptrdiff_t filters, kernel_height, kernel_width;
+    ptrdiff_t stride, pad;
+} ck_conv_shape;
+
+/** The output planes' size: (height + 2 pad - kernel_height) / stride + 1 and likewise for the
+ *  width (the book's formula, rounding down). CK_EINVAL for an invalid shape or NULL outputs. */
+ck_status ck_conv_output_size(const ck_conv_shape *shape, ptrdiff_t *out_height, ptrdiff_t *out_width);
+
+/**
+ * Convolution forward (cross-correlation, as the book's and PyTorch's):
+ *   y[n, f, oh, ow] = sum over (c, i, j) of w[f, c, i, j] * xpad[n, c, oh*S + i, ow*S + j] + b[f],
+ * with the taps summed in ascending (c, i, j) order as the GEMM's k (fused multiply-adds in
+ * K blocks of 256) and the bias added afterwards. x is [n, C, H, W], w [FN, C, FH, FW],
+ * b [FN], y [n, FN, OH, OW], all contiguous; y must not alias x. Images run in parallel, each
+ * on one thread through im2col and the GEMM: the bits do not depend on the thread count or the
+ * ISA. Memory: per thread C*FH*FW*OH*OW floats of kept scratch. n == 0 does nothing.
+ */
+ck_status ck_conv_forward(ptrdiff_t n, const ck_conv_shape *shape, const float *x, const float *w,
+                          const float *b, float *y);
+
+/**
+ * Convolution backward from dy [n, FN, OH, OW]:
+ *   dw[f, c, i, j] = sum over images and positions of dy * xpad   (the images in groups of 4,
+ *                    each group summed in ascending image order by one thread, the groups'
+ *                    sums added in ascending order: fixed for any thread count),
+ *   db[f]          = sum over images (ascending), then positions (ascending) of dy[n, f, ., .],
+ *   dx             = col2im(W^T * dy) per image: [n, C, H, W], overwritten; contributions to
+ *                    one input element are added in the fixed order of the column matrix.
+ * dx may be NULL to skip the input gradient (a network's first layer). x, w as in the forward
+ * pass. n == 0 sets dw and db to 0. Outputs must not alias inputs.
+ */
+ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float *x, const float *w,
+                           const float *dy, float *dw, float *db, float *dx);
+
+/** The geometry of max pooling: square windows of `size` moved by `stride` over channels planes
+ *  of height x width padded by `pad` on every side. Padding takes no part in a maximum
+ *  (PyTorch's MaxPool2d; the book pads with zeros but uses no padding). Valid when the sizes and
+ *  the stride are positive, 0 <= pad < size (so every window holds an input element) and the
+ *  padded plane is at least one window. */
+typedef struct ck_pool_shape {
+    ptrdiff_t channels, height, width;
+    ptrdiff_t size, stride, pad;
+} ck_pool_shape;
+
+/** The output planes' size: (height + 2 pad - size) / stride + 1, likewise for the width.
+ *  CK_EINVAL for an invalid shape or NULL outputs. */
+ck_status ck_maxpool_output_size(const ck_pool_shape *shape, ptrdiff_t *out_height, ptrdiff_t *out_width);
+
+/**
+ * Max pooling forward: y[n, c, oh, ow] = the maximum of the window, argmax (same shape) = its
+ * index ih * W + iw in the input plane. Ties go to the first maximum in row-major window order;
+ * a NaN in a window is the result (the first NaN). x [n, C, H, W], y and argmax
+ * [n, C, OH, OW], contiguous. n == 0 does nothing. H * W must fit in int32.
+ */
+ck_status ck_maxpool_forward(ptrdiff_t n, const ck_pool_shape *shape, const float *x, float *y, int32_t *argmax);
+
+/**
+ * Max pooling backward: dx (overwritten, [n, C, H, W]) is dy added at each window's argmax,
+ * the windows of a plane in row-major output order (overlapping windows add up). An argmax
+ * outside the plane is CK_ERANGE before anything is written.
+ */
+ck_status ck_maxpool_backward(ptrdiff_t n, const ck_pool_shape *shape, const float *dy, const int32_t *argmax,
+                              float *dx);
+
+/* ---------------------------------------------------------------------------------------
  * Dropout and weight decay
  * ------------------------------------------------------------------------------------- */
 

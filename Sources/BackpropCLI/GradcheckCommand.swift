@@ -119,12 +119,13 @@ struct GradcheckCommand: ParsableCommand {
     private func makeNetwork<Backend: KernelBackend>(_ backend: Backend, for batch: Dataset) throws -> MultiLayerNet<Backend> {
         var generator = SeededGenerator(seed: seed)
         do {
-            return try MultiLayerNet(inputShape: [batch.featureCount], layers: network.specs(outputSize: batch.classCount),
+            return try MultiLayerNet(inputShape: network.inputShape(features: batch.featureCount, outputSize: batch.classCount),
+                                     layers: network.specs(outputSize: batch.classCount),
                                      weightInitialization: .standardDeviation(0.01),
                                      biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                      classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
         } catch let error as LayerShapeError {
-            throw CommandError("--layers: \(error)")
+            throw CommandError("\(network.option): \(error)")
         }
     }
 }

@@ -55,9 +55,11 @@ struct ModelOptions: ParsableArguments {
     func load<Backend: KernelBackend>(on backend: Backend) throws -> ImportedModel<Backend> {
         let imported: ImportedModel<Backend>
         do {
-            imported = try ModelFile.importModel(from: URL(fileURLWithPath: model), backend: backend,
-                                                 layers: try layers.map { try LayerSpec.list(parsing: $0) },
-                                                 activation: activation)
+            let specs = try layers.map { try LayerSpec.list(parsing: $0) }
+            // A convolutional state dict does not tell its images' size: MNIST's 1x28x28.
+            imported = try ModelFile.importModel(from: URL(fileURLWithPath: model), backend: backend, layers: specs,
+                                                 activation: activation,
+                                                 inputShape: try specs.map { try LayerSpec.inputShape(of: $0, features: 784, option: "--layers") })
         } catch ModelFileError.unnamedActivation(let path) {
             throw CommandError("\(path): the file does not name the hidden layers' activation; state it with "
                                + "--activation relu|sigmoid|tanh ('convert --activation' writes it into the file)")

@@ -27,6 +27,12 @@ struct NetworkOptions: ParsableArguments {
         valueName: "spec"))
     var layers: String?
 
+    @Option(help: ArgumentHelp(
+        "One of the book's convolutional networks: simple-convnet (chapter 7) or deep-convnet (chapter 8, He initialization). "
+            + "Replaces --hidden, --activation, --batch-norm, --dropout and --layers.",
+        valueName: "name"))
+    var network: NetworkPreset?
+
     func validate() throws {
         guard hidden.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--hidden needs one or more positive sizes, got \(hidden)")
@@ -46,6 +52,13 @@ struct NetworkOptions: ParsableArguments {
                 throw ValidationError("--layers describes the whole network; give it or \(other), not both")
             }
         }
+        if let network {
+            let others = [(!hidden.isEmpty, "--hidden"), (activation != nil, "--activation"), (batchNorm, "--batch-norm"),
+                          (dropout != nil, "--dropout"), (layers != nil, "--layers")].filter(\.0).map(\.1)
+            if let other = others.first {
+                throw ValidationError("--network \(network.rawValue) describes the whole network; give it or \(other), not both")
+            }
+        }
     }
 
     /// The hidden sizes of the fully connected network (the book's 50 when none are given).
@@ -57,6 +70,7 @@ struct NetworkOptions: ParsableArguments {
     /// The layer list for data with `outputSize` outputs per sample. Throws when `--layers`
     /// does not end in that many outputs.
     func specs(outputSize: Int) throws -> [LayerSpec] {
+        if let network { return network.specs(outputSize: outputSize) }
         guard let layers else {
             return LayerSpec.fullyConnected(hiddenSizes: hiddenSizes, outputSize: outputSize,
                                             activation: hiddenActivation, batchNorm: batchNorm, dropoutRatio: dropout)
@@ -80,9 +94,20 @@ struct NetworkOptions: ParsableArguments {
         }
     }
 
+    /// One sample's shape for data of `features` values: MNIST's rows become 1x28x28 images
+    /// when the network starts with a convolution.
+    func inputShape(features: Int, outputSize: Int) throws -> [Int] {
+        try LayerSpec.inputShape(of: specs(outputSize: outputSize), features: features, option: option)
+    }
+
+    /// The option that describes the network, for messages.
+    var option: String {
+        network.map { "--network \($0.rawValue)" } ?? (layers == nil ? "--hidden" : "--layers")
+    }
+
     /// The option a memory estimate dominated by the parameters blames.
     var sizeOption: String {
-        layers.map { "--layers \($0)" } ?? "--hidden \(hiddenSizes.map(String.init).joined(separator: " "))"
+        network.map { "--network \($0.rawValue)" } ?? layers.map { "--layers \($0)" } ?? "--hidden \(hiddenSizes.map(String.init).joined(separator: " "))"
     }
 
     /// Whether the network normalizes batches, which data-parallel training does not support.

@@ -31,8 +31,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Update rule: sgd, momentum (0.9), adam, nesterov (0.9), adagrad or rmsprop (decay 0.99).")
     var optimizer: OptimizerChoice = .sgd
 
-    @Option(name: .customLong("weight-init"), help: "Initial weights: std (fixed --weight-std), he or xavier.")
-    var weightInit: WeightInitChoice = .std
+    @Option(name: .customLong("weight-init"), help: ArgumentHelp(
+        "Initial weights: std (fixed --weight-std), he or xavier (default: std; he for --network deep-convnet).",
+        valueName: "init"))
+    var weightInit: WeightInitChoice?
 
     @Option(name: .customLong("weight-std"), help: "Standard deviation for --weight-init std.")
     var weightStd = 0.01
@@ -189,7 +191,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     private var weightInitialization: WeightInitialization {
-        switch weightInit {
+        if weightInit == nil, let preset = network.network?.weightInitialization { return preset }
+        switch weightInit ?? .std {
         case .std: return .standardDeviation(weightStd)
         case .he: return .he
         case .xavier: return .xavier
@@ -220,13 +223,14 @@ struct TrainCommand: ParsableCommand {
         var generator = SeededGenerator(seed: seed)
         let network: MultiLayerNet<Backend>
         do {
-            network = try MultiLayerNet(inputShape: [trainingSet.featureCount],
+            network = try MultiLayerNet(inputShape: self.network.inputShape(features: trainingSet.featureCount,
+                                                                            outputSize: trainingSet.classCount),
                                         layers: self.network.specs(outputSize: trainingSet.classCount),
                                         weightInitialization: weightInitialization,
                                         biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
                                         classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
         } catch let error as LayerShapeError {
-            throw CommandError("--layers: \(error)")
+            throw CommandError("\(self.network.option): \(error)")
         }
         var configuration = loop.configuration(batchSize: batchSize, seed: seed)
         configuration.weightDecay = weightDecay
@@ -254,7 +258,7 @@ struct TrainCommand: ParsableCommand {
                 stopAfterEpoch: { _ in report.stdoutFailed })
         } catch {
             progress.clear()
-            let blame = error.isBeforeAnyUpdate && weightInit == .std ? " (--weight-std \(weightStd))" : ""
+            let blame = error.isBeforeAnyUpdate && weightInitialization == .standardDeviation(weightStd) ? " (--weight-std \(weightStd))" : ""
             let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
             throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }

@@ -1158,6 +1158,173 @@ static void test_batchnorm(void) {
            "batchnorm: a negative or NaN eps is rejected before anything is written");
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Convolution and max pooling
+ * ------------------------------------------------------------------------------------- */
+
+/* One convolution geometry: scalar on one thread against the definition in double, then every
+ * candidate (its default threads) bitwise against scalar, with and without dx. */
+static void test_conv_shape(ptrdiff_t n, ck_conv_shape s) {
+    ptrdiff_t oh = 0, ow = 0;
+    record(ck_conv_output_size(&s, &oh, &ow) == CK_OK, "conv output size C%td %tdx%td k%tdx%td s%td p%td", s.channels,
+           s.height, s.width, s.kernel_height, s.kernel_width, s.stride, s.pad);
+    const size_t xs = (size_t)(n * s.channels * s.height * s.width), taps = (size_t)(s.channels * s.kernel_height * s.kernel_width);
+    const size_t ws = (size_t)s.filters * taps, ys = (size_t)(n * s.filters * oh * ow), fs = (size_t)s.filters;
+    float *x = allocate_floats(xs), *w = allocate_floats(ws), *b = allocate_floats(fs), *dy = allocate_floats(ys);
+    fill_uniform(x, xs, -1.0f, 1.0f);
+    fill_uniform(w, ws, -1.0f, 1.0f);
+    fill_uniform(b, fs, -1.0f, 1.0f);
+    fill_uniform(dy, ys, -1.0f, 1.0f);
+    use_reference();
+    float *y_ref = allocate_floats(ys), *dw_ref = allocate_floats(ws), *db_ref = allocate_floats(fs), *dx_ref = allocate_floats(xs);
+    ck_status status = ck_conv_forward(n, &s, x, w, b, y_ref);
+    status |= ck_conv_backward(n, &s, x, w, dy, dw_ref, db_ref, dx_ref);
+    record(status == CK_OK, "conv n=%td: scalar status", n);
+
+    /* The definition, in double: y, then dw, db and dx as sums over the same products. */
+    double *dw_d = calloc(ws, sizeof(double)), *dx_d = calloc(xs ? xs : 1, sizeof(double));
+    int forward_ok = 1, backward_ok = 1;
+    for (ptrdiff_t i = 0; i < n; ++i) {
+        for (ptrdiff_t f = 0; f < s.filters; ++f) {
+            for (ptrdiff_t r = 0; r < oh; ++r) {
+                for (ptrdiff_t q = 0; q < ow; ++q) {
+                    double sum = b[f], scale = fabs(b[f]);
+                    const double g = dy[((i * s.filters + f) * oh + r) * ow + q];
+                    for (ptrdiff_t c = 0; c < s.channels; ++c) {
+                        for (ptrdiff_t u = 0; u < s.kernel_height; ++u) {
+                            for (ptrdiff_t v = 0; v < s.kernel_width; ++v) {
+                                const ptrdiff_t ih = r * s.stride - s.pad + u, iw = q * s.stride - s.pad + v;
+                                if (ih < 0 || ih >= s.height || iw < 0 || iw >= s.width) continue;
+                                const size_t xi = (size_t)(((i * s.channels + c) * s.height + ih) * s.width + iw);
+                                const size_t wi = (size_t)(((f * s.channels + c) * s.kernel_height + u) * s.kernel_width + v);
+                                sum += (double)w[wi] * x[xi];
+                                scale += fabs((double)w[wi] * x[xi]);
+                                dw_d[wi] += g * x[xi];
+                                dx_d[xi] += g * w[wi];
+                            }
+                        }
+                    }
+                    forward_ok &= fabs(y_ref[((i * s.filters + f) * oh + r) * ow + q] - sum) <= 1e-6 * (1 + scale);
+                }
+            }
+        }
+    }
+    const double loose = 1e-5 * (double)(n * oh * ow + taps);
+    for (size_t e = 0; e < ws; ++e) backward_ok &= fabs(dw_ref[e] - dw_d[e]) <= loose;
+    for (size_t e = 0; e < xs; ++e) backward_ok &= fabs(dx_ref[e] - dx_d[e]) <= 1e-5 * (double)(s.filters * taps);
+    for (ptrdiff_t f = 0; f < s.filters; ++f) {
+        double sum = 0;
+        for (ptrdiff_t i = 0; i < n; ++i) {
+            for (ptrdiff_t e = 0; e < oh * ow; ++e) sum += dy[(i * s.filters + f) * oh * ow + e];
+        }
+        backward_ok &= fabs(db_ref[f] - sum) <= 1e-5 * (double)(n * oh * ow);
+    }
+    record(forward_ok, "conv n=%td C%td %tdx%td FN%td k%td s%td p%td: scalar forward against the definition in double", n,
+           s.channels, s.height, s.width, s.filters, s.kernel_height, s.stride, s.pad);
+    record(backward_ok, "conv n=%td C%td %tdx%td FN%td k%td s%td p%td: scalar backward against the definition in double", n,
+           s.channels, s.height, s.width, s.filters, s.kernel_height, s.stride, s.pad);
+
+    float *y = allocate_floats(ys), *dw = allocate_floats(ws), *db = allocate_floats(fs), *dx = allocate_floats(xs);
+    for (int c = 0; c < candidate_count; ++c) {
+        use_candidate(candidates[c]);
+        status = ck_conv_forward(n, &s, x, w, b, y);
+        status |= ck_conv_backward(n, &s, x, w, dy, dw, db, dx);
+        record(status == CK_OK && first_difference(y_ref, y, ys) < 0 && first_difference(dw_ref, dw, ws) < 0
+                   && first_difference(db_ref, db, fs) < 0 && first_difference(dx_ref, dx, xs) < 0,
+               "conv n=%td C%td FN%td k%td s%td p%td [%s]: bitwise scalar on one thread", n, s.channels, s.filters,
+               s.kernel_height, s.stride, s.pad, ck_isa_name(candidates[c]));
+        status = ck_conv_backward(n, &s, x, w, dy, dw, db, NULL);
+        record(status == CK_OK && first_difference(dw_ref, dw, ws) < 0 && first_difference(db_ref, db, fs) < 0,
+               "conv n=%td without dx [%s]: the same dW and db", n, ck_isa_name(candidates[c]));
+    }
+    free(x); free(w); free(b); free(dy); free(y_ref); free(dw_ref); free(db_ref); free(dx_ref);
+    free(dw_d); free(dx_d); free(y); free(dw); free(db); free(dx);
+}
+
+/* One pooling geometry against a direct maximum, with ties (values on a coarse grid). */
+static void test_pool_shape(ptrdiff_t n, ck_pool_shape s) {
+    ptrdiff_t oh = 0, ow = 0;
+    record(ck_maxpool_output_size(&s, &oh, &ow) == CK_OK, "maxpool output size");
+    const size_t xs = (size_t)(n * s.channels * s.height * s.width), ys = (size_t)(n * s.channels * oh * ow);
+    float *x = allocate_floats(xs), *y = allocate_floats(ys), *dy = allocate_floats(ys), *dx = allocate_floats(xs);
+    float *dx_ref = allocate_floats(xs);
+    int32_t *argmax = allocate(ys * sizeof(int32_t));
+    for (size_t e = 0; e < xs; ++e) x[e] = (float)(random_index(5) - 2); /* many ties */
+    fill_uniform(dy, ys, -1.0f, 1.0f);
+    use_reference();
+    ck_status status = ck_maxpool_forward(n, &s, x, y, argmax);
+    status |= ck_maxpool_backward(n, &s, dy, argmax, dx_ref);
+    int ok = status == CK_OK;
+    double *dx_d = calloc(xs ? xs : 1, sizeof(double));
+    for (ptrdiff_t p = 0; p < n * s.channels; ++p) {
+        for (ptrdiff_t r = 0; r < oh; ++r) {
+            for (ptrdiff_t q = 0; q < ow; ++q) {
+                ptrdiff_t best = -1;
+                for (ptrdiff_t u = 0; u < s.size; ++u) {
+                    for (ptrdiff_t v = 0; v < s.size; ++v) {
+                        const ptrdiff_t ih = r * s.stride - s.pad + u, iw = q * s.stride - s.pad + v;
+                        if (ih < 0 || ih >= s.height || iw < 0 || iw >= s.width) continue;
+                        const ptrdiff_t at = ih * s.width + iw;
+                        if (best < 0 || x[p * s.height * s.width + at] > x[p * s.height * s.width + best]) best = at;
+                    }
+                }
+                const size_t o = (size_t)((p * oh + r) * ow + q);
+                ok &= argmax[o] == best && y[o] == x[p * s.height * s.width + best];
+                dx_d[p * s.height * s.width + best] += dy[o];
+            }
+        }
+    }
+    for (size_t e = 0; e < xs; ++e) ok &= fabs(dx_ref[e] - dx_d[e]) <= 1e-6 * (1 + fabs(dx_d[e]));
+    record(ok, "maxpool n=%td C%td %tdx%td size %td stride %td pad %td: first maximum, dy at it", n, s.channels, s.height,
+           s.width, s.size, s.stride, s.pad);
+    for (int c = 0; c < candidate_count; ++c) {
+        use_candidate(candidates[c]);
+        float *y2 = allocate_floats(ys);
+        int32_t *argmax2 = allocate(ys * sizeof(int32_t));
+        status = ck_maxpool_forward(n, &s, x, y2, argmax2);
+        status |= ck_maxpool_backward(n, &s, dy, argmax2, dx);
+        record(status == CK_OK && first_difference(y, y2, ys) < 0 && (ys == 0 || memcmp(argmax, argmax2, ys * sizeof(int32_t)) == 0)
+                   && first_difference(dx_ref, dx, xs) < 0,
+               "maxpool n=%td [%s]: bitwise scalar on one thread", n, ck_isa_name(candidates[c]));
+        free(y2); free(argmax2);
+    }
+    free(x); free(y); free(dy); free(dx); free(dx_ref); free(argmax); free(dx_d);
+}
+
+static void test_convolution(void) {
+    /* The book's ch07 check, stride 2 with padding and several channels, a group that is not
+     * full (n = 5 with groups of 4), 1x1 kernels, and a batch large enough for threads. */
+    test_conv_shape(2, (ck_conv_shape){.channels = 1, .height = 10, .width = 10, .filters = 10, .kernel_height = 3, .kernel_width = 3, .stride = 1, .pad = 0});
+    test_conv_shape(5, (ck_conv_shape){.channels = 3, .height = 7, .width = 6, .filters = 4, .kernel_height = 3, .kernel_width = 2, .stride = 2, .pad = 1});
+    test_conv_shape(3, (ck_conv_shape){.channels = 2, .height = 5, .width = 5, .filters = 3, .kernel_height = 1, .kernel_width = 1, .stride = 1, .pad = 0});
+    test_conv_shape(1, (ck_conv_shape){.channels = 2, .height = 3, .width = 3, .filters = 2, .kernel_height = 5, .kernel_width = 5, .stride = 1, .pad = 2});
+    test_conv_shape(24, (ck_conv_shape){.channels = 30, .height = 12, .width = 12, .filters = 16, .kernel_height = 3, .kernel_width = 3, .stride = 1, .pad = 1});
+    test_conv_shape(0, (ck_conv_shape){.channels = 1, .height = 4, .width = 4, .filters = 2, .kernel_height = 3, .kernel_width = 3, .stride = 1, .pad = 0});
+    test_pool_shape(3, (ck_pool_shape){.channels = 2, .height = 6, .width = 6, .size = 2, .stride = 2, .pad = 0});
+    test_pool_shape(2, (ck_pool_shape){.channels = 3, .height = 7, .width = 5, .size = 3, .stride = 2, .pad = 1});
+    test_pool_shape(2, (ck_pool_shape){.channels = 1, .height = 5, .width = 5, .size = 3, .stride = 1, .pad = 0});
+    test_pool_shape(64, (ck_pool_shape){.channels = 16, .height = 8, .width = 8, .size = 2, .stride = 2, .pad = 0});
+
+    use_reference();
+    ck_conv_shape bad = {.channels = 1, .height = 2, .width = 2, .filters = 1, .kernel_height = 3, .kernel_width = 3, .stride = 1, .pad = 0};
+    float x[4] = {0}, w[9] = {0}, b[1] = {0}, y[4] = {7, 7, 7, 7};
+    ptrdiff_t oh, ow;
+    record(ck_conv_output_size(&bad, &oh, &ow) == CK_EINVAL && ck_conv_forward(1, &bad, x, w, b, y) == CK_EINVAL && y[0] == 7.0f,
+           "conv: a kernel larger than the padded input is rejected before anything is written");
+    ck_pool_shape pool = {.channels = 1, .height = 2, .width = 2, .size = 2, .stride = 2, .pad = 0};
+    int32_t outside[1] = {4};
+    float g[1] = {1}, dx[4] = {7, 7, 7, 7};
+    record(ck_maxpool_backward(1, &pool, g, outside, dx) == CK_ERANGE && dx[0] == 7.0f,
+           "maxpool backward: an argmax outside the plane is CK_ERANGE before anything is written");
+    pool.pad = 2;
+    record(ck_maxpool_output_size(&pool, &oh, &ow) == CK_EINVAL, "maxpool: pad >= size is rejected");
+    float nan_x[4] = {1, NAN, 3, NAN}, pooled[1];
+    int32_t at[1];
+    pool.pad = 0;
+    record(ck_maxpool_forward(1, &pool, nan_x, pooled, at) == CK_OK && isnan(pooled[0]) && at[0] == 1,
+           "maxpool: the first NaN of a window is its maximum");
+}
+
 static void test_dropout(void) {
     static const float ratios[] = {0.0f, 0.2f, 0.5f, 0.999f, 1.0f};
     const ptrdiff_t m = 300, n = 100, cells = m * n;
@@ -1426,6 +1593,7 @@ int main(void) {
     run_section("sgd / momentum / adam", test_all_optimizers);
     run_section("tanh", test_tanh);
     run_section("batch normalization", test_batchnorm);
+    run_section("convolution / max pooling", test_convolution);
     run_section("dropout", test_dropout);
     run_section("weight decay", test_weight_decay);
     run_section("nesterov / adagrad / rmsprop", test_chapter6_optimizers);

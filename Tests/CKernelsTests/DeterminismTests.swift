@@ -192,6 +192,39 @@ struct Chapter6Workload {
         succeeded(ck_adagrad_update(count, 0.01, 1e-7, g, &h, &p), "ck_adagrad_update")
         succeeded(ck_rmsprop_update(count, 0.01, 0.99, 1e-7, g, &a, &p), "ck_rmsprop_update")
         outputs.append(("nesterov / adagrad / rmsprop", p + v + h + a))
+        outputs += Self.convolutionOutputs(succeeded)
+        return outputs
+    }
+
+    /// Convolution (stride 1 with padding, and stride 2) and max pooling on a batch large enough
+    /// to run on two threads (forward about 9 MFLOP), with a last group of images that is not full.
+    private static func convolutionOutputs(_ succeeded: (ck_status, String) -> Void) -> [(name: String, values: [Float])] {
+        var rng = SeededGenerator(seed: 72)
+        var outputs: [(name: String, values: [Float])] = []
+        let n = 41
+        for (stride, pad) in [(1, 1), (2, 0)] {
+            var shape = ck_conv_shape(channels: 4, height: 14, width: 14, filters: 16, kernel_height: 3, kernel_width: 3,
+                                      stride: stride, pad: pad)
+            var (oh, ow) = (0, 0)
+            succeeded(ck_conv_output_size(&shape, &oh, &ow), "ck_conv_output_size")
+            let x = rng.floats(n * 4 * 14 * 14), w = rng.floats(16 * 36), b = rng.floats(16)
+            let dy = rng.floats(n * 16 * oh * ow)
+            var y = [Float](repeating: 0, count: dy.count), dw = w, db = b, dx = x
+            succeeded(ck_conv_forward(n, &shape, x, w, b, &y), "ck_conv_forward")
+            succeeded(ck_conv_backward(n, &shape, x, w, dy, &dw, &db, &dx), "ck_conv_backward")
+            outputs += [("conv stride \(stride) y", y), ("conv stride \(stride) dW", dw),
+                        ("conv stride \(stride) db", db), ("conv stride \(stride) dx", dx)]
+            var pool = ck_pool_shape(channels: 16, height: oh, width: ow, size: 3, stride: 2, pad: 1)
+            var (ph, pw) = (0, 0)
+            succeeded(ck_maxpool_output_size(&pool, &ph, &pw), "ck_maxpool_output_size")
+            var pooled = [Float](repeating: 0, count: n * 16 * ph * pw), argmax = [Int32](repeating: 0, count: pooled.count)
+            // Coarse values: many ties, which must go to the same element on every thread count.
+            let coarse = y.map { ($0 * 2).rounded() }
+            succeeded(ck_maxpool_forward(n, &pool, coarse, &pooled, &argmax), "ck_maxpool_forward")
+            var back = y
+            succeeded(ck_maxpool_backward(n, &pool, pooled, argmax, &back), "ck_maxpool_backward")
+            outputs += [("maxpool y", pooled), ("maxpool argmax", argmax.map(Float.init)), ("maxpool dx", back)]
+        }
         return outputs
     }
 }
@@ -221,7 +254,7 @@ extension SerializedCoreTests {
 
         static let chapter6 = Chapter6Workload()
 
-        @Test("Chapter 6's kernels give the same bits with 1, 2 and 3 threads on every supported instruction set")
+        @Test("Chapter 6's and 7's kernels (convolution, max pooling) give the same bits with 1, 2 and 3 threads on every supported instruction set")
         func chapter6() throws {
             let baseline = try withInstructionSet(CK_ISA_SCALAR) { withThreadCount(1) { Self.chapter6.run() } }
             try forEachSupportedISA { isa in

@@ -11,11 +11,11 @@ public enum Transpose: Sendable {
 /// to read and usable in Double for gradient checks. Layers and networks are generic over
 /// the backend, so any model runs on either and tests can compare the two.
 ///
-/// The requirements come in six narrow protocols, each with one conformance file per
+/// The requirements come in seven narrow protocols, each with one conformance file per
 /// backend: ``MatrixKernels``, ``ActivationKernels``, ``LossKernels``, ``OptimizerKernels``,
-/// ``NormalizationKernels`` and ``RegularizationKernels``.
+/// ``NormalizationKernels``, ``RegularizationKernels`` and ``ConvolutionKernels``.
 public protocol KernelBackend: MatrixKernels, ActivationKernels, LossKernels, OptimizerKernels,
-                               NormalizationKernels, RegularizationKernels, Sendable {
+                               NormalizationKernels, RegularizationKernels, ConvolutionKernels, Sendable {
     /// A short name for reports ("fast", "reference").
     var name: String { get }
 }

@@ -19,6 +19,12 @@ public enum LayerSpec: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Dropout of a fraction `ratio` of the units during training (``Dropout``), scaled the
     /// book's way or PyTorch's (`style`).
     case dropout(ratio: Double, style: DropoutStyle = .book)
+    /// A convolution of `filters` square filters of side `kernel` (``Convolution``), moved by
+    /// `stride` over the input padded with `pad` zeros; its channels are whatever the layer
+    /// before it gives.
+    case convolution(filters: Int, kernel: Int, stride: Int = 1, pad: Int = 0)
+    /// Max pooling over square windows of side `size` moved by `stride` (``Pooling``).
+    case maxPool(size: Int, stride: Int, pad: Int = 0)
 
     /// The book's batch normalization epsilon, `10e-7`.
     public static let bookBatchNormEpsilon = 1e-6
@@ -33,7 +39,7 @@ public enum LayerSpec: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// The item as the command line and model files spell it: `affine:100`, `relu`,
-    /// `batchnorm`, `dropout:0.5`.
+    /// `batchnorm`, `dropout:0.5`, `conv:30:5`, `conv:16:3:pad=1`, `pool:2`.
     public var description: String {
         switch self {
         case .affine(let units): return "affine:\(units)"
@@ -42,7 +48,27 @@ public enum LayerSpec: Hashable, Sendable, Codable, CustomStringConvertible {
             return epsilon == Self.bookBatchNormEpsilon ? "batchnorm" : "batchnorm:eps=\(epsilon)"
         case .dropout(let ratio, let style):
             return style == .book ? "dropout:\(ratio)" : "dropout:\(ratio):\(style.rawValue)"
+        case .convolution(let filters, let kernel, let stride, let pad):
+            return "conv:\(filters):\(kernel)" + (stride == 1 ? "" : ":stride=\(stride)") + (pad == 0 ? "" : ":pad=\(pad)")
+        case .maxPool(let size, let stride, let pad):
+            return "pool:\(size)" + (stride == size ? "" : ":stride=\(stride)") + (pad == 0 ? "" : ":pad=\(pad)")
         }
+    }
+
+    /// The `stride=S` and `pad=P` settings after an item's sizes, each at most once, or nil
+    /// when one is malformed.
+    private static func strideAndPad(_ settings: ArraySlice<String>) -> (stride: Int?, pad: Int?)? {
+        var stride: Int?, pad: Int?
+        for setting in settings {
+            if setting.hasPrefix("stride="), stride == nil, let value = Int(setting.dropFirst(7)), value > 0 {
+                stride = value
+            } else if setting.hasPrefix("pad="), pad == nil, let value = Int(setting.dropFirst(4)), value >= 0 {
+                pad = value
+            } else {
+                return nil
+            }
+        }
+        return (stride, pad)
     }
 
     /// Parses one item (see ``description``); throws naming the item and what is wrong.
@@ -85,6 +111,22 @@ public enum LayerSpec: Hashable, Sendable, Codable, CustomStringConvertible {
                 throw .invalid(item: String(text), expected: expected)
             }
             self = .dropout(ratio: ratio, style: style)
+        case "conv":
+            let values = Array(arguments)
+            guard values.count >= 2, let filters = Int(values[0]), filters > 0, let kernel = Int(values[1]), kernel > 0,
+                  let (stride, pad) = Self.strideAndPad(values[2...]) else {
+                throw .invalid(item: String(text),
+                               expected: "conv:FILTERS:KERNEL[:stride=S][:pad=P] with positive FILTERS, KERNEL and S, and P >= 0")
+            }
+            self = .convolution(filters: filters, kernel: kernel, stride: stride ?? 1, pad: pad ?? 0)
+        case "pool":
+            let values = Array(arguments)
+            guard values.count >= 1, let size = Int(values[0]), size > 0,
+                  let (stride, pad) = Self.strideAndPad(values[1...]), (pad ?? 0) < size else {
+                throw .invalid(item: String(text),
+                               expected: "pool:SIZE[:stride=S][:pad=P] with positive SIZE and S, and 0 <= P < SIZE")
+            }
+            self = .maxPool(size: size, stride: stride ?? size, pad: pad ?? 0)
         default:
             throw .unknownKind(item: String(text))
         }
@@ -139,7 +181,7 @@ public enum LayerSpecError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         let kinds = "affine:UNITS, " + Activation.allCases.map(\.rawValue).joined(separator: ", ")
-            + ", batchnorm, dropout:RATIO"
+            + ", batchnorm, dropout:RATIO, conv:FILTERS:KERNEL, pool:SIZE"
         switch self {
         case .empty: return "the layer list is empty; give comma-separated items such as affine:100,relu,affine:10"
         case .unknownKind(let item): return "'\(item)' is not a layer; the kinds are \(kinds)"

@@ -5,8 +5,8 @@ extension MultiLayerNet {
     /// its input.
     convenience init(architectureOf specs: [LayerSpec], inputShape: [Int], loss: any Loss<Backend>,
                      backend: Backend) throws(LayerShapeError) {
-        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { inputs, outputs in
-            (Tensor(shape: [inputs, outputs]), Tensor(shape: [outputs]))
+        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { weightShape, _, outputs in
+            (Tensor(shape: weightShape), Tensor(shape: [outputs]))
         }
         try self.init(inputShape: inputShape, layers: layers, loss: loss, backend: backend)
     }

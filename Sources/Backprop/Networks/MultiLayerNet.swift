@@ -119,8 +119,8 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         output: OutputLayer = .softmaxCrossEntropy, classTargets: ClosedRange<Double> = 0...1,
         backend: Backend, generator: inout Generator
     ) throws(LayerShapeError) {
-        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { inputs, outputs in
-            LayerBuilder<Backend>.randomParameters(inputs: inputs, outputs: outputs,
+        let layers = try LayerBuilder(backend: backend).layers(specs, inputShape: inputShape) { weightShape, fanIn, outputs in
+            LayerBuilder<Backend>.randomParameters(weightShape: weightShape, fanIn: fanIn, outputs: outputs,
                                                    weightInitialization: weightInitialization,
                                                    biasInitialization: biasInitialization, generator: &generator)
         }

@@ -47,7 +47,7 @@ extension StateNames {
     static let batchNormBufferStems = ["running_mean", "running_var"]
 
     /// The kinds of layer that hold numbers a model file stores.
-    enum StoredKind { case affine, batchNorm }
+    enum StoredKind { case affine, convolution, batchNorm }
 
     /// For each item of `specs` that holds parameters or buffers, its kind and the names its
     /// numbers get in the network built from `specs` (parameters, then buffers): what a file
@@ -58,8 +58,9 @@ extension StateNames {
             let kind: StoredKind, stems: [String]
             switch spec {
             case .affine: (kind, stems) = (.affine, affineStems)
+            case .convolution: (kind, stems) = (.convolution, affineStems)
             case .batchNorm: (kind, stems) = (.batchNorm, batchNormParameterStems + batchNormBufferStems)
-            case .activation, .dropout: return nil
+            case .activation, .dropout, .maxPool: return nil
             }
             counts[stems[0], default: 0] += 1
             return (kind, stems.map { name(stem: $0, number: counts[stems[0]]!) })

@@ -22,7 +22,10 @@ struct ImportPlan {
     /// its hidden layers use the file's `activation` metadata, else `defaultActivation`; with
     /// neither, hidden layers are refused (a guess would run a sigmoid or tanh network as ReLU
     /// and report a wrong accuracy).
-    init(file: SafetensorsFile, layers: [LayerSpec]? = nil, defaultActivation: Activation?) throws {
+    /// `inputShape`, when given, is one sample's shape for a file that does not record it (a
+    /// convolutional network's images, which no tensor's shape tells).
+    init(file: SafetensorsFile, layers: [LayerSpec]? = nil, defaultActivation: Activation?,
+         inputShape givenInputShape: [Int]? = nil) throws {
         let path = file.source
         notes = Self.conversionNotes(file)
         output = try Self.output(file)
@@ -46,7 +49,8 @@ struct ImportPlan {
         let recorded = file.metadata["layers"] == nil ? nil : try Self.architecture(file)
         if let specs = layers ?? recorded?.specs {
             self.specs = specs
-            (layout, inputShape, state) = try Self.state(of: file, specs: specs, recordedInput: recorded?.inputShape)
+            (layout, inputShape, state) = try Self.state(of: file, specs: specs,
+                                                         recordedInput: recorded?.inputShape ?? givenInputShape)
             return
         }
         let fileLayers: [LayerTensors]
@@ -111,11 +115,14 @@ struct ImportPlan {
         let path = file.source
         let names = StateNames.specNames(specs)
         if file.names.allSatisfy({ name in names.contains { $0.names.contains(name) } }) {
-            // The book's names: the first weight fixes the input size.
+            // The book's names: the first weight fixes the input size (a filter bank's does not).
+            let state = file.names.map { (name: $0, tensor: file.tensors[$0]!) }
+            if let recordedInput { return (.backprop, recordedInput, state) }
             guard let first = file.tensors["W1"], first.rank == 2 else {
+                if file.tensors["W1"]?.rank == 4 { throw ModelFileError.unknownImageShape(path: path) }
                 throw SafetensorsError.missingTensor(path: path, name: "W1", available: file.names)
             }
-            return (.backprop, recordedInput ?? [first.shape[0]], file.names.map { (name: $0, tensor: file.tensors[$0]!) })
+            return (.backprop, [first.shape[0]], state)
         }
         var prefixes: [String] = []
         for name in file.names {
@@ -143,6 +150,16 @@ struct ImportPlan {
                 }
                 if inputShape == nil { inputShape = [weight.tensor.shape[1]] }
                 state.append((layer.names[0], transposed(weight.tensor)))
+                state.append((layer.names[1], try tensor(prefix + "bias", in: file).tensor))
+            case .convolution:
+                // Conv2d's [FN, C, FH, FW] is the book's layout; the image size is in no tensor.
+                let weight = try tensor(prefix + "weight", in: file)
+                guard weight.tensor.rank == 4 else {
+                    throw ModelFileError.inconsistentShape(path: path, tensor: weight.name,
+                                                           reason: "has shape \(weight.tensor.shape), expected filters [FN, C, FH, FW]")
+                }
+                if inputShape == nil { throw ModelFileError.unknownImageShape(path: path) }
+                state.append((layer.names[0], weight.tensor))
                 state.append((layer.names[1], try tensor(prefix + "bias", in: file).tensor))
             case .batchNorm:
                 let stems = ["weight", "bias", "running_mean", "running_var"]

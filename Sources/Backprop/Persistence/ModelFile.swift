@@ -84,6 +84,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     /// The file holds layers (batch normalization) whose place in the network its tensors do
     /// not tell: the user must describe the network with a layer list.
     case needsLayerList(path: String, tensor: String)
+    /// The network starts with a convolution, and neither the file nor the caller gives the
+    /// size of its images, which no filter's shape tells.
+    case unknownImageShape(path: String)
     /// The tensors do not fit the network the layer list describes.
     case stateMismatch(path: String, layers: String, problem: NetworkParameterError)
     /// The network has hidden layers, but neither the file nor the caller names their activation.
@@ -111,6 +114,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .needsLayerList(let path, let tensor):
             return "\(path): tensor '\(tensor)' belongs to a batch normalization layer, whose place in the network "
                 + "the file does not record; describe the network with --layers (for example affine:100,batchnorm,relu,affine:10)"
+        case .unknownImageShape(let path):
+            return "\(path): the network starts with a convolution and the file does not record its images' shape; "
+                + "give the data's shape (MNIST's is 1x28x28)"
         case .unnamedActivation(let path):
             return "\(path): the file does not name the hidden layers' activation, and it is not guessed"
         }

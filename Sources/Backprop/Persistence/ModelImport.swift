@@ -17,11 +17,15 @@ extension ModelFile {
     /// Throws ``ModelFileError`` naming the file and the tensor that does not fit, or listing
     /// the accepted layouts when the names fit none; ``SafetensorsError`` when the file is not
     /// a readable safetensors file.
+    ///
+    /// `inputShape` is one sample's shape for files that do not record it and whose tensors
+    /// cannot tell it: a convolutional network's image size (MNIST's `[1, 28, 28]`).
     public static func importModel<Backend: KernelBackend>(
-        from url: URL, backend: Backend, layers: [LayerSpec]? = nil, activation: Activation? = nil
+        from url: URL, backend: Backend, layers: [LayerSpec]? = nil, activation: Activation? = nil,
+        inputShape: [Int]? = nil
     ) throws -> ImportedModel<Backend> {
         let file = try Safetensors.load(from: url)
-        let plan = try ImportPlan(file: file, layers: layers, defaultActivation: activation)
+        let plan = try ImportPlan(file: file, layers: layers, defaultActivation: activation, inputShape: inputShape)
         let network: MultiLayerNet<Backend>
         do {
             network = try MultiLayerNet(architectureOf: plan.specs, inputShape: plan.inputShape,
@@ -55,14 +59,18 @@ extension ModelFile {
             let byName = Dictionary(uniqueKeysWithValues: state.map { ($0.name, $0.tensor) })
             let indices = network.spec.indices.filter {
                 switch network.spec[$0] {
-                case .affine, .batchNorm: true
-                case .activation, .dropout: false
+                case .affine, .convolution, .batchNorm: true
+                case .activation, .dropout, .maxPool: false
                 }
             }
             return zip(indices, StateNames.specNames(network.spec)).flatMap { index, layer in
                 switch layer.kind {
                 case .affine:
                     return [(name: "\(index).weight", tensor: transposed(byName[layer.names[0]]!)),
+                            (name: "\(index).bias", tensor: byName[layer.names[1]]!)]
+                case .convolution:
+                    // Conv2d's weight is [FN, C, FH, FW] as the book's: stored as it is.
+                    return [(name: "\(index).weight", tensor: byName[layer.names[0]]!),
                             (name: "\(index).bias", tensor: byName[layer.names[1]]!)]
                 case .batchNorm:
                     return zip(["weight", "bias", "running_mean", "running_var"], layer.names).map { stem, name in
