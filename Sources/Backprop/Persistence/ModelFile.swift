@@ -58,7 +58,7 @@ public enum ModelFile {
     }
 
     /// Rebuilds the network stored at `url` on `backend`: a file Backprop saved, or one in
-    /// another accepted layout (see ``importModel(from:backend:layers:activation:)``, which also
+    /// another accepted layout (see ``importModel(from:backend:layers:activation:inputShape:)``, which also
     /// returns what the import converted or assumed). `activation` is used only when the file
     /// does not name one; a file with hidden layers that names none needs it. Throws
     /// ``ModelFileError`` or ``SafetensorsError`` naming the file.
