@@ -57,26 +57,54 @@ static conv_dims dims_of(const ck_conv_shape *s) {
     return d;
 }
 
+/* The output columns ow whose tap j lands inside the image (iw = ow*S - P + j in [0, W)):
+ * [*first, *end). Outside it a tap reads padding. Hoisting the bounds out of the inner loops
+ * leaves plain copies and adds there, which the compiler vectorizes for stride 1. */
+static void valid_columns(ptrdiff_t j, ptrdiff_t stride, ptrdiff_t pad, ptrdiff_t width, ptrdiff_t out_width,
+                          ptrdiff_t *first, ptrdiff_t *end) {
+    const ptrdiff_t low = pad - j, high = width - 1 + pad - j;
+    ptrdiff_t lo = low > 0 ? (low + stride - 1) / stride : 0;
+    ptrdiff_t hi = high < 0 ? 0 : high / stride + 1;
+    if (hi > out_width) hi = out_width;
+    if (lo > hi) lo = hi;
+    *first = lo;
+    *end = hi;
+}
+
+/* The rows im2col and col2im touch are short (8 floats in the deepest layers of the book's
+ * DeepConvNet), where a call to memcpy or memset costs more than the copy: keep the loops as
+ * loops. (GCC has no such attribute and inlines short copies of its own accord.) */
+#if defined(__clang__)
+#define CK_INLINE_COPIES __attribute__((no_builtin("memcpy", "memset")))
+#else
+#define CK_INLINE_COPIES
+#endif
+
 /* One image's columns: col[(c*FH + i)*FW + j][oh*OW + ow] = x[c][oh*S - P + i][ow*S - P + j]. */
-static void im2col(const ck_conv_shape *s, const conv_dims *d, const float *x, float *col) {
-    const ptrdiff_t h = s->height, w = s->width, stride = s->stride, pad = s->pad;
+CK_INLINE_COPIES static void im2col(const ck_conv_shape *s, const conv_dims *d, const float *x, float *col) {
+    const ptrdiff_t h = s->height, w = s->width, stride = s->stride, pad = s->pad, ow_count = d->ow;
     for (ptrdiff_t c = 0; c < s->channels; ++c) {
         const float *plane = x + c * h * w;
         for (ptrdiff_t i = 0; i < s->kernel_height; ++i) {
             for (ptrdiff_t j = 0; j < s->kernel_width; ++j) {
                 float *row = col + ((c * s->kernel_height + i) * s->kernel_width + j) * d->spatial;
+                ptrdiff_t first, end;
+                valid_columns(j, stride, pad, w, ow_count, &first, &end);
                 for (ptrdiff_t oh = 0; oh < d->oh; ++oh) {
                     const ptrdiff_t ih = oh * stride - pad + i;
-                    float *out = row + oh * d->ow;
+                    float *out = row + oh * ow_count;
                     if (ih < 0 || ih >= h) {
-                        memset(out, 0, (size_t)d->ow * sizeof(float));
+                        for (ptrdiff_t ow = 0; ow < ow_count; ++ow) out[ow] = 0.0f;
                         continue;
                     }
-                    const float *in = plane + ih * w;
-                    for (ptrdiff_t ow = 0; ow < d->ow; ++ow) {
-                        const ptrdiff_t iw = ow * stride - pad + j;
-                        out[ow] = iw >= 0 && iw < w ? in[iw] : 0.0f;
+                    const float *in = plane + ih * w - pad + j; /* in[ow * stride] is x[c][ih][ow*S - P + j] */
+                    for (ptrdiff_t ow = 0; ow < first; ++ow) out[ow] = 0.0f;
+                    if (stride == 1) {
+                        for (ptrdiff_t ow = first; ow < end; ++ow) out[ow] = in[ow];
+                    } else {
+                        for (ptrdiff_t ow = first; ow < end; ++ow) out[ow] = in[ow * stride];
                     }
+                    for (ptrdiff_t ow = end; ow < ow_count; ++ow) out[ow] = 0.0f;
                 }
             }
         }
@@ -86,24 +114,122 @@ static void im2col(const ck_conv_shape *s, const conv_dims *d, const float *x, f
 /* The adjoint of im2col: dx[c][ih][iw] = sum of the columns' entries that im2col copied from
  * there, added in the columns' row-major order (fixed). Overwrites dx. */
 static void col2im(const ck_conv_shape *s, const conv_dims *d, const float *col, float *dx) {
-    const ptrdiff_t h = s->height, w = s->width, stride = s->stride, pad = s->pad;
+    const ptrdiff_t h = s->height, w = s->width, stride = s->stride, pad = s->pad, ow_count = d->ow;
     memset(dx, 0, (size_t)d->in_image * sizeof(float));
     for (ptrdiff_t c = 0; c < s->channels; ++c) {
         float *plane = dx + c * h * w;
         for (ptrdiff_t i = 0; i < s->kernel_height; ++i) {
             for (ptrdiff_t j = 0; j < s->kernel_width; ++j) {
                 const float *row = col + ((c * s->kernel_height + i) * s->kernel_width + j) * d->spatial;
+                ptrdiff_t first, end;
+                valid_columns(j, stride, pad, w, ow_count, &first, &end);
                 for (ptrdiff_t oh = 0; oh < d->oh; ++oh) {
                     const ptrdiff_t ih = oh * stride - pad + i;
                     if (ih < 0 || ih >= h) continue;
-                    float *out = plane + ih * w;
-                    const float *in = row + oh * d->ow;
-                    for (ptrdiff_t ow = 0; ow < d->ow; ++ow) {
-                        const ptrdiff_t iw = ow * stride - pad + j;
-                        if (iw >= 0 && iw < w) out[iw] += in[ow];
+                    float *out = plane + ih * w - pad + j; /* out[ow * stride] is dx[c][ih][ow*S - P + j] */
+                    const float *in = row + oh * ow_count;
+                    if (stride == 1) {
+                        for (ptrdiff_t ow = first; ow < end; ++ow) out[ow] += in[ow];
+                    } else {
+                        for (ptrdiff_t ow = first; ow < end; ++ow) out[ow * stride] += in[ow];
                     }
                 }
             }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Stride 1: rows of the padded image instead of im2col
+ *
+ * With stride 1, tap (c, i, j) of output position (oh, ow) reads the zero-padded plane c at
+ * row oh + i, column ow + j. Computed on a "wide" grid of OH rows of Wp = W + 2P columns (the
+ * last Wp - OW of each row are discarded), tap (c, i, j)'s row of the column matrix is one
+ * contiguous run of OH * Wp floats of the padded plane, starting at (i, j): the columns become
+ * FH*FW*C long copies instead of C*FH*FW*OH short ones with bounds checks. Every kept output
+ * is the same sum of the same products in the same order as with im2col (the GEMM's result
+ * for an element does not depend on N), so the bits do not change; the discarded columns
+ * cost (Wp - OW) / OW more arithmetic (7% on a 28-wide image with pad 1, 25% on 8-wide).
+ * ------------------------------------------------------------------------------------- */
+
+/* The padded planes of one image: C planes of Hp x Wp, then FW - 1 floats that the last
+ * tap's run reaches past the end (they land in discarded columns only). */
+typedef struct wide_dims {
+    ptrdiff_t hp, wp, plane; /* Hp, Wp, Hp*Wp */
+    ptrdiff_t padded;        /* C*Hp*Wp + FW - 1 */
+    ptrdiff_t n;             /* OH*Wp: columns of the wide grid */
+} wide_dims;
+
+static int uses_wide_rows(const ck_conv_shape *s) { return s->stride == 1; }
+
+static wide_dims wide_dims_of(const ck_conv_shape *s, const conv_dims *d) {
+    wide_dims w;
+    w.hp = s->height + 2 * s->pad;
+    w.wp = s->width + 2 * s->pad;
+    w.plane = w.hp * w.wp;
+    w.padded = s->channels * w.plane + s->kernel_width - 1;
+    w.n = d->oh * w.wp;
+    return w;
+}
+
+/* Floats rounded up to whole cache lines, so the scratch carve-outs stay 64-byte aligned. */
+static ptrdiff_t lines(ptrdiff_t floats) { return (floats + 15) & ~(ptrdiff_t)15; }
+
+/* The thread's scratch for the wide path: the columns [taps, n], the padded image, and a wide
+ * [FN, n] buffer (the output before compaction, or dy widened). */
+typedef struct wide_scratch {
+    float *col, *padded, *grid;
+} wide_scratch;
+
+static wide_scratch wide_scratch_of(const ck_conv_shape *s, const conv_dims *d, const wide_dims *w) {
+    const ptrdiff_t col = lines(d->taps * w->n), padded = lines(w->padded), grid = lines(s->filters * w->n);
+    float *base = ck_scratch_slot(CK_SCRATCH_CONV_COLUMNS, (size_t)(col + padded + grid));
+    return (wide_scratch){base, base + col, base + col + padded};
+}
+
+/* x's image into the padded planes, zeros around it and in the tail. */
+static void pad_image(const ck_conv_shape *s, const wide_dims *w, const float *x, float *padded) {
+    memset(padded, 0, (size_t)w->padded * sizeof(float));
+    const ptrdiff_t h = s->height, width = s->width, pad = s->pad;
+    for (ptrdiff_t c = 0; c < s->channels; ++c) {
+        for (ptrdiff_t r = 0; r < h; ++r) {
+            memcpy(padded + c * w->plane + (r + pad) * w->wp + pad, x + (c * h + r) * width,
+                   (size_t)width * sizeof(float));
+        }
+    }
+}
+
+/* The wide columns: row (c*FH + i)*FW + j is the run of the padded plane c from (i, j). */
+static void wide_columns(const ck_conv_shape *s, const wide_dims *w, const float *padded, float *col) {
+    for (ptrdiff_t c = 0; c < s->channels; ++c) {
+        for (ptrdiff_t i = 0; i < s->kernel_height; ++i) {
+            for (ptrdiff_t j = 0; j < s->kernel_width; ++j) {
+                const ptrdiff_t k = (c * s->kernel_height + i) * s->kernel_width + j;
+                memcpy(col + k * w->n, padded + c * w->plane + i * w->wp + j, (size_t)w->n * sizeof(float));
+            }
+        }
+    }
+}
+
+/* The adjoint of wide_columns into the padded gradient, then its interior into dx. The adds
+ * into one element come in ascending tap order, as col2im's; the discarded columns add zeros. */
+static void wide_col2im(const ck_conv_shape *s, const wide_dims *w, const float *col, float *padded, float *dx) {
+    memset(padded, 0, (size_t)w->padded * sizeof(float));
+    for (ptrdiff_t c = 0; c < s->channels; ++c) {
+        for (ptrdiff_t i = 0; i < s->kernel_height; ++i) {
+            for (ptrdiff_t j = 0; j < s->kernel_width; ++j) {
+                const ptrdiff_t k = (c * s->kernel_height + i) * s->kernel_width + j;
+                float *out = padded + c * w->plane + i * w->wp + j;
+                const float *in = col + k * w->n;
+                for (ptrdiff_t e = 0; e < w->n; ++e) out[e] += in[e];
+            }
+        }
+    }
+    const ptrdiff_t h = s->height, width = s->width, pad = s->pad;
+    for (ptrdiff_t c = 0; c < s->channels; ++c) {
+        for (ptrdiff_t r = 0; r < h; ++r) {
+            memcpy(dx + (c * h + r) * width, padded + c * w->plane + (r + pad) * w->wp + pad,
+                   (size_t)width * sizeof(float));
         }
     }
 }
@@ -121,6 +247,28 @@ ck_status ck_conv_forward(ptrdiff_t n, const ck_conv_shape *shape, const float *
     if (x == NULL || w == NULL || b == NULL || y == NULL) return CK_EINVAL;
     const conv_dims d = dims_of(shape);
     const ptrdiff_t filters = shape->filters;
+    if (uses_wide_rows(shape)) {
+        const wide_dims wd = wide_dims_of(shape, &d);
+        CK_PARALLEL_FOR(conv_threads(n, 2.0 * (double)filters * (double)wd.n * (double)d.taps),
+        for (ptrdiff_t image = 0; image < n; ++image) {
+            const wide_scratch ws = wide_scratch_of(shape, &d, &wd);
+            pad_image(shape, &wd, x + image * d.in_image, ws.padded);
+            wide_columns(shape, &wd, ws.padded, ws.col);
+            ck_sgemm_one_thread(CK_NO_TRANS, CK_NO_TRANS, filters, wd.n, d.taps, 1.0f, w, d.taps,
+                                ws.col, wd.n, 0.0f, ws.grid, wd.n);
+            /* The kept columns of each wide row, plus the bias. */
+            float *out = y + image * d.out_image;
+            for (ptrdiff_t f = 0; f < filters; ++f) {
+                const float bias = b[f];
+                for (ptrdiff_t oh = 0; oh < d.oh; ++oh) {
+                    const float *in = ws.grid + f * wd.n + oh * wd.wp;
+                    float *row = out + f * d.spatial + oh * d.ow;
+                    for (ptrdiff_t ow = 0; ow < d.ow; ++ow) row[ow] = in[ow] + bias;
+                }
+            }
+        });
+        return CK_OK;
+    }
     CK_PARALLEL_FOR(conv_threads(n, 2.0 * (double)d.out_image * (double)d.taps),
     for (ptrdiff_t image = 0; image < n; ++image) {
         float *col = ck_scratch_slot(CK_SCRATCH_CONV_COLUMNS, (size_t)(d.taps * d.spatial));
@@ -150,21 +298,42 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
     if (x == NULL || w == NULL || dy == NULL) return CK_EINVAL;
 
     const ptrdiff_t groups = (n + CK_CONV_GROUP - 1) / CK_CONV_GROUP;
+    const int wide = dx != NULL && uses_wide_rows(shape);
+    const wide_dims wd = wide_dims_of(shape, &d);
     /* The calling thread's slot 2 holds every group's partial dW; the team writes disjoint parts. */
     float *partials = ck_scratch_slot(CK_SCRATCH_CONV_PARTIALS, (size_t)(groups * weights));
     const double flops = 2.0 * (double)d.out_image * (double)d.taps * (dx != NULL ? 2.0 : 1.0) * CK_CONV_GROUP;
     CK_PARALLEL_FOR(conv_threads(groups, flops),
     for (ptrdiff_t g = 0; g < groups; ++g) {
-        float *col = ck_scratch_slot(CK_SCRATCH_CONV_COLUMNS, (size_t)(d.taps * d.spatial));
+        /* The wide path's scratch holds the compact columns too: its column part is larger. */
+        const wide_scratch ws = wide ? wide_scratch_of(shape, &d, &wd) : (wide_scratch){0};
+        float *col = wide ? ws.col : ck_scratch_slot(CK_SCRATCH_CONV_COLUMNS, (size_t)(d.taps * d.spatial));
         float *partial = partials + g * weights;
         const ptrdiff_t last = (g + 1) * CK_CONV_GROUP < n ? (g + 1) * CK_CONV_GROUP : n;
         for (ptrdiff_t image = g * CK_CONV_GROUP; image < last; ++image) {
             const float *dy_image = dy + image * d.out_image;
             im2col(shape, &d, x + image * d.in_image, col);
-            /* partial (+)= dy_image [FN, OH*OW] * col^T [OH*OW, taps] */
-            ck_sgemm_one_thread(CK_NO_TRANS, CK_TRANS, filters, d.taps, d.spatial, 1.0f, dy_image, d.spatial,
-                                col, d.spatial, image == g * CK_CONV_GROUP ? 0.0f : 1.0f, partial, d.taps);
-            if (dx != NULL) {
+            /* partial^T [taps, FN] (+)= col [taps, OH*OW] * dy_image^T [OH*OW, FN]: dW transposed,
+             * so that the GEMM packs dy (FN rows) rather than the columns (taps rows). Each
+             * element is the same chain of fused multiply-adds over the positions as in
+             * dy * col^T, so the bits are those of dW itself. */
+            ck_sgemm_one_thread(CK_NO_TRANS, CK_TRANS, d.taps, filters, d.spatial, 1.0f, col, d.spatial,
+                                dy_image, d.spatial, image == g * CK_CONV_GROUP ? 0.0f : 1.0f, partial, filters);
+            if (dx != NULL && wide) {
+                /* dy widened with zeros in the discarded columns, W^T [taps, FN] times it, and
+                 * the wide columns' adjoint. */
+                for (ptrdiff_t f = 0; f < filters; ++f) {
+                    for (ptrdiff_t oh = 0; oh < d.oh; ++oh) {
+                        float *row = ws.grid + f * wd.n + oh * wd.wp;
+                        const float *in = dy_image + f * d.spatial + oh * d.ow;
+                        for (ptrdiff_t ow = 0; ow < d.ow; ++ow) row[ow] = in[ow];
+                        for (ptrdiff_t ow = d.ow; ow < wd.wp; ++ow) row[ow] = 0.0f;
+                    }
+                }
+                ck_sgemm_one_thread(CK_TRANS, CK_NO_TRANS, d.taps, wd.n, filters, 1.0f, w, d.taps,
+                                    ws.grid, wd.n, 0.0f, ws.col, wd.n);
+                wide_col2im(shape, &wd, ws.col, ws.padded, dx + image * d.in_image);
+            } else if (dx != NULL) {
                 /* The columns are spent: reuse them for W^T [taps, FN] * dy_image [FN, OH*OW]. */
                 ck_sgemm_one_thread(CK_TRANS, CK_NO_TRANS, d.taps, d.spatial, filters, 1.0f, w, d.taps,
                                     dy_image, d.spatial, 0.0f, col, d.spatial);
@@ -172,14 +341,18 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
             }
         }
     });
-    /* dW: the partials in ascending group order, each element on one thread. */
+    /* dW^T: the partials in ascending group order, each element on one thread, into the first
+     * partial (streams of contiguous floats); then transposed into dW. */
     CK_FOR_CHUNKS(weights, {
         for (ptrdiff_t e = start; e < start + count; ++e) {
             float sum = partials[e];
             for (ptrdiff_t g = 1; g < groups; ++g) sum += partials[g * weights + e];
-            dw[e] = sum;
+            partials[e] = sum;
         }
     });
+    for (ptrdiff_t tap = 0; tap < d.taps; ++tap) {
+        for (ptrdiff_t f = 0; f < filters; ++f) dw[f * d.taps + tap] = partials[tap * filters + f];
+    }
     /* db: per filter, the images in ascending order, each image's positions in ascending order. */
     for (ptrdiff_t f = 0; f < filters; ++f) {
         float sum = 0.0f;
