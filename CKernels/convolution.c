@@ -16,6 +16,13 @@
  * sees the same operations for any thread count, and the GEMM's contract gives the same bits
  * on every ISA. The input gradient is col2im of W^T * dy, scattered in a fixed order by the
  * image's thread.
+ *
+ * With stride 1 (every convolution of the book's networks) the forward pass and the input
+ * gradient skip im2col: see "Stride 1" below. Measured with a C harness at batch 100 on one
+ * thread of an Intel Xeon (family 6 model 207, AVX-512), DeepConvNet's 16 -> 16 channel 28 x 28
+ * layer went from 28 to 58 GFLOP/s forward and from 24 to 50 backward, its 64-channel 8 x 8
+ * layer from 64 to 88 and from 58 to 80 (the im2col loop's per-element bounds checks had cost
+ * up to 70% of the forward pass).
  */
 #include "ck_internal.h"
 

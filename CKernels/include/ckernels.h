@@ -364,7 +364,8 @@ ck_status ck_conv_output_size(const ck_conv_shape *shape, ptrdiff_t *out_height,
  * K blocks of 256) and the bias added afterwards. x is [n, C, H, W], w [FN, C, FH, FW],
  * b [FN], y [n, FN, OH, OW], all contiguous; y must not alias x. Images run in parallel, each
  * on one thread through im2col and the GEMM: the bits do not depend on the thread count or the
- * ISA. Memory: per thread C*FH*FW*OH*OW floats of kept scratch. n == 0 does nothing.
+ * ISA. Memory: per thread about (C*FH*FW + FN) * OH*(W + 2*pad) + C*(H + 2*pad)*(W + 2*pad)
+ * floats of kept scratch (stride 1), C*FH*FW*OH*OW otherwise. n == 0 does nothing.
  */
 ck_status ck_conv_forward(ptrdiff_t n, const ck_conv_shape *shape, const float *x, const float *w,
                           const float *b, float *y);
@@ -378,7 +379,9 @@ ck_status ck_conv_forward(ptrdiff_t n, const ck_conv_shape *shape, const float *
  *   dx             = col2im(W^T * dy) per image: [n, C, H, W], overwritten; contributions to
  *                    one input element are added in the fixed order of the column matrix.
  * dx may be NULL to skip the input gradient (a network's first layer). x, w as in the forward
- * pass. n == 0 sets dw and db to 0. Outputs must not alias inputs.
+ * pass. n == 0 sets dw and db to 0. Outputs must not alias inputs. Memory: the forward pass's
+ * scratch per thread, plus ceil(n / 4) * FN*C*FH*FW floats of partial sums kept by the caller's
+ * thread.
  */
 ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float *x, const float *w,
                            const float *dy, float *dw, float *db, float *dx);
