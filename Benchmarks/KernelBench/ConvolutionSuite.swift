@@ -133,21 +133,18 @@ struct ConvolutionSuite: BenchmarkSuite {
             warnIfDifferent(problem, operands[problem.layer.note]!, expected: reference.outputs)
         }
 
-        for threads in settings.threadCounts {
-            FastBackend.threadCount = threads
+        settings.forEachThreadCount { threads, plan in
             let fast = FastBackend()
-            var plan = settings.plan
-            plan.usesThreadCPUTime = threads == 1
             for (index, problem) in problems.enumerated() {
                 let o = operands[problem.layer.note]!
                 let timing = measure(plan) { fast.run(problem.pass, problem.geometry, images: images, o) }
                 report(BenchmarkResult(
                     kernel: problem.pass.kernel, shape: problem.shape, note: problem.layer.note, threads: threads,
-                    unit: unit, workPerCall: problem.flops, timing: timing, reference: references[index].timing,
+                    unit: unit, workPerCall: problem.flops, timing: timing,
+                    reference: references[index].timing,
                     baselineRates: [], peakRate: settings.peak?.gigaflops(threads: threads)))
             }
         }
-        FastBackend.threadCount = 0
     }
 
     /// Times the reference on one image and scales to the batch (the naive loops do the same

@@ -128,11 +128,8 @@ struct PoolingSuite: BenchmarkSuite {
             return ReferenceTiming(secondsPerCall: timing.secondsPerCall * Double(images), isExtrapolated: images > 1)
         }
 
-        for threads in settings.threadCounts {
-            FastBackend.threadCount = threads
+        settings.forEachThreadCount { threads, plan in
             let fast = FastBackend()
-            var plan = settings.plan
-            plan.usesThreadCPUTime = threads == 1
             for (index, problem) in problems.enumerated() {
                 let o = operands[problem.layer.note]!
                 let timing = measure(plan) { fast.run(problem.pass, problem.geometry, images: images, o) }
@@ -142,6 +139,5 @@ struct PoolingSuite: BenchmarkSuite {
                     reference: references[index], baselineRates: [memcpyRates[index]]))
             }
         }
-        FastBackend.threadCount = 0
     }
 }

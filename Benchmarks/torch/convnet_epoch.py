@@ -10,7 +10,6 @@ else (no evaluation). Prints one JSON line:
 usage: python convnet_epoch.py MNIST_DIR simple|deep STEPS THREADS
 Exits with status 3 and one line on stderr when torch cannot be imported.
 """
-import gzip
 import json
 import os
 import sys
@@ -18,29 +17,16 @@ import time
 
 import numpy as np
 
+# The IDX reading of the numpy baseline, not a second copy of it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "numpy"))
+from book_train import find, load_idx  # noqa: E402
+
 try:
     import torch
     from torch import nn
 except ImportError as error:
     print(f"torch is not importable by {sys.executable}: {error}", file=sys.stderr)
     sys.exit(3)
-
-
-def load_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def find(directory, name):
-    for candidate in (name + ".gz", name):
-        path = os.path.join(directory, candidate)
-        if os.path.exists(path):
-            return path
-    raise SystemExit(f"{directory}: {name} not found")
 
 
 def simple_convnet():
