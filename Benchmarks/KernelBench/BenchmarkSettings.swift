@@ -1,3 +1,5 @@
+import Backprop
+
 /// Everything a suite needs to know about the run: what to measure and how thoroughly.
 struct BenchmarkSettings {
     /// Thread bounds to measure, each a separate row.
@@ -48,5 +50,18 @@ struct BenchmarkSettings {
     func includes(_ kernel: String) -> Bool {
         guard let filter, !filter.isEmpty else { return true }
         return kernel.lowercased().contains(filter.lowercased())
+    }
+
+    /// Runs `body` once per thread count, `FastBackend` bound to that count, with the plan for
+    /// it: timed by the calling thread's CPU time for one thread (`usesThreadCPUTime`), by the
+    /// wall clock otherwise. Leaves `FastBackend` on its default thread count.
+    func forEachThreadCount(_ body: (_ threads: Int, _ plan: MeasurementPlan) -> Void) {
+        for threads in threadCounts {
+            FastBackend.threadCount = threads
+            var plan = self.plan
+            plan.usesThreadCPUTime = threads == 1
+            body(threads, plan)
+        }
+        FastBackend.threadCount = 0
     }
 }

@@ -17,9 +17,16 @@ protocol BenchmarkSuite {
     var comparesWithPeak: Bool { get }
     /// The kernel names the suite can run, so a `--filter` that matches none skips it.
     var kernelNames: [String] { get }
+    /// The width of the table's shape column: the longest shape the suite prints.
+    var shapeWidth: Int { get }
 
     /// Measures every kernel the settings select and hands each finished row to `report`.
     func run(settings: BenchmarkSettings, report: (BenchmarkResult) -> Void)
+}
+
+extension BenchmarkSuite {
+    /// Wide enough for "1024x1024x1024" (GEMM) and "16777216" (memory kernels).
+    var shapeWidth: Int { 14 }
 }
 
 /// The unit of a rate column.

@@ -9,10 +9,10 @@ import Foundation
 struct KernelBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel-bench",
-        abstract: "Measure the CKernels GEMM and memory-bound kernels.",
+        abstract: "Measure the CKernels GEMM, memory-bound, convolution and pooling kernels.",
         discussion: """
-            Prints one row per kernel, shape and thread count: the rate (GFLOP/s for GEMM, GB/s for \
-            memory-bound kernels), the median time per call, the speedup over ReferenceBackend<Float> \
+            Prints one row per kernel, shape and thread count: the rate (GFLOP/s for GEMM and convolution, GB/s for \
+            memory-bound kernels and pooling), the median time per call, the speedup over ReferenceBackend<Float> \
             and the comparison with OpenBLAS (loaded at run time if present) or memcpy. \
             See Benchmarks/README.md.
             """)
@@ -38,14 +38,22 @@ struct KernelBenchCommand: ParsableCommand {
     @Flag(help: "Time the book's full training run (as 'backprop train') against numpy float32, with where a step's time goes, instead of the kernels.")
     var train = false
 
+    @Option(help: ArgumentHelp(
+        "Time one training epoch of the book's SimpleConvNet or DeepConvNet (600 steps of 100, Adam 0.001, Trainer.step() only) against PyTorch eager, instead of the kernels. --quick times 60 steps and scales.",
+        valueName: "simple|deep"))
+    var convnet: ConvNetEpochBenchmark.Network?
+
     /// The suites in the order they run. A new suite is one file plus one entry here.
     static func suites(openBLAS: OpenBLAS?) -> [any BenchmarkSuite] {
-        [GEMMSuite(openBLAS: openBLAS), MemorySuite()]
+        [GEMMSuite(openBLAS: openBLAS), MemorySuite(), ConvolutionSuite(), PoolingSuite()]
     }
 
     func validate() throws {
         if let repetitions, repetitions < 1 {
             throw ValidationError("--repetitions must be at least 1, got \(repetitions).")
+        }
+        if train, let convnet {
+            throw ValidationError("--train and --convnet \(convnet.rawValue) are two different runs; give one of them.")
         }
         if let filter {
             let names = Self.suites(openBLAS: nil).flatMap(\.kernelNames)
@@ -71,6 +79,16 @@ struct KernelBenchCommand: ParsableCommand {
         if !FastBackend.isParallel, threadCounts.contains(where: { $0 > 1 }) {
             printToStandardError("kernel-bench: the C core was built without OpenMP; measuring 1 thread only.")
             threadCounts = [1]
+        }
+
+        if let convnet {
+            let printer: any ResultPrinter = json ? JSONLinesPrinter() : TablePrinter()
+            let peak = MeasuredPeak.measure(isa: ck_active_isa(), threadCounts: threadCounts)
+            printer.printHeader(MachineDescription(threadCounts: threadCounts, openBLAS: nil, isQuick: quick, peak: peak))
+            fflush(nil)
+            try ConvNetEpochBenchmark(network: convnet, steps: quick ? ConvNetEpochBenchmark.epochSteps / 10 : ConvNetEpochBenchmark.epochSteps,
+                                      threadCounts: threadCounts, json: json, peak: peak).run()
+            return
         }
 
         if train {

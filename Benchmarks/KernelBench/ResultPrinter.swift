@@ -23,8 +23,8 @@ struct TablePrinter: ResultPrinter {
 
     private func columns(of suite: any BenchmarkSuite) -> [Column] {
         var columns = [
-            Column(title: "kernel", width: 16, leftAligned: true),
-            Column(title: "shape", width: 14, leftAligned: true),
+            Column(title: "kernel", width: 21, leftAligned: true),
+            Column(title: "shape", width: suite.shapeWidth, leftAligned: true),
             Column(title: "threads", width: 7),
             Column(title: suite.unit.title, width: 9),
         ]

@@ -88,31 +88,8 @@ struct NumpyBaseline {
     var blas: String
 
     /// Runs Benchmarks/numpy/book_train.py; nil when python3 or numpy is missing or it fails.
-    /// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the child's environment: set on
-    /// some machines to work around old OpenBLAS bugs, they slow a current numpy down.
     static func run(mnist directory: URL, iterations: Int) -> NumpyBaseline? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("numpy/book_train.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, directory.path, String(iterations)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = nil
-        environment["OPENBLAS_L2_SIZE"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        guard case .result(let object) = PythonScript(path: "numpy/book_train.py").run([directory.path, String(iterations)]),
               let seconds = object["seconds"] as? Double, let accuracy = object["test_accuracy"] as? Double
         else { return nil }
         return NumpyBaseline(seconds: seconds, testAccuracy: accuracy, blas: object["blas"] as? String ?? "numpy")
