@@ -388,11 +388,44 @@ ck_status ck_maxpool_output_size(const ck_pool_shape *shape, ptrdiff_t *out_heig
     return CK_OK;
 }
 
+/* The book's pooling (2 x 2 windows, stride 2, no padding) as straight-line selects over a
+ * row of outputs, which the compiler vectorizes (the even and odd columns as interleaved
+ * loads): the same comparisons in the same order as maxpool_plane's loop, so the same result. */
+static void maxpool_plane_2x2(ptrdiff_t w, ptrdiff_t oh_count, ptrdiff_t ow_count, const float *restrict x,
+                              float *restrict y, int32_t *restrict argmax) {
+    for (ptrdiff_t oh = 0; oh < oh_count; ++oh) {
+        const float *restrict r0 = x + 2 * oh * w, *restrict r1 = r0 + w;
+        float *restrict out = y + oh * ow_count;
+        int32_t *restrict index = argmax + oh * ow_count;
+        const int32_t top = (int32_t)(2 * oh * w), below = (int32_t)((2 * oh + 1) * w);
+        for (ptrdiff_t ow = 0; ow < ow_count; ++ow) {
+            const float a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+            float best = a;
+            int32_t at = top + 2 * (int32_t)ow;
+            int take = (best == best) & ((b > best) | (b != b));
+            best = take ? b : best;
+            at = take ? top + 2 * (int32_t)ow + 1 : at;
+            take = (best == best) & ((c > best) | (c != c));
+            best = take ? c : best;
+            at = take ? below + 2 * (int32_t)ow : at;
+            take = (best == best) & ((d > best) | (d != d));
+            best = take ? d : best;
+            at = take ? below + 2 * (int32_t)ow + 1 : at;
+            out[ow] = best;
+            index[ow] = at;
+        }
+    }
+}
+
 /* One plane: each window's first maximum in row-major order (padding takes no part); a NaN
  * wins over every number, the first NaN over later ones, so NaN propagates. */
 static void maxpool_plane(const ck_pool_shape *s, ptrdiff_t oh_count, ptrdiff_t ow_count, const float *x,
                           float *y, int32_t *argmax) {
     const ptrdiff_t h = s->height, w = s->width;
+    if (s->pad == 0 && s->size == 2 && s->stride == 2) {
+        maxpool_plane_2x2(w, oh_count, ow_count, x, y, argmax);
+        return;
+    }
     for (ptrdiff_t oh = 0; oh < oh_count; ++oh) {
         const ptrdiff_t h0 = oh * s->stride - s->pad;
         const ptrdiff_t ih_first = h0 < 0 ? 0 : h0, ih_end = h0 + s->size < h ? h0 + s->size : h;
