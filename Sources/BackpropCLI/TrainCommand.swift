@@ -10,9 +10,11 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).",
-        discussion: """
-            The epoch table: train-acc and test-acc are the accuracies on the whole training and test sets             after the epoch; loss is the epoch's mean training loss (the mean of the minibatch losses of the             steps since the previous row, each measured before its update, weight decay's term included);             val-loss is the mean loss over the validation set after the epoch. A table of more than 50 rows             shows every k-th epoch and the last; --json writes every epoch.
-            """)
+        discussion: "The epoch table: train-acc and test-acc are the accuracies on the whole training and test sets "
+            + "after the epoch; loss is the epoch's mean training loss (the mean of the minibatch losses of the "
+            + "steps since the previous row, each measured before its update, weight decay's term included); "
+            + "val-loss is the mean loss over the validation set after the epoch. A table of more than 50 rows "
+            + "shows every k-th epoch, the first and the last; --json writes every epoch.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var csvOptions: CSVOptions
