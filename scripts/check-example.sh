@@ -73,6 +73,9 @@ if [ -n "$tag" ] && [ "$(git -C "$repository" rev-parse "$tag^{commit}")" = "$he
 else
     # Any other version tags of the clone would compete with `from:`; only HEAD's counts here.
     git -C "$repository" tag | xargs -r git -C "$repository" tag -d >/dev/null
+    if [ -n "$tag" ]; then
+        echo "check-example: HEAD is past the tag $tag; the build below checks HEAD, not the tagged commit"
+    fi
     echo "check-example: tagging HEAD $version (annotated) in the temporary clone only"
     git -C "$repository" -c user.name=check-example -c user.email=check-example@localhost \
         tag -a "$version" -m "Backprop $version (temporary, scripts/check-example.sh)" "$head"
