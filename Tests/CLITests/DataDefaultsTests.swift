@@ -63,6 +63,9 @@ struct DataDefaultsTests: RunsInDirectories {
         let smallRun = try run(["train", "--csv", small, "--label-column", "label", "--hidden", "4", "--epochs", "1"])
         #expect(smallRun.status == 0, "\(smallRun)")
         #expect(smallRun.standardOutput.contains("batch 16, 1 epoch shuffled (1 iterations each)"), "\(smallRun)")
+        // A batch larger than the table is refused in rows, not MNIST's images.
+        expectOneLineError(try run(["train", "--csv", file, "--label-column", "label", "--batch-size", "100"]),
+                           mentioning: ["--batch-size 100 is larger than the 48 training rows"])
         // --batch-size, --iterations and --weight-init still rule.
         let explicit = try run(["train", "--csv", file, "--label-column", "label", "--hidden", "4", "--iterations", "3",
                                 "--batch-size", "5", "--weight-init", "std"])
