@@ -30,10 +30,7 @@ struct EvaluateCommand: ParsableCommand {
         try requireFiniteParameters(of: network, in: model)
         let inputs = try modelOptions.inputs(of: imported)
         var (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
-        guard trainingSet.featureCount == network.inputSize, trainingSet.classCount == network.outputSize else {
-            throw CommandError("\(model): the model takes \(network.inputSize) inputs and \(network.outputSize) classes, "
-                               + "MNIST has \(trainingSet.featureCount) and \(trainingSet.classCount)")
-        }
+        try requireModel(network, in: model, fits: trainingSet.featureCount, classes: trainingSet.classCount, of: "MNIST")
         trainingSet.inputs = inputs.apply(to: trainingSet.inputs)
         testSet.inputs = inputs.apply(to: testSet.inputs)
         let trainAccuracy = accuracy(of: network, on: trainingSet)

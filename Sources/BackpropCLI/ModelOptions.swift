@@ -53,6 +53,14 @@ struct ModelOptions: ParsableArguments {
     /// A file with hidden layers that names no activation needs `--activation`: a guess would
     /// give a wrong accuracy with exit 0.
     func load<Backend: KernelBackend>(on backend: Backend) throws -> ImportedModel<Backend> {
+        try Self.load(model, layers: layers, activation: activation, on: backend)
+    }
+
+    /// The model at `model` on `backend`, its layer list (`layers`, `--layers`) and hidden
+    /// activation given for files that do not record them; shared with `train --initial-model`,
+    /// which reads the file a second time on its backend without repeating the notes.
+    static func load<Backend: KernelBackend>(_ model: String, layers: String?, activation: Activation?,
+                                             on backend: Backend, notes: Bool = true) throws -> ImportedModel<Backend> {
         let imported: ImportedModel<Backend>
         do {
             let specs = try layers.map { try LayerSpec.list(parsing: $0) }
@@ -64,7 +72,7 @@ struct ModelOptions: ParsableArguments {
             throw CommandError("\(path): the file does not name the hidden layers' activation; state it with "
                                + "--activation relu|sigmoid|tanh ('convert --activation' writes it into the file)")
         }
-        for note in imported.notes where activation == nil || !note.contains("the file names no activation") {
+        for note in imported.notes where notes && (activation == nil || !note.contains("the file names no activation")) {
             writeToStandardError("backprop: note: \(note)\n")
         }
         return imported

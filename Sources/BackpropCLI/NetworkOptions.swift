@@ -64,6 +64,22 @@ struct NetworkOptions: ParsableArguments {
     /// The hidden sizes of the fully connected network (the book's 50 when none are given).
     var hiddenSizes: [Int] { hidden.isEmpty ? [50] : hidden }
 
+    /// The number of hidden layers with weights (affine or convolution layers before the last
+    /// affine one): what decides whether the default initialization is the book's std 0.01
+    /// (one hidden layer) or He's (deeper, where 0.01 shrinks the signal layer after layer).
+    var hiddenLayerCount: Int {
+        guard network == nil, let layers, let specs = try? LayerSpec.list(parsing: layers) else {
+            return network == nil ? hiddenSizes.count : 0
+        }
+        return specs.filter { switch $0 { case .affine, .convolution: true; default: false } }.count - 1
+    }
+
+    /// Whether an option shapes the network (rather than leaving it to the defaults, or to the
+    /// file of `train --initial-model`).
+    var describesShape: Bool {
+        !hidden.isEmpty || batchNorm || dropout != nil || layers != nil || network != nil
+    }
+
     /// The hidden activation of the fully connected network (ReLU when none is given).
     var hiddenActivation: Activation { activation ?? .relu }
 

@@ -4,21 +4,41 @@ import Foundation
 
 /// `backprop train`: minibatch training on MNIST with the book's settings by default
 /// (784-50-10, ReLU, weight std 0.01, batch 100, SGD with learning rate 0.1, 10,000 iterations,
-/// train and test accuracy every epoch of 600 iterations).
+/// train and test accuracy every epoch of 600 iterations). On a CSV file the defaults fit a
+/// small table instead: 100 epochs, batches of min(32, training rows), He initialization.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).")
+        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).",
+        discussion: "The epoch table: train-acc and test-acc are the accuracies on the whole training and test sets "
+            + "after the epoch; loss is the epoch's mean training loss (the mean of the minibatch losses of the "
+            + "steps since the previous row, each measured before its update, weight decay's term included); "
+            + "val-loss is the mean loss over the validation set after the epoch. A table of more than 50 rows "
+            + "shows every k-th epoch, the first and the last; --json writes every epoch.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var csvOptions: CSVOptions
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var outputOptions: OutputOptions
-    @OptionGroup var loop: TrainingLoopOptions
+    @OptionGroup var loopOptions: TrainingLoopOptions
     @OptionGroup var network: NetworkOptions
 
-    @Option(name: .customLong("batch-size"), help: "Samples per minibatch.")
-    var batchSize = 100
+    /// The run's length and steering, with the length `--csv` data gets by default.
+    var loop: TrainingLoopOptions { loopOptions.fittingData(csv: csvOptions.isEnabled) }
+
+    /// The batch of a `--csv` run without `--batch-size` (or the training rows, if fewer):
+    /// the usual small-data default, where the book's 100 would be most of a table.
+    static let defaultCSVBatchSize = 32
+
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp(
+        "Samples per minibatch (default: 100, the book's, on MNIST; min(32, training rows) with --csv).", valueName: "n"))
+    var requestedBatchSize: Int?
+
+    /// The batch size for `trainingRows` training rows: `--batch-size`, else the book's 100
+    /// on MNIST and min(32, rows) on a CSV file.
+    func batchSize(trainingRows: Int) -> Int {
+        requestedBatchSize ?? (csvOptions.isEnabled ? min(Self.defaultCSVBatchSize, trainingRows) : 100)
+    }
 
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp(
         "Learning rate of the optimizer (default: 0.1 for sgd, the book's TwoLayerNet run; 0.01 for momentum, "
@@ -32,12 +52,24 @@ struct TrainCommand: ParsableCommand {
     var optimizer: OptimizerChoice = .sgd
 
     @Option(name: .customLong("weight-init"), help: ArgumentHelp(
-        "Initial weights: std (fixed --weight-std), he or xavier (default: std; he for --network deep-convnet).",
+        "Initial weights: std (fixed --weight-std), he or xavier (default: std 0.01, the book's, for one hidden layer "
+            + "on MNIST; he with --csv, for more than one hidden layer and for --network deep-convnet).",
         valueName: "init"))
     var weightInit: WeightInitChoice?
 
-    @Option(name: .customLong("weight-std"), help: "Standard deviation for --weight-init std.")
-    var weightStd = 0.01
+    @Option(name: .customLong("weight-std"), help: ArgumentHelp(
+        "Standard deviation for --weight-init std (default 0.01); given alone it means --weight-init std.",
+        valueName: "std"))
+    var requestedWeightStd: Double?
+
+    /// The standard deviation of `--weight-init std`: the book's `weight_init_std`, 0.01, unless given.
+    var weightStd: Double { requestedWeightStd ?? 0.01 }
+
+    @Option(name: .customLong("initial-model"), help: ArgumentHelp(
+        "Start from this model (a 'train --save' file, numpy or PyTorch layout) instead of random weights: "
+            + "resume or fine-tune. The data must fit its inputs and classes; its input scaling is applied and kept.",
+        valueName: "file"))
+    var initialModel: String?
 
     @Option(name: .customLong("weight-decay"), help: ArgumentHelp(
         "Weight decay λ: adds 0.5·λ·ΣW² over the weights (not the biases) to the loss and λ·W to their gradients.",
@@ -72,7 +104,9 @@ struct TrainCommand: ParsableCommand {
     var distributed = false
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let requestedBatchSize, requestedBatchSize < 1 {
+            throw ValidationError("--batch-size must be at least 1, got \(requestedBatchSize)")
+        }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
         }
@@ -92,6 +126,18 @@ struct TrainCommand: ParsableCommand {
         if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
         if csvOptions.isEnabled && outputOptions.inputRange != nil {
             throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
+        }
+        if initialModel != nil {
+            let scaling = [(csvOptions.standardize, "--standardize"), (outputOptions.inputRange != nil, "--input-range")]
+            if let option = scaling.first(where: \.0)?.1 {
+                throw ValidationError("\(option) with --initial-model: the model's own input scaling is applied "
+                                      + "(the one it was trained with); drop \(option)")
+            }
+            let initialization = [(weightInit != nil, "--weight-init"), (requestedWeightStd != nil, "--weight-std"),
+                                  (outputOptions.biasInit != .zero, "--bias-init")]
+            if let option = initialization.first(where: \.0)?.1 {
+                throw ValidationError("\(option) with --initial-model: the weights come from the file")
+            }
         }
     }
 
@@ -119,20 +165,29 @@ struct TrainCommand: ParsableCommand {
             } else {
                 dataOptions.declare(in: &roles)
             }
+            roles.read(initialModel, option: "--initial-model")
             TrainingOutputs.declare(save: leader ? save : nil, curves: leader ? curves : nil, in: &roles)
             try roles.check()
+            // Read (and checked against the network options) before the data: a file that
+            // does not fit costs nothing.
+            let initial = try initialModel.map { _ in try loadInitialModel(on: ReferenceBackend<Float>()) }
             let outputFiles = try TrainingOutputs(save: leader ? save : nil, curves: leader ? curves : nil)
             // Sized for MNIST's 784 inputs and 10 classes: the data is not loaded yet, and the
             // space reserved by the probe need only be close.
             try outputFiles.checkWritable(modelBytes: TrainingPreflight.modelBytes(
-                sizes: (try? network.sizes(inputSize: 784, outputSize: 10)) ?? [784] + network.hiddenSizes + [10]))
+                sizes: initial?.network.sizes
+                    ?? (try? network.sizes(inputSize: 784, outputSize: 10)) ?? [784] + network.hiddenSizes + [10]))
             let loadStart = ContinuousClock.now
-            let data = try loadData()
-            let (trainingSet, validationSet) = try loop.splitValidation(data.train)
+            let data = try loadData(initial: initial)
+            let (trainingSet, validationSet) = try loop.splitValidation(data.train, seed: seed)
             let testSet = data.test
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let sizes = try network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.classCount)
-            if reducer != nil, try network.normalizesBatches(outputSize: trainingSet.classCount) {
+            let batchSize = self.batchSize(trainingRows: trainingSet.count)
+            let sizes = try initial?.network.sizes
+                ?? network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.classCount)
+            let normalizes = try initial.map { $0.network.spec.contains { if case .batchNorm = $0 { true } else { false } } }
+                ?? network.normalizesBatches(outputSize: trainingSet.classCount)
+            if reducer != nil, normalizes {
                 throw ValidationError("--distributed does not support batch normalization: each process would normalize "
                                       + "its share of the batch with that share's statistics, unlike a run of one process")
             }
@@ -141,7 +196,7 @@ struct TrainCommand: ParsableCommand {
                 run: .init(batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                            configuration: loop.configuration(batchSize: batchSize, seed: seed),
                            lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
-                           savesModel: outputFiles.save != nil),
+                           savesModel: outputFiles.save != nil, samples: csvOptions.isEnabled ? "rows" : "images"),
                 trainingSet: trainingSet, testSet: testSet, validationSet: validationSet)
             if let reducer {
                 try DistributedRun.applyForcedAlgorithm(to: reducer)
@@ -150,7 +205,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--batch-size \(batchSize) is smaller than the \(reducer.processCount) processes sharing each batch")
             }
             prepared = (Outputs(files: outputFiles, loadSeconds: loadSeconds, data: data, validationSet: validationSet,
-                                reducer: reducer),
+                                reducer: reducer, batchSize: batchSize),
                         trainingSet, testSet)
         } catch {
             if let reducer {
@@ -178,20 +233,68 @@ struct TrainCommand: ParsableCommand {
         var validationSet: Dataset?
         /// The job's processes when `--distributed`.
         var reducer: (any GradientReducer)?
+        /// The minibatch size, `--batch-size` or the default for the data.
+        var batchSize: Int
     }
 
     /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
-    private func loadData() throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
-        if csvOptions.isEnabled { return try csvOptions.load(seed: seed) }
-        let directory = try dataOptions.directory()
-        let (trainingSet, testSet) = try MNIST.load(from: directory)
-        try requireSamples(trainingSet, split: .train, in: directory)
-        return (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
-                "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
+    /// Starting from an `initial` model, the data must fit it and gets its input scaling, and
+    /// the model's metadata (scaling, class names, …) is kept under the new run's.
+    private func loadData(initial: ImportedModel<ReferenceBackend<Float>>?) throws
+        -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
+        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+        if csvOptions.isEnabled {
+            data = try csvOptions.load(seed: seed)
+        } else {
+            let directory = try dataOptions.directory()
+            let (trainingSet, testSet) = try MNIST.load(from: directory)
+            try requireSamples(trainingSet, split: .train, in: directory)
+            data = (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
+                    "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
+        }
+        guard let initial, let initialModel else { return data }
+        try requireModel(initial.network, in: initialModel, fits: data.train.featureCount, classes: data.train.classCount,
+                         of: csvOptions.csv ?? "MNIST")
+        let inputs = try ModelInputs(metadata: initial.metadata, featureCount: initial.network.inputSize, source: initialModel)
+        data.train.inputs = inputs.apply(to: data.train.inputs)
+        data.test.inputs = inputs.apply(to: data.test.inputs)
+        data.metadata = initial.metadata.merging(data.metadata) { $1 }.merging(inputs.metadata) { $1 }
+        if !inputs.summary.isEmpty { data.summary += ", \(inputs.summary) as \(initialModel) was" }
+        return data
     }
 
+    /// The `--initial-model` file on `backend`, checked against the network options: when
+    /// they describe a network (`--hidden`, `--layers`, …) it must be the file's. Its hidden
+    /// activation and layer list, for a file that does not record them, are `--activation`'s
+    /// and `--layers`'. The second read, on the training backend, repeats no notes.
+    private func loadInitialModel<Backend: KernelBackend>(on backend: Backend, notes: Bool = true) throws
+        -> ImportedModel<Backend> {
+        let path = initialModel!
+        let imported = try ModelOptions.load(path, layers: network.layers, activation: network.activation,
+                                             on: backend, notes: notes)
+        try requireFiniteParameters(of: imported.network, in: path)
+        if network.describesShape && network.layers == nil {
+            let file = LayerSpec.description(of: imported.network.spec)
+            let asked = try LayerSpec.description(of: network.specs(outputSize: imported.network.outputSize))
+            guard file == asked else {
+                throw CommandError("--initial-model \(path): the file's network is \(file), but \(network.option) "
+                                   + "describes \(asked); leave the shape options out to train the file's network")
+            }
+        }
+        return imported
+    }
+
+    /// The initial weights: `--weight-init`/`--weight-std` when given, else a preset
+    /// network's own, else He's for a CSV file or more than one hidden layer (where the
+    /// book's 0.01 shrinks the signal layer after layer; 0.9625 instead of 0.9738 on MNIST
+    /// with two hidden layers of 100), else the book's std 0.01, so `backprop train` stays
+    /// the book's run.
     private var weightInitialization: WeightInitialization {
         if weightInit == nil, let preset = network.network?.weightInitialization { return preset }
+        if weightInit == nil && requestedWeightStd == nil && network.network == nil
+            && (csvOptions.isEnabled || network.hiddenLayerCount > 1) {
+            return .he
+        }
         switch weightInit ?? .std {
         case .std: return .standardDeviation(weightStd)
         case .he: return .he
@@ -222,7 +325,9 @@ struct TrainCommand: ParsableCommand {
     ) throws where Backend.Scalar == Float, Method.Scalar == Float {
         var generator = SeededGenerator(seed: seed)
         let network: MultiLayerNet<Backend>
-        do {
+        if initialModel != nil {
+            network = try loadInitialModel(on: backend, notes: false).network
+        } else { do {
             network = try MultiLayerNet(inputShape: self.network.inputShape(features: trainingSet.featureCount,
                                                                             outputSize: trainingSet.classCount),
                                         layers: self.network.specs(outputSize: trainingSet.classCount),
@@ -231,7 +336,8 @@ struct TrainCommand: ParsableCommand {
                                         classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
         } catch let error as LayerShapeError {
             throw CommandError("\(self.network.option): \(error)")
-        }
+        } }
+        let batchSize = outputs.batchSize
         var configuration = loop.configuration(batchSize: batchSize, seed: seed)
         configuration.weightDecay = weightDecay
         let trainer = Trainer(network: network, optimizer: optimizer, trainingSet: trainingSet,
@@ -239,10 +345,14 @@ struct TrainCommand: ParsableCommand {
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
                               configuration: configuration, reducer: outputs.reducer)
         let report = TrainingReport(json: json)
-        report.text(describe(network: network, backend: backend, iterationsPerEpoch: trainer.iterationsPerEpoch,
+        report.text(describe(network: network, backend: backend, batchSize: batchSize,
+                             iterationsPerEpoch: trainer.iterationsPerEpoch,
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
                              validationCount: outputs.validationSet?.count))
         report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        let evaluations = configuration.evaluationCount(trainingSetSize: trainingSet.count) ?? 0
+        let rowStride = EpochTable.stride(evaluations: evaluations)
+        var evaluationsDone = 0
         // Output that cannot be shown is no reason to train; a failure later stops after its epoch.
         try report.requireStandardOutput()
         var progress = ProgressLine(total: trainer.totalIterations)
@@ -253,12 +363,14 @@ struct TrainCommand: ParsableCommand {
                 onIteration: { iteration, loss in progress.update(iteration: iteration + 1, loss: loss, since: start) },
                 onEpoch: { record in
                     progress.clear()
-                    report.epoch(record)
+                    evaluationsDone += 1
+                    report.epoch(record, showingRow: EpochTable.shows(evaluationsDone, of: evaluations, stride: rowStride))
                 },
                 stopAfterEpoch: { _ in report.stdoutFailed })
         } catch {
             progress.clear()
-            let blame = error.isBeforeAnyUpdate && weightInitialization == .standardDeviation(weightStd) ? " (--weight-std \(weightStd))" : ""
+            let blame = error.isBeforeAnyUpdate && initialModel == nil && weightInitialization == .standardDeviation(weightStd)
+                ? " (--weight-std \(weightStd))" : ""
             let kept = outputs.files.save.map { "; \($0.path) was not written" } ?? ""
             throw CommandError("training stopped: \(error)\(blame)\(kept)")
         }
@@ -283,7 +395,8 @@ struct TrainCommand: ParsableCommand {
             final = (train, test, trainer.validate())
         }
         let (trainAccuracy, testAccuracy) = (final.train, final.test)
-        // The minibatch loss that goes with the parameters kept: early stopping's best epoch's.
+        // The training loss that goes with the parameters kept: early stopping's best epoch's
+        // mean, else the last step's.
         let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
         report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
@@ -302,10 +415,11 @@ struct TrainCommand: ParsableCommand {
                                                setName: testAccuracy == nil ? "train" : "test",
                                                save: outputs.files.save, force: force)
         // Encoded only to be saved: the file's bytes are a second copy of every parameter.
-        let model = outputs.files.save == nil ? nil : ModelFile.encode(network, metadata: [
+        // The run's own entries win over the data's, which hold an initial model's old ones.
+        let model = outputs.files.save == nil ? nil : ModelFile.encode(network, metadata: outputs.data.metadata.merging([
             "train_accuracy": String(trainAccuracy), "test_accuracy": testAccuracy.map { String($0) } ?? "none",
             "iterations": String(iterations), "seed": String(seed),
-        ].merging(outputs.data.metadata) { $1 }.merging(ModelInputs.metadata(range: outputOptions.inputRange)) { $1 })
+        ]) { $1 }.merging(ModelInputs.metadata(range: outputOptions.inputRange)) { $1 })
         let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
         try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
         try report.summary([
@@ -316,15 +430,23 @@ struct TrainCommand: ParsableCommand {
          .merging(exchange.map(DistributedRun.jsonFields) ?? [:], uniquingKeysWith: { $1 }))
     }
 
-    private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend,
+    private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend, batchSize: Int,
                                                   iterationsPerEpoch: Int, data: String,
                                                   loadSeconds: Double, validationCount: Int?) -> String {
+        let initialization = initialModel.map { "weights from \($0)" } ?? {
+            switch weightInitialization {
+            case .he: "He weights"
+            case .xavier: "Xavier weights"
+            case .standardDeviation(let std): "weights std \(std)"
+            }
+        }()
         let kernelsText = backend is FastBackend
             ? "fast (\(FastBackend.instructionSet), \(FastBackend.threadCount) thread\(FastBackend.threadCount == 1 ? "" : "s"))"
             : backend.name
         return """
             \(data) (loaded in \(String(format: "%.2f", loadSeconds)) s)
-            network \(network.architectureDescription)\(weightDecay > 0 ? ", weight decay \(weightDecay)" : ""), \
+            network \(network.architectureDescription), \(initialization)\
+            \(weightDecay > 0 ? ", weight decay \(weightDecay)" : ""), \
             \(optimizer.rawValue) lr \(learningRate), batch \(batchSize), \
             \(loop.summary(iterationsPerEpoch: iterationsPerEpoch, validationCount: validationCount)), \
             seed \(seed), backend \(kernelsText)\
@@ -335,6 +457,23 @@ struct TrainCommand: ParsableCommand {
 
 /// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
 enum EpochTable {
+    /// The most rows the table shows before it thins to every k-th epoch: a screenful, where
+    /// 100 epochs of a CSV run (or 10,000 of the book's "epochs" on a small table) would scroll
+    /// the beginning away. `--json` keeps every epoch.
+    static let maximumRows = 50
+
+    /// Every how many evaluations a table of `evaluations` rows shows one: 1 up to
+    /// ``maximumRows``, then ⌈evaluations / maximumRows⌉.
+    static func stride(evaluations: Int) -> Int {
+        max(1, (evaluations + maximumRows - 1) / maximumRows)
+    }
+
+    /// Whether the `number`-th evaluation (from 1) of `evaluations` gets a row: the first, the
+    /// last and every `stride`-th.
+    static func shows(_ number: Int, of evaluations: Int, stride: Int) -> Bool {
+        number == 1 || number >= evaluations || number % stride == 0
+    }
+
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
     /// The columns added when there is a validation set.
     static let validationHeader = "  val-loss  val-acc"

@@ -5,17 +5,23 @@ extension TrainingConfiguration.EpochOrder: ExpressibleByArgument {}
 
 /// How long `train` runs and how it is steered: iterations or epochs, the epoch order, a
 /// learning-rate schedule, a validation set and early stopping. The defaults are the book's
-/// run (10,000 iterations drawn with replacement, a constant rate, no validation set).
+/// run on MNIST (10,000 iterations drawn with replacement, a constant rate, no validation
+/// set) and 100 epochs on a CSV file, whose few rows make the book's "epoch" of
+/// size / batch iterations a single step.
 struct TrainingLoopOptions: ParsableArguments {
     /// The book's `iters_num`.
     static let defaultIterations = 10_000
+    /// The passes of a `--csv` run that names no length: on iris' 120 training rows, 400
+    /// steps of 32, where a network of a few hidden units has long stopped improving.
+    static let defaultCSVEpochs = 100
 
-    @Option(help: ArgumentHelp("Minibatch iterations, each batch drawn with replacement (the book's; default 10000).",
-                               valueName: "n"))
+    @Option(help: ArgumentHelp("Minibatch iterations, each batch drawn with replacement (the book's; the default "
+                               + "on MNIST, 10000).", valueName: "n"))
     var iterations: Int?
 
     @Option(help: ArgumentHelp("Passes over the training set instead of --iterations; each sample once per pass, "
-                               + "a last smaller batch taking the rows left over.", valueName: "n"))
+                               + "a last smaller batch taking the rows left over (the default with --csv, 100).",
+                               valueName: "n"))
     var epochs: Int?
 
     @Option(help: "Sample order of --epochs: shuffled (a new seeded permutation each epoch; the default) or sequential.")
@@ -30,9 +36,15 @@ struct TrainingLoopOptions: ParsableArguments {
     var learningRateSchedule: ScheduleChoice = .constant
 
     @Option(name: .customLong("validation-fraction"), help: ArgumentHelp(
-        "Hold out the last F of the training set (rows round(F·n) from the end) to measure a validation loss each epoch.",
+        "Hold out round(F·n) rows of the training set to measure a validation loss each epoch (see --validation-split).",
         valueName: "F"))
     var validationFraction: Double?
+
+    @Option(name: .customLong("validation-split"), help: ArgumentHelp(
+        "Which rows --validation-fraction holds out: shuffled (drawn with --seed, so a file sorted by class "
+            + "validates on every class; the default) or last (the last rows, the same for every seed).",
+        valueName: "rows"))
+    var validationSplit: ValidationSplit?
 
     @Option(name: .customLong("early-stopping"), help: ArgumentHelp(
         "Stop after PATIENCE evaluations without a lower validation loss, keeping the best epoch's parameters "
@@ -55,6 +67,9 @@ struct TrainingLoopOptions: ParsableArguments {
         if let validationFraction, !(validationFraction > 0 && validationFraction < 1) {
             throw ValidationError("--validation-fraction must be between 0 and 1 (exclusive), got \(validationFraction)")
         }
+        if let validationSplit, validationFraction == nil {
+            throw ValidationError("--validation-split \(validationSplit.rawValue) needs --validation-fraction")
+        }
         if let earlyStoppingPatience {
             guard earlyStoppingPatience >= 1 else {
                 throw ValidationError("--early-stopping needs a patience of at least 1, got \(earlyStoppingPatience)")
@@ -63,6 +78,17 @@ struct TrainingLoopOptions: ParsableArguments {
                 throw ValidationError("--early-stopping needs a validation set: add --validation-fraction")
             }
         }
+    }
+
+    /// These options with the length a run on `--csv` data gets when neither `--iterations`
+    /// nor `--epochs` is given: ``defaultCSVEpochs`` epochs (one table row each) rather than
+    /// 10,000 iterations, which on a small table are thousands of "epochs". MNIST keeps the
+    /// book's run.
+    func fittingData(csv: Bool) -> TrainingLoopOptions {
+        guard csv && iterations == nil && epochs == nil else { return self }
+        var options = self
+        options.epochs = Self.defaultCSVEpochs
+        return options
     }
 
     /// The run's configuration with the given batch size and seed.
@@ -93,15 +119,19 @@ struct TrainingLoopOptions: ParsableArguments {
     }
 
     /// `trainingSet` without the validation rows, and the validation set (nil without
-    /// `--validation-fraction`); refuses a fraction that leaves either part empty.
-    func splitValidation(_ trainingSet: Dataset) throws -> (training: Dataset, validation: Dataset?) {
+    /// `--validation-fraction`): rows drawn with `seed`, or the last ones with
+    /// `--validation-split last`. Refuses a fraction that leaves either part empty.
+    func splitValidation(_ trainingSet: Dataset, seed: UInt64) throws -> (training: Dataset, validation: Dataset?) {
         guard let validationFraction else { return (trainingSet, nil) }
         let held = Dataset.validationCount(fraction: validationFraction, of: trainingSet.count)
         guard held >= 1 && held < trainingSet.count else {
             throw CommandError("--validation-fraction \(validationFraction) holds out \(held) of the "
                                + "\(trainingSet.count) training images; each part needs at least one")
         }
-        return trainingSet.holdingOutValidation(fraction: validationFraction)
+        switch validationSplit ?? .shuffled {
+        case .shuffled: return trainingSet.holdingOutValidation(fraction: validationFraction, seed: seed)
+        case .last: return trainingSet.holdingOutValidation(fraction: validationFraction)
+        }
     }
 
     /// The summary's fields for the final validation measurement and the epoch early stopping
@@ -122,10 +152,21 @@ struct TrainingLoopOptions: ParsableArguments {
         var text = epochs.map { "\($0) epoch\($0 == 1 ? "" : "s") \((order ?? .shuffled).rawValue) (\(iterationsPerEpoch) iterations each)" }
             ?? "\(iterations ?? Self.defaultIterations) iterations (\(iterationsPerEpoch) per epoch)"
         if learningRateSchedule != .constant { text += ", lr schedule \(learningRateSchedule)" }
-        if let validationCount { text += ", the last \(validationCount) training samples held out for validation" }
+        if let validationCount {
+            let which = validationSplit == .last ? "the last \(validationCount)" : "\(validationCount) seeded"
+            text += ", \(which) training samples held out for validation"
+        }
         if let earlyStoppingPatience { text += ", early stopping patience \(earlyStoppingPatience)" }
         return text
     }
+}
+
+/// `--validation-split`: which training rows `--validation-fraction` holds out.
+enum ValidationSplit: String, ExpressibleByArgument, CaseIterable {
+    /// Rows drawn with the run's seed (the first of a seeded permutation).
+    case shuffled
+    /// The last rows, the same for every seed (before the seeded default, the only split).
+    case last
 }
 
 /// `--lr-schedule`: constant, step:EVERY:FACTOR (EVERY ≥ 1 epochs, FACTOR a positive number) or cosine.

@@ -15,6 +15,8 @@ enum TrainingPreflight {
         var lengthOption: String
         var writesCurves = false
         var savesModel = false
+        /// What the data's samples are, for messages: MNIST's "images", a CSV file's "rows".
+        var samples = "images"
     }
 
     /// Refuses a batch larger than the training set (every epoch would be one iteration, so
@@ -25,7 +27,7 @@ enum TrainingPreflight {
                       memory: MachineMemory? = MachineMemory.current()) throws {
         let batchSize = run.batchSize
         guard batchSize <= trainingSet.count else {
-            throw CommandError("--batch-size \(batchSize) is larger than the \(trainingSet.count) training images")
+            throw CommandError("--batch-size \(batchSize) is larger than the \(trainingSet.count) training \(run.samples)")
         }
         let configuration = run.configuration
         guard let iterations = configuration.totalIterations(trainingSetSize: trainingSet.count),

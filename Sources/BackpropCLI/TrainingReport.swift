@@ -36,8 +36,10 @@ final class TrainingReport {
     /// stdout (keys in snake case: `epoch`, `iteration`, `train_accuracy`, `test_accuracy`,
     /// `loss`, `elapsed_seconds`, and whatever later fields the record gains). A number that
     /// is not finite, which JSON cannot hold, is written as the string "NaN" or "Infinity".
-    func epoch(_ record: TrainingHistory.EpochRecord) {
-        text(EpochTable.row(record))
+    /// `showingRow` false leaves the record out of the table (thinned to ``EpochTable/maximumRows``)
+    /// but not out of the JSON lines.
+    func epoch(_ record: TrainingHistory.EpochRecord, showingRow: Bool = true) {
+        if showingRow { text(EpochTable.row(record)) }
         if json {
             guard let line = try? Self.encoder.encode(record) else {
                 preconditionFailure("an epoch record always encodes: its only failure, a non-finite number, is a string")

@@ -28,6 +28,24 @@ struct RandomTests {
         #expect(sequenceA != (0..<100).map { _ in c.next() })
     }
 
+    @Test("A seeded permutation holds every index once, is fixed by the seed, and keeps its draws for good")
+    func seededPermutation() {
+        var generator = SeededGenerator(seed: 42)
+        let order = generator.permutation(of: 10)
+        #expect(order.sorted() == Array(0..<10))
+        // Pinned: a split drawn today must be the split drawn by every later build.
+        #expect(order == Self.expectedPermutation, "\(order)")
+        var again = SeededGenerator(seed: 42)
+        #expect(again.permutation(of: 10) == order)
+        var other = SeededGenerator(seed: 43)
+        #expect(other.permutation(of: 10) != order)
+        var empty = SeededGenerator(seed: 42)
+        #expect(empty.permutation(of: 0) == [] && empty.permutation(of: 1) == [0])
+    }
+
+    /// `SeededGenerator(seed: 42).permutation(of: 10)` as first drawn.
+    static let expectedPermutation = [7, 3, 8, 9, 5, 6, 4, 1, 0, 2]
+
     @Test("Box–Muller samples have the requested mean and standard deviation")
     func normalMoments() {
         var generator = SeededGenerator(seed: 7)

@@ -36,7 +36,9 @@ struct SteeredTrainingTests {
         // One evaluation per epoch, after its last batch, numbered by the passes completed.
         #expect(history.epochs.map(\.epoch) == [1, 2])
         #expect(history.epochs.map(\.iteration) == [3, 6])
-        #expect(history.epochs.map(\.loss) == [history.losses[2], history.losses[5]])
+        // Each epoch reports the mean of its three steps' losses.
+        #expect(history.epochs.map(\.loss) == [(history.losses[0] + history.losses[1] + history.losses[2]) / 3,
+                                                (history.losses[3] + history.losses[4] + history.losses[5]) / 3])
     }
 
     @Test("A shuffled epoch visits every row exactly once, in a new order each epoch, fixed by the seed")
@@ -162,6 +164,27 @@ struct SteeredTrainingTests {
         #expect(training.inputs.scalars == Array(set.inputs.scalars[..<(24 * 10)]))
         #expect(Dataset.validationCount(fraction: 0.1, of: 60_000) == 6_000)
         #expect(Dataset.validationCount(fraction: 0.57, of: 100) == 57)
+    }
+
+    @Test("A seeded validation split of a class-sorted set holds out rows of every class, the same ones for the same seed")
+    func shuffledValidationSplit() {
+        // 30 rows sorted by class: rows 0-9 class 0, 10-19 class 1, 20-29 class 2.
+        let sorted = blobs(30).samples(at: (0..<30).sorted { (blobs(30).labels[$0], $0) < (blobs(30).labels[$1], $1) })
+        #expect(sorted.labels == (0..<30).map { Int32($0 / 10) })
+        let (training, validation) = sorted.holdingOutValidation(fraction: 0.2, seed: 42)
+        #expect(training.count == 24 && validation.count == 6)
+        // The last rows would all be class 2; the seeded rows cover every class.
+        #expect(sorted.holdingOutValidation(fraction: 0.2).validation.labels == Array(repeating: 2, count: 6))
+        #expect(Set(validation.labels) == [0, 1, 2], "\(validation.labels)")
+        // The two parts are the set's rows, each once, in the set's order.
+        var generator = SeededGenerator(seed: 42)
+        let held = generator.permutation(of: 30)[..<6].sorted()
+        let kept = (0..<30).filter { !held.contains($0) }
+        #expect(validation.inputs.scalars == sorted.samples(at: held).inputs.scalars)
+        #expect(training.inputs.scalars == sorted.samples(at: kept).inputs.scalars)
+        #expect(training.labels == kept.map { sorted.labels[$0] })
+        #expect(sorted.holdingOutValidation(fraction: 0.2, seed: 42).validation.labels == validation.labels)
+        #expect(sorted.holdingOutValidation(fraction: 0.2, seed: 7).validation.inputs.scalars != validation.inputs.scalars)
     }
 
     /// SGD on 90 blob rows, validated on the 30 held out after them.

@@ -49,8 +49,12 @@ struct TrainerTests {
         #expect(history.epochs == epochsSeen)
         #expect(history.epochs.map(\.epoch) == Array(0...11))
         #expect(history.epochs.map(\.iteration) == (0...11).map { $0 * 9 + 1 })
-        for record in history.epochs {
-            #expect(record.loss == history.losses[record.iteration - 1])
+        // Each record's loss is the mean of the step losses since the previous evaluation:
+        // epoch 0 the first step's alone, every later one the mean of its 9 steps.
+        for (previous, record) in zip([0] + history.epochs.map(\.iteration), history.epochs) {
+            let steps = history.losses[previous..<record.iteration]
+            #expect(steps.count == (record.epoch == 0 ? 1 : 9))
+            #expect(record.loss == steps.reduce(0, +) / Double(steps.count))
             #expect(record.testAccuracy != nil)
         }
         #expect(zip(history.epochs, history.epochs.dropFirst()).allSatisfy { $0.elapsedSeconds <= $1.elapsedSeconds })

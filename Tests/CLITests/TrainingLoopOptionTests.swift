@@ -42,7 +42,7 @@ struct TrainingLoopOptionTests: RunsInDirectories {
         let text = run.standardError
         // 150 training rows in batches of 16: 10 iterations per epoch, the last of 6 rows.
         #expect(text.contains("3 epochs sequential (10 iterations each)"), "\(run)")
-        #expect(text.contains("the last 50 training samples held out for validation"), "\(run)")
+        #expect(text.contains("50 seeded training samples held out for validation"), "\(run)")
         #expect(text.contains("val-loss  val-acc"), "\(run)")
         let objects = try run.outputLines.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")

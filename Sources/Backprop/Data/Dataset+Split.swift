@@ -26,12 +26,7 @@ extension Dataset {
     public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset)? {
         guard count >= 2, testFraction > 0, testFraction < 1 else { return nil }
         var generator = SeededGenerator(seed: seed)
-        var order = Array(0..<count)
-        // Fisher-Yates written out: the standard library does not promise that `shuffle(using:)`
-        // draws the same way in every release, and a split must not change with the compiler.
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
-        }
+        let order = generator.permutation(of: count)
         let testCount = min(max(Int((Double(count) * testFraction).rounded()), 1), count - 1)
         return (samples(at: Array(order[testCount...])), samples(at: Array(order[..<testCount])))
     }

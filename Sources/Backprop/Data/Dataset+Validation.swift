@@ -16,6 +16,18 @@ extension Dataset {
         return (rows(0..<count - validationRows), rows(count - validationRows..<count))
     }
 
+    /// Splits the set into the rows to train on and a validation set of
+    /// ``validationCount(fraction:of:)`` rows chosen at random with a ``SeededGenerator``
+    /// seeded with `seed` (the first rows of its ``SeededGenerator/permutation(of:)``), so a
+    /// file sorted by class validates on every class, and the same seed holds out the same
+    /// rows. Both parts keep the set's row order.
+    public func holdingOutValidation(fraction: Double, seed: UInt64) -> (training: Dataset, validation: Dataset) {
+        let validationRows = Self.validationCount(fraction: fraction, of: count)
+        var generator = SeededGenerator(seed: seed)
+        let order = generator.permutation(of: count)
+        return (samples(at: order[validationRows...].sorted()), samples(at: order[..<validationRows].sorted()))
+    }
+
     /// The samples in `range`, copied.
     public func rows(_ range: Range<Int>) -> Dataset {
         var selected = Tensor<Float>(shape: [0])

@@ -13,7 +13,8 @@
 ///   epoch mode one pass, ⌈size / batch size⌉ iterations (the last batch smaller when the size
 ///   is not a multiple), evaluated after its last iteration (epoch 1 is the first pass).
 /// - Loss: each iteration records the loss of its own forward pass, before the update (the
-///   book evaluates the loss again after the update; this saves that extra forward pass).
+///   book evaluates the loss again after the update; this saves that extra forward pass); an
+///   epoch's record holds the mean of the losses since the previous evaluation.
 /// - Steering: the `stopAfter…` callbacks of
 ///   ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)`` end training; a
 ///   ``learningRateSchedule`` sets the optimizer's rate before every step; early stopping
@@ -331,6 +332,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         let start = clock.now
         var monitor = DivergenceMonitor()
         var stopping = false
+        // The losses since the last evaluation, summed in order, for the epoch's mean loss.
+        var epochLoss = (sum: 0.0, count: 0)
         do throws(TrainingError) {
             while !stopping && completedIterations < totalIterations {
                 let iteration = completedIterations
@@ -341,15 +344,18 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 history.losses.append(loss)
                 onIteration(iteration, loss)
                 stopping = stopAfterIteration(iteration, loss)
+                epochLoss = (epochLoss.sum + loss, epochLoss.count + 1)
                 guard let epoch = epoch(endedBy: iteration) else { continue }
                 let (train, test) = evaluate()
                 let validation = validate()
                 let record = TrainingHistory.EpochRecord(
-                    epoch: epoch, iteration: iteration + 1, trainAccuracy: train, testAccuracy: test, loss: loss,
+                    epoch: epoch, iteration: iteration + 1, trainAccuracy: train, testAccuracy: test,
+                    loss: epochLoss.sum / Double(epochLoss.count),
                     elapsedSeconds: (clock.now - start).seconds,
                     validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
                     learningRate: optimizer.learningRate)
                 history.epochs.append(record)
+                epochLoss = (0, 0)
                 if let validationLoss = validation?.loss,
                    tracker?.patienceRunsOut(observing: validationLoss, epoch: epoch,
                                             parameters: { network.state }) == true {

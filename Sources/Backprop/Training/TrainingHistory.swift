@@ -12,7 +12,10 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
         public var trainAccuracy: Double
         /// The accuracy on the test set, if the trainer has one.
         public var testAccuracy: Double?
-        /// The minibatch loss of the iteration just done.
+        /// The training loss of the epoch: the mean of the minibatch losses of the iterations
+        /// since the previous evaluation, this one's included (each measured before its update,
+        /// weight decay's term included). One minibatch's loss is too noisy to compare epochs by;
+        /// ``TrainingHistory/losses`` keeps every iteration's.
         public var loss: Double
         /// Seconds since training started, evaluations included.
         public var elapsedSeconds: Double
