@@ -10,9 +10,18 @@ extension SeededGenerator {
     public mutating func permutation(of count: Int) -> [Int] {
         precondition(count >= 0, "SeededGenerator.permutation: negative count \(count)")
         var order = Array(0..<count)
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            order.swapAt(i, Int(next() % UInt64(i + 1)))
-        }
+        shuffle(&order)
         return order
+    }
+
+    /// Shuffles `elements` in place with the draws of ``permutation(of:)``: the trainer's
+    /// epoch order reuses its buffer each epoch and so allocates nothing.
+    public mutating func shuffle<Elements: MutableCollection & RandomAccessCollection>(_ elements: inout Elements)
+        where Elements.Index == Int {
+        guard elements.count > 1 else { return }
+        let first = elements.startIndex
+        for i in stride(from: elements.count - 1, to: 0, by: -1) {
+            elements.swapAt(first + i, first + Int(next() % UInt64(i + 1)))
+        }
     }
 }

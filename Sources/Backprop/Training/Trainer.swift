@@ -228,11 +228,9 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         }
         let position = completedIterations % iterationsPerEpoch
         if position == 0 && order == .shuffled {
-            // Fisher–Yates spelled out rather than `shuffle(using:)`, whose algorithm the
-            // standard library does not promise to keep: a seed must fix the order for good.
-            for i in stride(from: epochRows.count - 1, to: 0, by: -1) {
-                epochRows.swapAt(i, Int.random(in: 0...i, using: &generator))
-            }
+            // The project's one seeded shuffle (not `shuffle(using:)`, whose algorithm the
+            // standard library does not promise to keep: a seed must fix the order for good).
+            generator.shuffle(&epochRows)
         }
         let rows = position * configuration.batchSize..<min((position + 1) * configuration.batchSize, epochRows.count)
         if rows.count != batchIndices.count {
