@@ -136,19 +136,10 @@ struct PredictCommand: ParsableCommand {
                 throw CommandError("--target-column: \(modelOptions.model) predicts \(targets.names.joined(separator: ", ")), "
                                    + "not \(csvFile.targetColumns.joined(separator: ", "))")
             }
-            let table = try CSVTable(contentsOf: URL(fileURLWithPath: csv), labelColumn: nil)
             // The target columns are taken out when the file has them; with --target-column it must.
-            let parts = try table.separatingTargets(targets.names, required: !csvFile.targetColumns.isEmpty)
-            if let expected = try CSVTable.featureColumns(recordedIn: model.metadata, model: modelOptions.model),
-               expected != parts.featureColumns {
-                throw CSVDataError.columnsDiffer(path: csv, expected: expected, found: parts.featureColumns)
-            }
-            guard parts.features.columns == network.inputSize else {
-                throw CommandError("\(csv): \(parts.features.columns) feature columns, but \(modelOptions.model) "
-                                   + "takes \(network.inputSize) inputs")
-            }
-            (inputs, known, source) = (try modelOptions.inputs(of: model).apply(to: parts.features),
-                                       csvFile.targetColumns.isEmpty ? nil : parts.values, csv)
+            let data = try RegressionCSV(path: csv, model: model, targets: targets, options: modelOptions,
+                                         requireTargets: !csvFile.targetColumns.isEmpty)
+            (inputs, known, source) = (data.inputs, csvFile.targetColumns.isEmpty ? nil : data.values, csv)
         } else {
             let (images, _, path) = try samples(for: model)
             (inputs, known, source) = (images, nil, path)

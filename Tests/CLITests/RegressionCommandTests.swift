@@ -73,6 +73,14 @@ struct RegressionCommandTests {
         let record = try json(lines.outputLines.first)
         #expect(record["index"] as? Int == 0 && (record["y"] as? Double).map { abs($0 - first) < 1e-3 } == true, "\(record)")
         #expect(lines.errorLines.isEmpty)
+
+        // evaluate --csv measures the same metrics on the file.
+        let evaluation = try json(try run(["evaluate", "--model", model, "--csv", test, "--json"]).outputLines.last)
+        #expect((evaluation["rmse"] as? Double).map { abs($0 - rmse) < 1e-4 * rmse } == true, "\(evaluation)")
+        #expect((evaluation["r2"] as? Double).map { abs($0 - r2) < 1e-5 } == true, "\(evaluation)")
+        #expect(evaluation["rows"] as? Int == 100 && evaluation["sizes"] as? String == "3-16-1")
+        expectOneLineError(try run(["evaluate", "--model", model, "--csv", train, "--data", "."]),
+                           mentioning: ["give --csv or --data, not both"])
     }
 
     @Test("Several target columns: one output each, named in predict's header")
