@@ -90,6 +90,11 @@ struct TrainCommand: ParsableCommand {
                                   + "the weights would be subnormal (many times slower) or zero")
         }
         if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.file.isRegression
+            && (outputOptions.output != .softmax || outputOptions.loss != nil || outputOptions.smoothTargets) {
+            throw ValidationError("--output, --loss and --smooth-targets are for classes: a regression (--target-column) "
+                                  + "has identity outputs with mse")
+        }
         if csvOptions.file.isRegression && distributed {
             throw ValidationError("--distributed does not support regression (--target-column) yet")
         }

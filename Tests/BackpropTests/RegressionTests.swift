@@ -144,6 +144,13 @@ struct RegressionTests {
         #expect(abs(loss - metrics.rmse * metrics.rmse / 2) < 1e-4 * loss, "\(loss) \(metrics)")
         #expect(metrics.r2 > 0.95, "\(metrics)")
         #expect(final.testMetrics == nil)
+        // The curves show R² where a classifier's show accuracy.
+        let curves = LearningCurves(history: history)
+        let lines = curves.csv().split(separator: "\n")
+        #expect(lines.first == "iteration,loss,epoch,train_r2,test_r2,validation_loss,validation_r2")
+        let last = try #require(lines.last?.split(separator: ",", omittingEmptySubsequences: false))
+        #expect(last.count == 7 && Double(last[3]) == final.trainMetrics?.r2 && Double(last[6]) == metrics.r2)
+        #expect(curves.svg().contains(">R²<"))
     }
 
     @Test("A saved regression model keeps its identity outputs, target names and target scaling")

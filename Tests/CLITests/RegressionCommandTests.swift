@@ -101,6 +101,8 @@ struct RegressionCommandTests {
         (["train", "--csv", "d.csv", "--label-column", "y", "--target-column", "y"], "give --label-column (classes) or --target-column"),
         (["train", "--target-column", "y"], "--target-column needs --csv"),
         (["train", "--csv", "d.csv", "--target-column", "y", "--target-column", "y"], "--target-column y is given twice"),
+        (["train", "--csv", "d.csv", "--target-column", "y", "--output", "sigmoid"], "a regression (--target-column) has identity outputs"),
+        (["train", "--output", "identity"], "--output identity is for real-valued targets"),
     ] as [([String], String)])
     func options(arguments: [String], message: String) throws {
         expectOneLineError(try run(arguments), mentioning: [message])
