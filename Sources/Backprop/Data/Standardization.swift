@@ -4,7 +4,7 @@
 /// Tabular features often differ in scale by orders of magnitude (a price next to a ratio),
 /// which makes one learning rate too large for some weights and too small for others. A
 /// model trained on standardized data needs the same transform at prediction time, so
-/// ``metadata`` stores it in the model file and ``init(metadata:featureCount:source:)`` reads it back.
+/// ``metadata`` stores it in the model file and ``init(metadata:featureCount:source:role:)`` reads it back.
 public struct Standardization: Sendable, Equatable {
     /// The mean of each feature over the training set.
     public var mean: [Float]

@@ -18,7 +18,7 @@ extension MultiLayerNet {
     /// The outputs (the output activation of the scores) for each row of x, `[rows, outputSize]`,
     /// computed `chunkSize` rows at a time so that memory stays bounded: for a regression
     /// network (``OutputLayer/identity``) the predicted values, for a classifier its
-    /// ``probabilities(_:)``.
+    /// `probabilities(_:)`.
     public func predictions(_ x: Tensor<Scalar>, chunkSize: Int = 10_000) -> Tensor<Scalar> {
         precondition(chunkSize > 0, "predictions: chunk size must be positive, got \(chunkSize)")
         guard x.rows > chunkSize else { return probabilities(x) }
