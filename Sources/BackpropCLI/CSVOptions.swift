@@ -7,8 +7,8 @@ import Foundation
 /// columns a regression predicts (train needs one of them, predict uses them for the accuracy
 /// or the regression's metrics).
 struct CSVFileOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A CSV file with a header row; every column but --label-column is a numeric feature "
-                               + "(train: instead of MNIST).", valueName: "file"))
+    @Option(help: ArgumentHelp("A CSV file with a header row; every column but --label-column (or the --target-column "
+                               + "columns) is a numeric feature (train: instead of MNIST).", valueName: "file"))
     var csv: String?
 
     @Option(name: .customLong("label-column"),

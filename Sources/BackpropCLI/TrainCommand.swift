@@ -8,7 +8,8 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).")
+        abstract: "Train a network on MNIST or a CSV file: classes (--label-column) or real values (--target-column, "
+            + "a regression). Defaults: the book's TwoLayerNet run on MNIST.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var csvOptions: CSVOptions

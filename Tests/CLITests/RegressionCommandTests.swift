@@ -117,4 +117,19 @@ struct RegressionCommandTests {
         expectOneLineError(try run(["train", "--csv", data, "--target-column", "y"]),
                            mentioning: [data, "row 3, column 'y': 'x' is not a finite number"])
     }
+
+    @Test("A model no better than the mean (R² <= 0) does not replace an existing --save file without --force")
+    func noBetterThanTheMean() throws {
+        let data = try scratch.writeFile(Array(Self.csv(rows: 100, seed: 14).utf8), to: "data.csv")
+        let model = try scratch.writeFile(Array("previous model".utf8), to: "m.safetensors")
+        // Unstandardized targets around 1000 and outputs near 0 after one tiny step: R² far below 0.
+        let arguments = ["train", "--csv", data, "--target-column", "y", "--hidden", "4", "--learning-rate", "1e-9",
+                         "--epochs", "1", "--batch-size", "16", "--save", model]
+        expectOneLineError(try run(arguments), mentioning: ["is no better than always answering the mean (R² 0)", model,
+                                                            "--force"])
+        #expect(try String(contentsOfFile: model, encoding: .utf8) == "previous model")
+        let forced = try run(arguments + ["--force"])
+        #expect(forced.status == 0, "\(forced)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)).count > 100)
+    }
 }
