@@ -174,4 +174,25 @@ struct RegressionTests {
         #expect(try RegressionTargets(metadata: [:], outputCount: 2, source: "m") == nil)
         #expect(throws: ModelFileError.self) { try RegressionTargets(metadata: targets.metadata, outputCount: 3, source: "m") }
     }
+
+    @Test("A CSV file's target columns become a regression set; the rest are the features, in file order")
+    func csvTargets() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("targets-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("a,price,b,area\n1,250.5,2,80\n3,199,4,61.5\n".utf8).write(to: url)
+        let data = try Dataset(csv: url, targetColumns: ["area", "price"])
+        #expect(data.isRegression && data.count == 2 && data.targetCount == 2 && data.featureCount == 2)
+        #expect(data.inputs.scalars == [1, 2, 3, 4])
+        #expect(data.values?.scalars == [80, 250.5, 61.5, 199])
+        let table = try CSVTable(contentsOf: url, labelColumn: nil)
+        #expect(try table.separatingTargets(["price", "area"]).featureColumns == ["a", "b"])
+        // A file to predict on may lack the targets; one that has only some of them is refused.
+        #expect(try table.separatingTargets(["cost"], required: false).values == nil)
+        #expect(throws: CSVDataError.self) { try table.separatingTargets(["price", "cost"], required: false) }
+        #expect(throws: CSVDataError.self) { try Dataset(csv: url, targetColumns: ["cost"]) }
+        // Split and held-out validation keep each row's targets with its features.
+        let rows = data.samples(at: [1, 0])
+        #expect(rows.values?.scalars == [61.5, 199, 80, 250.5] && rows.inputs.scalars == [3, 4, 1, 2])
+        #expect(data.holdingOutValidation(fraction: 0.5).validation.values?.scalars == [61.5, 199])
+    }
 }

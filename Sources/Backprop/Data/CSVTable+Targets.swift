@@ -48,3 +48,18 @@ extension CSVTable {
         return [featureColumnsKey: String(decoding: data, as: UTF8.self)]
     }
 }
+
+extension Dataset {
+    /// The regression data set in the CSV file at `url`: the columns `targetColumns` hold each
+    /// row's real-valued targets (one network output each, in that order), every other column
+    /// a numeric feature. ``CSVTable/separatingTargets(_:required:)`` gives the feature
+    /// columns' names too.
+    ///
+    /// Throws ``FileError`` when the file is missing or not a regular file, ``DataError`` when
+    /// it is empty, and ``CSVDataError`` naming the file, row and column otherwise.
+    public init(csv url: URL, targetColumns: [String]) throws {
+        precondition(!targetColumns.isEmpty, "Dataset: a regression needs at least one target column")
+        let parts = try CSVTable(contentsOf: url, labelColumn: nil).separatingTargets(targetColumns)
+        self.init(inputs: parts.features, values: parts.values!)
+    }
+}
