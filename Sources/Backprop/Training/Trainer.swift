@@ -132,6 +132,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         let exchange = reducer.map { GradientExchange<Backend>(reducer: $0) }
         self.validation = validationSet.map { set in
             let inputs = Tensor<Scalar>.converting(set.inputs)
+            let values = set.values.map { Tensor<Scalar>.converting($0) }
             var chunks = ValidationChunks(count: set.count)
             let share = exchange?.share(of: set.count) ?? 0..<set.count
             for start in stride(from: share.lowerBound, to: share.upperBound, by: configuration.evaluationChunkSize) {
@@ -139,9 +140,9 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 var chunk = Tensor<Scalar>(shape: [0])
                 chunk.copyRows(of: inputs, in: rows)
                 chunks.inputs.append(chunk)
-                if let values = set.values {
+                if let values {
                     var targets = Tensor<Scalar>(shape: [0])
-                    targets.copyRows(of: .converting(values), in: rows)
+                    targets.copyRows(of: values, in: rows)
                     chunks.values.append(targets)
                 } else {
                     chunks.labels.append(Array(set.labels[rows]))
@@ -301,9 +302,14 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
 
     /// The metrics of the network's predictions for `inputs` against `values`, in the targets' units.
     private func metrics(_ inputs: Tensor<Scalar>, _ values: Tensor<Scalar>, chunkSize: Int) -> RegressionMetrics {
-        let predictions = network.predictions(inputs, chunkSize: chunkSize)
-        guard let targetScaling else { return RegressionMetrics(predictions: predictions, targets: values) }
-        return RegressionMetrics(predictions: targetScaling.restore(predictions), targets: targetScaling.restore(values))
+        metrics(predictions: network.predictions(inputs, chunkSize: chunkSize), targets: values)
+    }
+
+    /// The metrics of `predictions` against `targets`, both mapped back to the targets' units
+    /// when they were standardized.
+    private func metrics(predictions: Tensor<Scalar>, targets: Tensor<Scalar>) -> RegressionMetrics {
+        guard let targetScaling else { return RegressionMetrics(predictions: predictions, targets: targets) }
+        return RegressionMetrics(predictions: targetScaling.restore(predictions), targets: targetScaling.restore(targets))
     }
 
     /// The accuracy on the whole training set and on the test set (nil without one),
@@ -366,9 +372,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         func joined(_ parts: [Tensor<Scalar>]) -> Tensor<Scalar> {
             Tensor(shape: [parts.reduce(0) { $0 + $1.rows }, parts[0].columns], scalars: parts.flatMap(\.scalars))
         }
-        let (outputs, targets) = (joined(predictions), joined(validation.values))
-        guard let targetScaling else { return RegressionMetrics(predictions: outputs, targets: targets) }
-        return RegressionMetrics(predictions: targetScaling.restore(outputs), targets: targetScaling.restore(targets))
+        return metrics(predictions: joined(predictions), targets: joined(validation.values))
     }
 
     /// Runs the remaining iterations up to ``totalIterations``, calling `onIteration` with
