@@ -287,6 +287,32 @@ ck_status ck_sigmoid_loss_backward(ck_sigmoid_loss loss, ptrdiff_t m, ptrdiff_t 
                                    float *dx, ptrdiff_t lddx);
 
 /* ---------------------------------------------------------------------------------------
+ * Identity outputs with squared error (regression: m rows of n real-valued outputs)
+ * ------------------------------------------------------------------------------------- */
+
+/**
+ * y = x (the book's identity_function) and *loss = 0.5 * sum_ij (x[i, j] - t[i, j])^2 / m:
+ * half the squared error summed over a row's outputs (the book's sum_squared_error), averaged
+ * over the m rows. The sum is accumulated in double in row-major order on the calling thread,
+ * so its bits do not depend on the ISA or the thread count. m == 0 gives *loss = 0. x and y
+ * are m x n (ldx, ldy >= n), t is m x n (ldt >= n); y may be x itself (ldy == ldx) but must
+ * not otherwise overlap x or t.
+ */
+ck_status ck_identity_squared_error_forward(ptrdiff_t m, ptrdiff_t n,
+                                            const float *x, ptrdiff_t ldx,
+                                            const float *t, ptrdiff_t ldt,
+                                            float *y, ptrdiff_t ldy, float *out_loss);
+
+/**
+ * dL/dx of the last forward pass from its outputs y: dx = (y - t) / m, each element computed
+ * alone as (y - t) * (1.0f / m). dx may alias y when lddx == ldy.
+ */
+ck_status ck_identity_squared_error_backward(ptrdiff_t m, ptrdiff_t n,
+                                             const float *y, ptrdiff_t ldy,
+                                             const float *t, ptrdiff_t ldt,
+                                             float *dx, ptrdiff_t lddx);
+
+/* ---------------------------------------------------------------------------------------
  * Batch normalization (an m x n batch: m samples, one feature per column)
  * ------------------------------------------------------------------------------------- */
 

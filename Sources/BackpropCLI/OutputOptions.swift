@@ -8,7 +8,8 @@ extension BiasInitialization: ExpressibleByArgument {}
 /// The network's output units, its loss and the choices that go with them (targets, biases,
 /// input scaling), shared by `train` and `gradcheck`. The defaults are the book's.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output units: softmax (one class per sample) or sigmoid (independent outputs).")
+    @Option(help: ArgumentHelp("Output units: softmax (one class per sample) or sigmoid (independent outputs); "
+                               + "a regression (--target-column) has identity outputs."))
     var output: OutputLayer.Activation = .softmax
 
     @Option(help: ArgumentHelp(
@@ -40,6 +41,10 @@ struct OutputOptions: ParsableArguments {
     var classTargets: ClosedRange<Double> { smoothTargets ? 0.01...0.99 : 0...1 }
 
     func validate() throws {
+        if output == .identity {
+            throw ValidationError("--output identity is for real-valued targets: give --csv with --target-column NAME, "
+                                  + "which trains identity outputs with mse")
+        }
         let pair = try outputLayer()
         if smoothTargets && pair == .softmaxCrossEntropy {
             throw ValidationError("--smooth-targets is for sigmoid outputs: softmax targets must sum to 1")

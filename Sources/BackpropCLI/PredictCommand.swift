@@ -4,7 +4,8 @@ import Foundation
 
 /// `backprop predict`: the class and the probability of every class for each sample of an
 /// IDX images file or a CSV file, as CSV or JSON lines on stdout; with labels, the accuracy
-/// on stderr (so stdout stays one record per sample).
+/// on stderr (so stdout stays one record per sample). A regression model (one trained with
+/// `--target-column`) writes its predicted values, named after its targets, instead.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
@@ -12,7 +13,9 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             CSV columns: index,class,p0,p1,... (one row per sample, after a header row). \
             JSON lines: {"index":0,"class":7,"probabilities":[...]}. \
-            With --labels (IDX) or --label-column (CSV) the accuracy is printed on stderr.
+            With --labels (IDX) or --label-column (CSV) the accuracy is printed on stderr. \
+            A regression model writes index,NAME,... with the predicted values in the targets' units \
+            (JSON lines: {"index":0,"NAME":12.5}); with --target-column the file's values give RMSE, MAE and R² on stderr.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -37,6 +40,7 @@ struct PredictCommand: ParsableCommand {
         }
         if labels != nil && images == nil { throw ValidationError("--labels goes with --images") }
         if labelColumn != nil && csv == nil { throw ValidationError("--label-column goes with --csv") }
+        if !csvFile.targetColumns.isEmpty && csv == nil { throw ValidationError("--target-column goes with --csv") }
     }
 
     func run() throws {
@@ -77,6 +81,13 @@ struct PredictCommand: ParsableCommand {
 
     private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
         let network = model.network
+        if let targets = try RegressionTargets(metadata: model.metadata, outputCount: network.outputSize,
+                                               source: modelOptions.model) {
+            return try predictValues(with: model, targets: targets)
+        }
+        if !csvFile.targetColumns.isEmpty {
+            throw CommandError("--target-column: \(modelOptions.model) is a classifier, not a regression model (use --label-column)")
+        }
         let (inputs, labels, source) = try samples(for: model)
         if let labels, let index = labels.firstIndex(where: { Int($0) >= network.outputSize }) {
             throw CommandError("\(self.labels ?? source): label \(labels[index]) of sample "
@@ -110,5 +121,64 @@ struct PredictCommand: ParsableCommand {
             writeToStandardError(String(format: "accuracy %.4f (%d of %d samples of %@)\n",
                                         Double(correct) / Double(labels.count), correct, labels.count, source))
         }
+    }
+
+    /// A regression model's predictions: `index,NAME,...` (or JSON lines) with the values in
+    /// the targets' units, and with `--target-column` the metrics against the file's values.
+    private func predictValues<Backend: KernelBackend>(with model: ImportedModel<Backend>,
+                                                       targets: RegressionTargets) throws where Backend.Scalar == Float {
+        let network = model.network
+        if labelColumn != nil { throw CommandError("--label-column: \(modelOptions.model) is a regression model (use --target-column)") }
+        let (inputs, known): (Tensor<Float>, Tensor<Float>?)
+        let source: String
+        if let csv {
+            if !csvFile.targetColumns.isEmpty && csvFile.targetColumns != targets.names {
+                throw CommandError("--target-column: \(modelOptions.model) predicts \(targets.names.joined(separator: ", ")), "
+                                   + "not \(csvFile.targetColumns.joined(separator: ", "))")
+            }
+            // The target columns are taken out when the file has them; with --target-column it must.
+            let data = try RegressionCSV(path: csv, model: model, targets: targets, options: modelOptions,
+                                         requireTargets: !csvFile.targetColumns.isEmpty)
+            (inputs, known, source) = (data.inputs, csvFile.targetColumns.isEmpty ? nil : data.values, csv)
+        } else {
+            let (images, _, path) = try samples(for: model)
+            (inputs, known, source) = (images, nil, path)
+        }
+        let values = targets.values(fromOutputs: network.predictions(inputs))
+        let columns = values.columns
+        // Names are JSON-escaped once (a CSV column may be called anything).
+        let keys = targets.names.map { name in
+            String(decoding: (try? JSONSerialization.data(withJSONObject: [name])) ?? Data("[\"\"]".utf8), as: UTF8.self)
+                .dropFirst().dropLast()
+        }
+        var output = json ? "" : "index," + targets.names.map(Self.csvField).joined(separator: ",") + "\n"
+        try values.withUnsafeBufferPointer { v in
+            for row in 0..<values.rows {
+                let numbers = v[row * columns ..< (row + 1) * columns]
+                if json {
+                    output += "{\"index\":\(row)" + zip(keys, numbers).map { key, value in
+                        ",\(key):" + (value.isFinite ? value.description : "null")
+                    }.joined() + "}\n"
+                } else {
+                    output += "\(row)," + numbers.map(\.description).joined(separator: ",") + "\n"
+                }
+                if output.utf8.count > 1 << 16 {
+                    try StandardOutput.write(output)
+                    output = ""
+                }
+            }
+        }
+        try StandardOutput.write(output)
+        if let known {
+            let metrics = RegressionMetrics(predictions: values, targets: known)
+            writeToStandardError(String(format: "RMSE %.4f, MAE %.4f, R² %.4f (%d samples of %@)\n",
+                                        metrics.rmse, metrics.mae, metrics.r2, values.rows, source))
+        }
+    }
+
+    /// `name` as one CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+    private static func csvField(_ name: String) -> String {
+        guard name.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -17,4 +17,14 @@ enum RunVerdict {
                                   + "class (%.4f): %@ was kept as it was and nothing was written "
                                   + "(use --force to replace it anyway)", setName, accuracy, chance, save.path))
     }
+
+    /// The regression's counterpart: throws when `r2`, measured on the set named `setName`,
+    /// is at or below 0 (no better than always answering the mean) and `--save` would replace
+    /// an existing file without `--force`.
+    static func requireBetterThanMean(r2: Double, setName: String, save: URL?, force: Bool) throws {
+        guard let save, !force, FileKind(of: save) != .missing, !(r2 > 0) else { return }
+        throw CommandError(String(format: "final %@ R² %.4f is no better than always answering the mean (R² 0): "
+                                  + "%@ was kept as it was and nothing was written (use --force to replace it anyway)",
+                                  setName, r2, save.path))
+    }
 }

@@ -9,12 +9,13 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST or a CSV file (defaults: the book's TwoLayerNet run on MNIST).",
+        abstract: "Train a network on MNIST or a CSV file: classes (--label-column) or real values (--target-column, "
+            + "a regression). Defaults: the book's TwoLayerNet run on MNIST.",
         discussion: "The epoch table: train-acc and test-acc are the accuracies on the whole training and test sets "
-            + "after the epoch; loss is the epoch's mean training loss (the mean of the minibatch losses of the "
-            + "steps since the previous row, each measured before its update, weight decay's term included); "
-            + "val-loss is the mean loss over the validation set after the epoch. A table of more than 50 rows "
-            + "shows every k-th epoch, the first and the last; --json writes every epoch.")
+            + "after the epoch (a regression shows RMSE and R² instead); loss is the epoch's mean training loss (the "
+            + "mean of the minibatch losses of the steps since the previous row, each measured before its update, "
+            + "weight decay's term included); val-loss is the mean loss over the validation set after the epoch. A "
+            + "table of more than 50 rows shows every k-th epoch, the first and the last; --json writes every epoch.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var csvOptions: CSVOptions
@@ -124,6 +125,14 @@ struct TrainCommand: ParsableCommand {
                                   + "the weights would be subnormal (many times slower) or zero")
         }
         if csvOptions.isEnabled && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvOptions.file.isRegression
+            && (outputOptions.output != .softmax || outputOptions.loss != nil || outputOptions.smoothTargets) {
+            throw ValidationError("--output, --loss and --smooth-targets are for classes: a regression (--target-column) "
+                                  + "has identity outputs with mse")
+        }
+        if csvOptions.file.isRegression && distributed {
+            throw ValidationError("--distributed does not support regression (--target-column) yet")
+        }
         if csvOptions.isEnabled && outputOptions.inputRange != nil {
             throw ValidationError("--input-range scales MNIST's pixels; for CSV features use --standardize")
         }
@@ -184,9 +193,9 @@ struct TrainCommand: ParsableCommand {
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
             let batchSize = self.batchSize(trainingRows: trainingSet.count)
             let sizes = try initial?.network.sizes
-                ?? network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.classCount)
+                ?? network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.targetCount)
             let normalizes = try initial.map { $0.network.spec.contains { if case .batchNorm = $0 { true } else { false } } }
-                ?? network.normalizesBatches(outputSize: trainingSet.classCount)
+                ?? network.normalizesBatches(outputSize: trainingSet.targetCount)
             if reducer != nil, normalizes {
                 throw ValidationError("--distributed does not support batch normalization: each process would normalize "
                                       + "its share of the batch with that share's statistics, unlike a run of one process")
@@ -228,7 +237,7 @@ struct TrainCommand: ParsableCommand {
     private struct Outputs {
         var files: TrainingOutputs
         var loadSeconds: Double
-        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+        var data: CSVData
         /// The rows `--validation-fraction` held out of the training set.
         var validationSet: Dataset?
         /// The job's processes when `--distributed`.
@@ -238,27 +247,36 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// MNIST, or the CSV data set of `--csv`, with what a saved model must remember of it.
-    /// Starting from an `initial` model, the data must fit it and gets its input scaling, and
-    /// the model's metadata (scaling, class names, …) is kept under the new run's.
-    private func loadData(initial: ImportedModel<ReferenceBackend<Float>>?) throws
-        -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
-        var data: (train: Dataset, test: Dataset, metadata: [String: String], summary: String)
+    /// Starting from an `initial` model, the data must fit it and gets its input scaling (and a
+    /// regression's target scaling), and the model's metadata (scaling, class names, …) is kept
+    /// under the new run's.
+    private func loadData(initial: ImportedModel<ReferenceBackend<Float>>?) throws -> CSVData {
+        var data: CSVData
         if csvOptions.isEnabled {
             data = try csvOptions.load(seed: seed)
         } else {
             let directory = try dataOptions.directory()
             let (trainingSet, testSet) = try MNIST.load(from: directory)
             try requireSamples(trainingSet, split: .train, in: directory)
-            data = (outputOptions.scaled(trainingSet), outputOptions.scaled(testSet), [:],
-                    "MNIST: \(trainingSet.count) training and \(testSet.count) test images")
+            data = CSVData(train: outputOptions.scaled(trainingSet), test: outputOptions.scaled(testSet), metadata: [:],
+                           summary: "MNIST: \(trainingSet.count) training and \(testSet.count) test images", targets: nil)
         }
         guard let initial, let initialModel else { return data }
-        try requireModel(initial.network, in: initialModel, fits: data.train.featureCount, classes: data.train.classCount,
+        try requireModel(initial.network, in: initialModel, fits: data.train.featureCount, classes: data.train.targetCount,
                          of: csvOptions.csv ?? "MNIST")
         let inputs = try ModelInputs(metadata: initial.metadata, featureCount: initial.network.inputSize, source: initialModel)
         data.train.inputs = inputs.apply(to: data.train.inputs)
         data.test.inputs = inputs.apply(to: data.test.inputs)
         data.metadata = initial.metadata.merging(data.metadata) { $1 }.merging(inputs.metadata) { $1 }
+        if let names = data.targets?.names,
+           let scaling = try RegressionTargets(metadata: initial.metadata, outputCount: initial.network.outputSize,
+                                               source: initialModel)?.scaling {
+            // The file's network predicts standardized targets: train it on targets scaled alike.
+            data.train.values = scaling.apply(to: data.train.values!)
+            data.test.values = scaling.apply(to: data.test.values!)
+            data.targets = RegressionTargets(names: names, scaling: scaling)
+            data.metadata.merge(data.targets!.metadata) { $1 }
+        }
         if !inputs.summary.isEmpty { data.summary += ", \(inputs.summary) as \(initialModel) was" }
         return data
     }
@@ -329,10 +347,11 @@ struct TrainCommand: ParsableCommand {
             network = try loadInitialModel(on: backend, notes: false).network
         } else { do {
             network = try MultiLayerNet(inputShape: self.network.inputShape(features: trainingSet.featureCount,
-                                                                            outputSize: trainingSet.classCount),
-                                        layers: self.network.specs(outputSize: trainingSet.classCount),
+                                                                            outputSize: trainingSet.targetCount),
+                                        layers: self.network.specs(outputSize: trainingSet.targetCount),
                                         weightInitialization: weightInitialization,
-                                        biasInitialization: outputOptions.biasInit, output: try outputOptions.outputLayer(),
+                                        biasInitialization: outputOptions.biasInit,
+                                        output: trainingSet.isRegression ? .identity : try outputOptions.outputLayer(),
                                         classTargets: outputOptions.classTargets, backend: backend, generator: &generator)
         } catch let error as LayerShapeError {
             throw CommandError("\(self.network.option): \(error)")
@@ -344,12 +363,16 @@ struct TrainCommand: ParsableCommand {
                               testSet: testSet.count > 0 ? testSet : nil, validationSet: outputs.validationSet,
                               learningRateSchedule: loop.schedule(initialRate: learningRate),
                               configuration: configuration, reducer: outputs.reducer)
+        trainer.targetScaling = outputs.data.targets?.scaling
+        let regression = trainingSet.isRegression
         let report = TrainingReport(json: json)
         report.text(describe(network: network, backend: backend, batchSize: batchSize,
                              iterationsPerEpoch: trainer.iterationsPerEpoch,
                              data: outputs.data.summary, loadSeconds: outputs.loadSeconds,
                              validationCount: outputs.validationSet?.count))
-        report.text(EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
+        report.text(regression
+            ? EpochTable.regressionHeader + (outputs.validationSet == nil ? "" : EpochTable.regressionValidationHeader)
+            : EpochTable.header + (outputs.validationSet == nil ? "" : EpochTable.validationHeader))
         let evaluations = configuration.evaluationCount(trainingSetSize: trainingSet.count) ?? 0
         let rowStride = EpochTable.stride(evaluations: evaluations)
         var evaluationsDone = 0
@@ -394,10 +417,15 @@ struct TrainCommand: ParsableCommand {
             let (train, test) = trainer.evaluate()
             final = (train, test, trainer.validate())
         }
-        let (trainAccuracy, testAccuracy) = (final.train, final.test)
         // The training loss that goes with the parameters kept: early stopping's best epoch's
         // mean, else the last step's.
         let finalLoss = history.epochs.first(where: { $0.epoch == history.bestEpoch })?.loss ?? history.losses.last ?? .nan
+        if regression {
+            return try finishRegression(network: network, trainer: trainer, history: history, finalLoss: finalLoss,
+                                        seconds: (ContinuousClock.now - start).seconds, testSet: testSet, outputs: outputs,
+                                        backendName: backend.name, report: report)
+        }
+        let (trainAccuracy, testAccuracy) = (final.train, final.test)
         report.text(String(format: "done: train accuracy %.4f, %@, final loss %.4f, "
                      + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
                      trainAccuracy, accuracyText(testAccuracy, of: .test, mnist: !csvOptions.isEnabled), finalLoss,
@@ -430,6 +458,48 @@ struct TrainCommand: ParsableCommand {
          .merging(exchange.map(DistributedRun.jsonFields) ?? [:], uniquingKeysWith: { $1 }))
     }
 
+    /// The end of a regression run: its metrics (RMSE, MAE, R² on the training, test and
+    /// validation sets, in the targets' units) instead of accuracies, the verdict against the
+    /// mean predictor, the saved model with its targets, and the summary.
+    private func finishRegression<Backend: KernelBackend, Method: Optimizer>(
+        network: MultiLayerNet<Backend>, trainer: Trainer<Backend, Method>, history: TrainingHistory, finalLoss: Double,
+        seconds: Double, testSet: Dataset, outputs: Outputs, backendName: String, report: TrainingReport
+    ) throws where Backend.Scalar == Float {
+        let iterations = trainer.completedIterations
+        // As for a classifier: the evaluation of the parameters kept (early stopping's best, or
+        // the last epoch's when it came after the last iteration), else a new one.
+        let record = history.epochs.first(where: { $0.epoch == history.bestEpoch })
+            ?? history.epochs.last.flatMap { $0.iteration == iterations ? $0 : nil }
+        let train: RegressionMetrics, test: RegressionMetrics?, validation: RegressionMetrics?
+        if let record, let recorded = record.trainMetrics {
+            (train, test, validation) = (recorded, record.testMetrics, record.validationMetrics)
+        } else {
+            let measured = trainer.evaluateRegression()!
+            (train, test, validation) = (measured.train, measured.test, trainer.validateRegression())
+        }
+        report.text(String(format: "done: train RMSE %.4f R² %.4f, %@, final loss %.4f, "
+                           + "%d iterations in %.2f s (%.0f iterations/s, evaluations included)",
+                           train.rmse, train.r2,
+                           test.map { String(format: "test RMSE %.4f MAE %.4f R² %.4f", $0.rmse, $0.mae, $0.r2) } ?? "no test set",
+                           finalLoss, iterations, seconds, Double(iterations) / seconds))
+        try RunVerdict.requireBetterThanMean(r2: test?.r2 ?? train.r2, setName: test == nil ? "train" : "test",
+                                             save: outputs.files.save, force: force)
+        var fields: [String: Any] = ["final_loss": finalLoss, "iterations": iterations, "seconds": seconds,
+                                     "backend": backendName]
+        fields.merge(RegressionFields.json(train, prefix: "train")) { $1 }
+        fields.merge(test.map { RegressionFields.json($0, prefix: "test") } ?? ["test_r2": NSNull()]) { $1 }
+        if let validation { fields.merge(RegressionFields.json(validation, prefix: "validation")) { $1 } }
+        if let bestEpoch = history.bestEpoch { fields["best_epoch"] = bestEpoch }
+        if let validationLoss = record?.validationLoss { fields["validation_loss"] = validationLoss }
+        let model = outputs.files.save == nil ? nil : ModelFile.encode(network, metadata: [
+            "train_r2": String(train.r2), "test_r2": test.map { String($0.r2) } ?? "none",
+            "iterations": String(iterations), "seed": String(seed),
+        ].merging(outputs.data.metadata) { $1 })
+        let curves = LearningCurves(history: history, lossSmoothing: lossSmoothing)
+        try outputs.files.write(model: model, curves: curves).forEach { report.text($0) }
+        try report.summary(fields)
+    }
+
     private func describe<Backend: KernelBackend>(network: MultiLayerNet<Backend>, backend: Backend, batchSize: Int,
                                                   iterationsPerEpoch: Int, data: String,
                                                   loadSeconds: Double, validationCount: Int?) -> String {
@@ -455,7 +525,8 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`.
+/// The per-epoch lines: `epoch  train-acc  test-acc  loss  elapsed`, or for a regression
+/// `epoch  train-rmse  train-r2  test-rmse  test-r2  loss  elapsed` (RMSE in the targets' units).
 enum EpochTable {
     /// The most rows the table shows before it thins to every k-th epoch: a screenful, where
     /// 100 epochs of a CSV run (or 10,000 of the book's "epochs" on a small table) would scroll
@@ -477,11 +548,28 @@ enum EpochTable {
     static let header = "epoch  train-acc  test-acc     loss  elapsed"
     /// The columns added when there is a validation set.
     static let validationHeader = "  val-loss  val-acc"
+    /// A regression's header.
+    static let regressionHeader = "epoch  train-rmse  train-r2  test-rmse   test-r2     loss  elapsed"
+    /// A regression's columns added when there is a validation set.
+    static let regressionValidationHeader = "  val-loss   val-r2"
 
     static func row(_ record: TrainingHistory.EpochRecord) -> String {
+        if let train = record.trainMetrics {
+            let test = record.testMetrics.map { String(format: "%9.4f  %8.4f", $0.rmse, $0.r2) } ?? "        -         -"
+            return String(format: "%5d  %10.4f  %8.4f  ", record.epoch, train.rmse, train.r2) + test
+                + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
+                + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationMetrics?.r2 ?? .nan) } ?? "")
+        }
         let test = record.testAccuracy.map { String(format: "%8.4f", $0) } ?? "       -"
         return String(format: "%5d  %9.4f  ", record.epoch, record.trainAccuracy) + test
             + String(format: "  %7.4f  %6.2fs", record.loss, record.elapsedSeconds)
             + (record.validationLoss.map { String(format: "  %8.4f  %7.4f", $0, record.validationAccuracy ?? .nan) } ?? "")
+    }
+}
+
+/// A regression's metrics as JSON fields: `<prefix>_rmse`, `<prefix>_mae`, `<prefix>_r2`.
+enum RegressionFields {
+    static func json(_ metrics: RegressionMetrics, prefix: String) -> [String: Any] {
+        ["\(prefix)_rmse": metrics.rmse, "\(prefix)_mae": metrics.mae, "\(prefix)_r2": metrics.r2]
     }
 }

@@ -40,7 +40,19 @@ final class TrainingReport {
     /// but not out of the JSON lines.
     func epoch(_ record: TrainingHistory.EpochRecord, showingRow: Bool = true) {
         if showingRow { text(EpochTable.row(record)) }
-        if json {
+        if json, let train = record.trainMetrics {
+            // A regression has no accuracy: its record's NaN accuracies give way to its metrics.
+            var fields: [String: Any] = ["epoch": record.epoch, "iteration": record.iteration, "loss": record.loss,
+                                         "elapsed_seconds": record.elapsedSeconds]
+            fields.merge(RegressionFields.json(train, prefix: "train")) { $1 }
+            if let test = record.testMetrics { fields.merge(RegressionFields.json(test, prefix: "test")) { $1 } }
+            if let validation = record.validationMetrics {
+                fields.merge(RegressionFields.json(validation, prefix: "validation")) { $1 }
+            }
+            if let loss = record.validationLoss { fields["validation_loss"] = loss }
+            if let rate = record.learningRate { fields["learning_rate"] = rate }
+            if let line = try? jsonLine(fields) { output(line) }
+        } else if json {
             guard let line = try? Self.encoder.encode(record) else {
                 preconditionFailure("an epoch record always encodes: its only failure, a non-finite number, is a string")
             }

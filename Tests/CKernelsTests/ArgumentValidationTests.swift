@@ -184,6 +184,37 @@ struct ArgumentValidationTests {
         RejectedCall("adam n < 0") { ck_adam_update(-1, 1e-3, 0.9, 0.999, 1e-8, input, &$0.y, &$0.v, &$0.p) },
     ]
 
+    static let identityLossCalls: [RejectedCall] = [
+        RejectedCall("identity-SE forward m < 0") {
+            ck_identity_squared_error_forward(-1, 4, input, 4, input, 4, &$0.y, 4, &$0.loss)
+        },
+        RejectedCall("identity-SE forward ldx < n") {
+            ck_identity_squared_error_forward(2, 4, input, 3, input, 4, &$0.y, 4, &$0.loss)
+        },
+        RejectedCall("identity-SE forward ldt < n") {
+            ck_identity_squared_error_forward(2, 4, input, 4, input, 3, &$0.y, 4, &$0.loss)
+        },
+        RejectedCall("identity-SE forward t NULL") {
+            ck_identity_squared_error_forward(2, 4, input, 4, nil, 4, &$0.y, 4, &$0.loss)
+        },
+        RejectedCall("identity-SE forward loss NULL") {
+            ck_identity_squared_error_forward(2, 4, input, 4, input, 4, &$0.y, 4, nil)
+        },
+        RejectedCall("identity-SE backward lddx < n") {
+            ck_identity_squared_error_backward(2, 4, input, 4, input, 4, &$0.y, 3)
+        },
+        RejectedCall("identity-SE backward y NULL") {
+            ck_identity_squared_error_backward(2, 4, nil, 4, input, 4, &$0.y, 4)
+        },
+        RejectedCall("identity-SE backward dx NULL") { _ in
+            ck_identity_squared_error_backward(2, 4, input, 4, input, 4, nil, 4)
+        },
+    ]
+
+    @Test("Identity outputs with squared error reject bad sizes, leading dimensions and NULL buffers",
+          arguments: identityLossCalls)
+    func identityLoss(_ call: RejectedCall) { Self.expectRejected(call) }
+
     @Test("ck_sgemm rejects bad sizes, leading dimensions and NULL operands", arguments: gemmCalls)
     func gemm(_ call: RejectedCall) { Self.expectRejected(call) }
 

@@ -145,19 +145,25 @@ public struct CSVTable: Sendable {
     /// a quoted column name may hold a comma), so that a model trained on this table can
     /// check the files it later predicts on with ``requireFeatureColumns(recordedIn:model:)``.
     public var featureColumnsMetadata: [String: String] {
-        let data = (try? JSONSerialization.data(withJSONObject: featureColumns)) ?? Data("[]".utf8)
-        return [Self.featureColumnsKey: String(decoding: data, as: UTF8.self)]
+        Self.featureColumnsMetadata(featureColumns)
     }
 
     /// As ``requireFeatureColumns(_:)`` with the columns recorded in the `metadata` of the
     /// model file `model`; nothing is checked when it records none (a model not trained on
     /// CSV data). A malformed entry throws ``ModelFileError/invalidMetadata(path:key:value:)``.
     public func requireFeatureColumns(recordedIn metadata: [String: String], model: String) throws {
-        guard let text = metadata[Self.featureColumnsKey] else { return }
-        guard let columns = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] else {
-            throw ModelFileError.invalidMetadata(path: model, key: Self.featureColumnsKey, value: text)
-        }
+        guard let columns = try Self.featureColumns(recordedIn: metadata, model: model) else { return }
         try requireFeatureColumns(columns)
+    }
+
+    /// The feature columns recorded in the `metadata` of the model file `model`, nil when it
+    /// records none. A malformed entry throws ``ModelFileError/invalidMetadata(path:key:value:)``.
+    public static func featureColumns(recordedIn metadata: [String: String], model: String) throws -> [String]? {
+        guard let text = metadata[featureColumnsKey] else { return nil }
+        guard let columns = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] else {
+            throw ModelFileError.invalidMetadata(path: model, key: featureColumnsKey, value: text)
+        }
+        return columns
     }
 
     static let featureColumnsKey = "csv_feature_columns"

@@ -15,8 +15,13 @@ extension Dataset {
                 }
             }
         }
-        return Dataset(inputs: Tensor(shape: [indices.count, features], scalars: scalars),
-                       labels: indices.map { labels[$0] }, classCount: classCount)
+        let selected = Tensor(shape: [indices.count, features], scalars: scalars)
+        if let values {
+            let width = values.columns
+            let rows = values.withUnsafeBufferPointer { t in indices.flatMap { t[$0 * width ..< ($0 + 1) * width] } }
+            return Dataset(inputs: selected, values: Tensor(shape: [indices.count, width], scalars: rows))
+        }
+        return Dataset(inputs: selected, labels: indices.map { labels[$0] }, classCount: classCount)
     }
 
     /// A random split into a training part and a test part of `testFraction` of the samples

@@ -32,6 +32,11 @@ extension Dataset {
     public func rows(_ range: Range<Int>) -> Dataset {
         var selected = Tensor<Float>(shape: [0])
         selected.copyRows(of: inputs, in: range)
+        if let values {
+            var targets = Tensor<Float>(shape: [0])
+            targets.copyRows(of: values, in: range)
+            return Dataset(inputs: selected, values: targets)
+        }
         return Dataset(inputs: selected, labels: Array(labels[range]), classCount: classCount)
     }
 }

@@ -4,7 +4,7 @@
 /// Tabular features often differ in scale by orders of magnitude (a price next to a ratio),
 /// which makes one learning rate too large for some weights and too small for others. A
 /// model trained on standardized data needs the same transform at prediction time, so
-/// ``metadata`` stores it in the model file and ``init(metadata:featureCount:source:)`` reads it back.
+/// ``metadata`` stores it in the model file and ``init(metadata:featureCount:source:role:)`` reads it back.
 public struct Standardization: Sendable, Equatable {
     /// The mean of each feature over the training set.
     public var mean: [Float]
@@ -59,31 +59,66 @@ public struct Standardization: Sendable, Equatable {
         return result
     }
 
-    /// The metadata keys a model file stores the transform under.
-    static let meanKey = "input_mean", standardDeviationKey = "input_std"
-
-    /// The transform as model-file metadata: comma-separated values that read back bit for bit.
-    public var metadata: [String: String] {
-        [Self.meanKey: mean.map(\.description).joined(separator: ","),
-         Self.standardDeviationKey: standardDeviation.map(\.description).joined(separator: ",")]
+    /// `standardized` mapped back to the original units, column by column:
+    /// x · standardDeviation + mean, the inverse of ``apply(to:)`` (a regression's
+    /// predictions of standardized targets become values in the targets' units).
+    public func restore<Scalar: BinaryFloatingPoint>(_ standardized: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(standardized.columns == mean.count,
+                     "Standardization: values are \(standardized.shapeDescription) but \(mean.count) columns were fitted")
+        var result = standardized
+        let columns = standardized.columns
+        result.withUnsafeMutableBufferPointer { x in
+            for index in x.indices {
+                x[index] = x[index] * Scalar(standardDeviation[index % columns]) + Scalar(mean[index % columns])
+            }
+        }
+        return result
     }
 
-    /// The transform stored in the metadata of the model file `source`, nil when it stores
+    /// What a stored transform applies to, which decides its metadata keys.
+    public enum Role: Sendable {
+        /// The features a model takes (`input_mean`, `input_std`).
+        case inputs
+        /// A regression's real-valued targets (`target_mean`, `target_std`).
+        case targets
+
+        var keys: (mean: String, standardDeviation: String) {
+            switch self {
+            case .inputs: return ("input_mean", "input_std")
+            case .targets: return ("target_mean", "target_std")
+            }
+        }
+    }
+
+    /// The metadata keys a model file stores the input transform under.
+    static let meanKey = Role.inputs.keys.mean, standardDeviationKey = Role.inputs.keys.standardDeviation
+
+    /// The input transform as model-file metadata: comma-separated values that read back bit for bit.
+    public var metadata: [String: String] { metadata(for: .inputs) }
+
+    /// The transform as model-file metadata under the keys of `role`.
+    public func metadata(for role: Role) -> [String: String] {
+        [role.keys.mean: mean.map(\.description).joined(separator: ","),
+         role.keys.standardDeviation: standardDeviation.map(\.description).joined(separator: ",")]
+    }
+
+    /// The transform stored under `role`'s keys in the metadata of the model file `source`, nil when it stores
     /// none. Throws ``ModelFileError/invalidMetadata(path:key:value:)`` when an entry is not
     /// `featureCount` finite numbers (positive ones for the standard deviations): a model
     /// must not silently see its inputs untransformed.
-    public init?(metadata: [String: String], featureCount: Int, source: String) throws {
-        guard metadata[Self.meanKey] != nil || metadata[Self.standardDeviationKey] != nil else { return nil }
+    public init?(metadata: [String: String], featureCount: Int, source: String, role: Role = .inputs) throws {
+        let (meanKey, standardDeviationKey) = role.keys
+        guard metadata[meanKey] != nil || metadata[standardDeviationKey] != nil else { return nil }
         func values(_ key: String) throws -> [Float] {
             let text = metadata[key] ?? ""
             let values = text.split(separator: ",", omittingEmptySubsequences: false).compactMap { Float($0) }
             guard values.count == featureCount, values.allSatisfy(\.isFinite),
-                  key == Self.meanKey || values.allSatisfy({ $0 > 0 }) else {
+                  key == meanKey || values.allSatisfy({ $0 > 0 }) else {
                 throw ModelFileError.invalidMetadata(path: source, key: key, value: text)
             }
             return values
         }
-        mean = try values(Self.meanKey)
-        standardDeviation = try values(Self.standardDeviationKey)
+        mean = try values(meanKey)
+        standardDeviation = try values(standardDeviationKey)
     }
 }

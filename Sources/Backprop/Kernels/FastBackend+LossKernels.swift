@@ -1,6 +1,6 @@
 import CKernels
 
-// FastBackend's losses that close a network (softmax with cross-entropy, sigmoid with squared error or binary cross-entropy), forward and backward: each a call into the C core.
+// FastBackend's losses that close a network (softmax with cross-entropy, sigmoid with squared error or binary cross-entropy, identity with squared error), forward and backward: each a call into the C core.
 
 extension FastBackend: LossKernels {
     public func softmaxCrossEntropyForward(m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,
@@ -53,5 +53,21 @@ extension FastBackend: LossKernels {
                                     dx: UnsafeMutableBufferPointer<Float>, lddx: Int) {
         check(ck_sigmoid_loss_backward(code(loss), m, n, y.baseAddress, ldy, t.baseAddress, ldt, dx.baseAddress, lddx),
               "ck_sigmoid_loss_backward", "\(loss) m \(m) n \(n)")
+    }
+
+    public func identitySquaredErrorForward(m: Int, n: Int, x: UnsafeBufferPointer<Float>, ldx: Int,
+                                            t: UnsafeBufferPointer<Float>, ldt: Int,
+                                            y: UnsafeMutableBufferPointer<Float>, ldy: Int) -> Float {
+        var value: Float = 0
+        check(ck_identity_squared_error_forward(m, n, x.baseAddress, ldx, t.baseAddress, ldt, y.baseAddress, ldy, &value),
+              "ck_identity_squared_error_forward", "m \(m) n \(n)")
+        return value
+    }
+
+    public func identitySquaredErrorBackward(m: Int, n: Int, y: UnsafeBufferPointer<Float>, ldy: Int,
+                                             t: UnsafeBufferPointer<Float>, ldt: Int,
+                                             dx: UnsafeMutableBufferPointer<Float>, lddx: Int) {
+        check(ck_identity_squared_error_backward(m, n, y.baseAddress, ldy, t.baseAddress, ldt, dx.baseAddress, lddx),
+              "ck_identity_squared_error_backward", "m \(m) n \(n)")
     }
 }

@@ -98,4 +98,37 @@ extension LossKernels {
             }
         }
     }
+
+    /// y = x and the mean half squared error against the real-valued targets `t` (x's shape):
+    /// the forward pass of ``IdentityWithLoss``.
+    public func identitySquaredError(_ x: Tensor<Scalar>, targets t: Tensor<Scalar>,
+                                     into y: inout Tensor<Scalar>) -> Scalar {
+        let (m, n) = (x.rows, x.columns)
+        precondition(t.rows == m && t.columns == n,
+                     "identitySquaredError: scores are \(x.shapeDescription) but targets are \(t.shapeDescription)")
+        if y.shape != x.shape { y.reshape(to: x.shape) }
+        return x.withUnsafeBufferPointer { px in
+            t.withUnsafeBufferPointer { pt in
+                y.withUnsafeMutableBufferPointer {
+                    identitySquaredErrorForward(m: m, n: n, x: px, ldx: n, t: pt, ldt: n, y: $0, ldy: n)
+                }
+            }
+        }
+    }
+
+    /// dL/dx = (y - t) / m of ``identitySquaredError(_:targets:into:)`` from its outputs y.
+    public func identitySquaredErrorBackward(output y: Tensor<Scalar>, targets t: Tensor<Scalar>,
+                                             into dx: inout Tensor<Scalar>) {
+        let (m, n) = (y.rows, y.columns)
+        precondition(t.rows == m && t.columns == n,
+                     "identitySquaredErrorBackward: output is \(y.shapeDescription) but targets are \(t.shapeDescription)")
+        if dx.shape != y.shape { dx.reshape(to: y.shape) }
+        y.withUnsafeBufferPointer { py in
+            t.withUnsafeBufferPointer { pt in
+                dx.withUnsafeMutableBufferPointer {
+                    identitySquaredErrorBackward(m: m, n: n, y: py, ldy: n, t: pt, ldt: n, dx: $0, lddx: n)
+                }
+            }
+        }
+    }
 }

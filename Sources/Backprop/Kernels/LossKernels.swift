@@ -51,4 +51,15 @@ public protocol LossKernels {
     func sigmoidLossBackward(_ loss: SigmoidLoss, m: Int, n: Int, y: UnsafeBufferPointer<Scalar>, ldy: Int,
                              t: UnsafeBufferPointer<Scalar>, ldt: Int,
                              dx: UnsafeMutableBufferPointer<Scalar>, lddx: Int)
+
+    /// y = x (identity outputs) and the mean over the m rows of half the squared error
+    /// against the real-valued targets `t` (m x n); see `ck_identity_squared_error_forward`.
+    func identitySquaredErrorForward(m: Int, n: Int, x: UnsafeBufferPointer<Scalar>, ldx: Int,
+                                     t: UnsafeBufferPointer<Scalar>, ldt: Int,
+                                     y: UnsafeMutableBufferPointer<Scalar>, ldy: Int) -> Scalar
+
+    /// dx = (y - t) / m.
+    func identitySquaredErrorBackward(m: Int, n: Int, y: UnsafeBufferPointer<Scalar>, ldy: Int,
+                                      t: UnsafeBufferPointer<Scalar>, ldt: Int,
+                                      dx: UnsafeMutableBufferPointer<Scalar>, lddx: Int)
 }

@@ -1,6 +1,6 @@
 import RealModule
 
-// ReferenceBackend's losses that close a network (softmax with cross-entropy, sigmoid with squared error or binary cross-entropy), forward and backward: as plain loops, the definition the C core is tested against.
+// ReferenceBackend's losses that close a network (softmax with cross-entropy, sigmoid with squared error or binary cross-entropy, identity with squared error), forward and backward: as plain loops, the definition the C core is tested against.
 
 extension ReferenceBackend: LossKernels {
     func logSoftmax(_ v: Scalar, max rowMax: Scalar, logSum: Scalar) -> Scalar {
@@ -92,6 +92,32 @@ extension ReferenceBackend: LossKernels {
                 let output = y[i * ldy + j]
                 let delta = output - t[i * ldt + j]
                 dx[i * lddx + j] = loss == .squaredError ? delta * output * (1 - output) * scale : delta * scale
+            }
+        }
+    }
+
+    public func identitySquaredErrorForward(m: Int, n: Int, x: UnsafeBufferPointer<Scalar>, ldx: Int,
+                                            t: UnsafeBufferPointer<Scalar>, ldt: Int,
+                                            y: UnsafeMutableBufferPointer<Scalar>, ldy: Int) -> Scalar {
+        guard m > 0 else { return 0 }
+        var total: Scalar = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                let difference = x[i * ldx + j] - t[i * ldt + j]
+                y[i * ldy + j] = x[i * ldx + j]
+                total += difference * difference / 2
+            }
+        }
+        return total / Scalar(m)
+    }
+
+    public func identitySquaredErrorBackward(m: Int, n: Int, y: UnsafeBufferPointer<Scalar>, ldy: Int,
+                                             t: UnsafeBufferPointer<Scalar>, ldt: Int,
+                                             dx: UnsafeMutableBufferPointer<Scalar>, lddx: Int) {
+        let scale = 1 / Scalar(max(m, 1))
+        for i in 0..<m {
+            for j in 0..<n {
+                dx[i * lddx + j] = (y[i * ldy + j] - t[i * ldt + j]) * scale
             }
         }
     }

@@ -5,6 +5,9 @@ public enum OutputLayer: Sendable, Hashable, Codable {
     case softmaxCrossEntropy
     /// Independent sigmoid outputs with squared error or binary cross-entropy.
     case sigmoid(SigmoidLoss)
+    /// Identity outputs with half the squared error: real-valued outputs, a regression
+    /// (the book's `identity_function` with `sum_squared_error`).
+    case identity
 
     /// The output activation of the pair.
     public enum Activation: String, Sendable, CaseIterable, Codable {
@@ -12,13 +15,15 @@ public enum OutputLayer: Sendable, Hashable, Codable {
         case softmax
         /// Sigmoid on each output.
         case sigmoid
+        /// The scores themselves: real values, for a regression.
+        case identity
     }
 
     /// The loss of the pair.
     public enum LossFunction: String, Sendable, CaseIterable, Codable {
         /// Categorical cross-entropy, for softmax outputs.
         case crossEntropy = "cross-entropy"
-        /// Half the squared error, for sigmoid outputs.
+        /// Half the squared error, for sigmoid or identity outputs.
         case meanSquaredError = "mse"
         /// Binary cross-entropy, for sigmoid outputs.
         case binaryCrossEntropy = "binary-cross-entropy"
@@ -31,7 +36,8 @@ public enum OutputLayer: Sendable, Hashable, Codable {
     }
 
     /// The pair of `activation` and `loss`, or the reason they do not go together. `loss` nil
-    /// picks the activation's usual loss (cross-entropy for softmax, squared error for sigmoid).
+    /// picks the activation's usual loss (cross-entropy for softmax, squared error for sigmoid
+    /// and identity).
     public init(activation: Activation, loss: LossFunction?) throws(IncompatibleChoice) {
         switch (activation, loss) {
         case (.softmax, nil), (.softmax, .crossEntropy?):
@@ -40,6 +46,10 @@ public enum OutputLayer: Sendable, Hashable, Codable {
             self = .sigmoid(.squaredError)
         case (.sigmoid, .binaryCrossEntropy?):
             self = .sigmoid(.binaryCrossEntropy)
+        case (.identity, nil), (.identity, .meanSquaredError?):
+            self = .identity
+        case (.identity, .crossEntropy?), (.identity, .binaryCrossEntropy?):
+            throw IncompatibleChoice(description: "identity outputs are real values of any size, which cross-entropy does not take (use --loss mse)")
         case (.softmax, .meanSquaredError?):
             throw IncompatibleChoice(description: "softmax outputs pair with cross-entropy; squared error is for sigmoid outputs (use --output sigmoid)")
         case (.softmax, .binaryCrossEntropy?):
@@ -54,6 +64,7 @@ public enum OutputLayer: Sendable, Hashable, Codable {
         switch self {
         case .softmaxCrossEntropy: return .softmax
         case .sigmoid: return .sigmoid
+        case .identity: return .identity
         }
     }
 
@@ -63,11 +74,13 @@ public enum OutputLayer: Sendable, Hashable, Codable {
         case .softmaxCrossEntropy: return .crossEntropy
         case .sigmoid(.squaredError): return .meanSquaredError
         case .sigmoid(.binaryCrossEntropy): return .binaryCrossEntropy
+        case .identity: return .meanSquaredError
         }
     }
 
     /// A new loss layer for this pair. `classTargets` maps class targets for sigmoid outputs
-    /// (see ``SigmoidWithLoss``); softmax targets are distributions and must use 0...1.
+    /// (see ``SigmoidWithLoss``); softmax targets are distributions and must use 0...1, and
+    /// identity outputs take real values as given.
     public func makeLoss<Backend: KernelBackend>(backend: Backend, classTargets: ClosedRange<Double> = 0...1) -> any Loss<Backend> {
         switch self {
         case .softmaxCrossEntropy:
@@ -76,6 +89,8 @@ public enum OutputLayer: Sendable, Hashable, Codable {
             return SoftmaxWithLoss(backend: backend)
         case .sigmoid(let loss):
             return SigmoidWithLoss(backend: backend, loss: loss, classTargets: classTargets)
+        case .identity:
+            return IdentityWithLoss(backend: backend)
         }
     }
 }

@@ -53,10 +53,11 @@ public struct GradientCheck: Sendable {
     }
 
     /// Checks `network` on the first `sampleCount` samples of `dataset`, converted to the
-    /// backend's precision.
+    /// backend's precision (against their class labels, or a regression's values).
     public init<Backend: KernelBackend>(network: MultiLayerNet<Backend>, dataset: Dataset, sampleCount: Int = 3) {
         let samples = dataset.prefix(sampleCount)
-        self.init(network: network, inputs: .converting(samples.inputs), targets: .labels(samples.labels))
+        self.init(network: network, inputs: .converting(samples.inputs),
+                  targets: samples.values.map { .values(.converting($0)) } ?? .labels(samples.labels))
     }
 
     /// The mean absolute difference of the parameter called `name`, if there is one.

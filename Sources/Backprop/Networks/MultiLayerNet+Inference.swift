@@ -15,6 +15,23 @@ extension MultiLayerNet {
         return result
     }
 
+    /// The outputs (the output activation of the scores) for each row of x, `[rows, outputSize]`,
+    /// computed `chunkSize` rows at a time so that memory stays bounded: for a regression
+    /// network (``OutputLayer/identity``) the predicted values, for a classifier its
+    /// `probabilities(_:)`.
+    public func predictions(_ x: Tensor<Scalar>, chunkSize: Int = 10_000) -> Tensor<Scalar> {
+        precondition(chunkSize > 0, "predictions: chunk size must be positive, got \(chunkSize)")
+        guard x.rows > chunkSize else { return probabilities(x) }
+        var result: [Scalar] = []
+        result.reserveCapacity(x.rows * outputSize)
+        var output = Tensor<Scalar>(shape: [0])
+        for start in stride(from: 0, to: x.rows, by: chunkSize) {
+            lossLayer.activate(scores(x, rows: start..<min(start + chunkSize, x.rows), training: false), into: &output)
+            result.append(contentsOf: output.scalars)
+        }
+        return Tensor(shape: [x.rows, outputSize], scalars: result)
+    }
+
     /// The probability of each class for one sample of ``inputSize`` features.
     public func probabilities(_ sample: [Scalar]) -> [Scalar] {
         probabilities(sampleTensor(sample)).scalars

@@ -191,6 +191,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
         switch lossLayer {
         case is SoftmaxWithLoss<Backend>: return .softmaxCrossEntropy
         case let sigmoid as SigmoidWithLoss<Backend>: return .sigmoid(sigmoid.loss)
+        case is IdentityWithLoss<Backend>: return .identity
         default: return nil
         }
     }
@@ -249,7 +250,9 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 
     // MARK: Inference
 
-    /// The class scores (before the output activation) for each row of x, `[rows, outputSize]`.
+    /// The class scores (before the output activation) for each row of x, `[rows, outputSize]`:
+    /// for a regression network (identity outputs, ``OutputLayer/identity``) the predicted
+    /// values themselves.
     ///
     /// Rows are independent: a NaN feature makes its row's scores NaN (through either
     /// activation) and leaves every other row bitwise as it would be without it.
@@ -342,7 +345,7 @@ public final class MultiLayerNet<Backend: KernelBackend> {
 
     /// The scores of x (or, in an inference pass, of its rows `rows`: read in place by a
     /// first affine layer, copied out first otherwise) through every stage of the plan.
-    private func scores(_ x: Tensor<Scalar>, rows: Range<Int>?, training: Bool) -> Tensor<Scalar> {
+    func scores(_ x: Tensor<Scalar>, rows: Range<Int>?, training: Bool) -> Tensor<Scalar> {
         precondition(x.count == x.rows * inputSize,
                      "MultiLayerNet: input is \(x.shapeDescription) but the network takes \(inputSize) values per sample")
         var y = x

@@ -49,19 +49,22 @@ extension LearningCurves {
         }
     }
 
+    /// The accuracies per epoch, or a regression's R² (its early, very negative values cut at -1).
     private func drawAccuracy(on svg: inout SVGCanvas) {
         let epochs = history.epochs
-        let accuracies = epochs.flatMap {
-            [$0.trainAccuracy] + ($0.testAccuracy.map { [$0] } ?? []) + ($0.validationAccuracy.map { [$0] } ?? [])
-        }
+        let regression = history.scoreName == "r2"
+        let shown: (Double) -> Double? = { $0.isFinite ? (regression ? max($0, -1) : $0) : nil }
+        let trained = epochs.compactMap { record in shown(record.scores.train).map { (Double(record.epoch), $0) } }
+        let tested = epochs.compactMap { record in record.scores.test.flatMap(shown).map { (Double(record.epoch), $0) } }
+        let validated = epochs.compactMap { record in record.scores.validation.flatMap(shown).map { (Double(record.epoch), $0) } }
+        let lowest = (trained + tested + validated).map(\.1).min() ?? 0
+        let title = regression ? "R²" : "accuracy"
         let chart = ChartFrame(x: 550, y: 50, width: 380, height: 290,
                                xTicks: AxisTicks(covering: 0...Double(max(epochs.last?.epoch ?? 1, 1)), integers: true),
-                               yTicks: AxisTicks(covering: min(accuracies.min() ?? 0, 0.9)...1))
-        chart.drawAxes(on: &svg, title: "accuracy", xLabel: "epoch", yLabel: "accuracy")
-        svg.polyline(epochs.map { chart.point((Double($0.epoch), $0.trainAccuracy)) }, stroke: Self.blue)
-        let tested = epochs.compactMap { record in record.testAccuracy.map { (Double(record.epoch), $0) } }
+                               yTicks: AxisTicks(covering: min(lowest, 0.9)...1))
+        chart.drawAxes(on: &svg, title: title, xLabel: "epoch", yLabel: title)
+        svg.polyline(trained.map(chart.point), stroke: Self.blue)
         svg.polyline(tested.map(chart.point), stroke: Self.orange, dashed: true)
-        let validated = epochs.compactMap { record in record.validationAccuracy.map { (Double(record.epoch), $0) } }
         svg.polyline(validated.map(chart.point), stroke: Self.green, width: 2, dashed: true)
         chart.drawLegend(on: &svg, entries: [("train", Self.blue, false, 1), ("test", Self.orange, true, 1)]
                             + (validated.isEmpty ? [] : [("validation", Self.green, true, 1)]),

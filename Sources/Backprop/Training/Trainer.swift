@@ -3,6 +3,10 @@
 /// epoch it measures the accuracy on the training and test sets (and the loss and accuracy
 /// on a validation set, if it has one).
 ///
+/// A regression set (``Dataset/values``) trains against its real-valued targets, and each
+/// evaluation measures ``RegressionMetrics`` (RMSE, MAE, R²) instead of the accuracy, in the
+/// targets' own units when ``targetScaling`` says how they were standardized.
+///
 /// - Minibatches (``TrainingConfiguration/Length``): in iteration mode, the book's —
 ///   `batchSize` indices drawn uniformly with replacement (`np.random.choice`); in epoch mode,
 ///   consecutive slices of the training set's rows, shuffled anew each epoch or in their
@@ -40,10 +44,18 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// ``train(onIteration:onEpoch:stopAfterIteration:stopAfterEpoch:)``.
     public private(set) var completedIterations = 0
 
+    /// How a regression's targets were standardized for training: the metrics of each
+    /// evaluation are then measured in the targets' original units (predictions and targets
+    /// mapped back). Nil measures in the units trained on.
+    public var targetScaling: Standardization?
+
     private let trainingInputs: Tensor<Scalar>
     private let trainingLabels: [Int32]
+    private let trainingValues: Tensor<Scalar>?
     private let testInputs: Tensor<Scalar>?
     private let testLabels: [Int32]
+    private let testValues: Tensor<Scalar>?
+    private var batchValues = Tensor<Scalar>(shape: [0])
     private let validation: ValidationChunks?
     private var generator: SeededGenerator
     /// Epoch mode: the order of the current epoch's rows.
@@ -62,6 +74,8 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     private struct ValidationChunks {
         var inputs: [Tensor<Scalar>] = []
         var labels: [[Int32]] = []
+        /// A regression's targets, one tensor per chunk.
+        var values: [Tensor<Scalar>] = []
         var count: Int
     }
 
@@ -85,9 +99,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             guard let set else { continue }
             precondition(set.featureCount == network.inputSize,
                          "Trainer: the \(name) set has \(set.featureCount) features but the network takes \(network.inputSize)")
-            precondition(set.classCount == network.outputSize,
-                         "Trainer: the \(name) set has \(set.classCount) classes but the network outputs \(network.outputSize)")
+            precondition(set.targetCount == network.outputSize,
+                         "Trainer: the \(name) set has \(set.targetCount) \(set.isRegression ? "targets" : "classes") but the network outputs \(network.outputSize)")
+            precondition(set.isRegression == trainingSet.isRegression,
+                         "Trainer: the \(name) set's targets are not of the training set's kind")
         }
+        precondition(reducer == nil || !trainingSet.isRegression,
+                     "Trainer: regression is not supported in data-parallel training")
         precondition(trainingSet.count > 0, "Trainer: the training set is empty")
         precondition(configuration.batchSize >= (reducer?.processCount ?? 1),
                      "Trainer: a batch of \(configuration.batchSize) cannot be shared by \(reducer?.processCount ?? 1) processes")
@@ -108,11 +126,14 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
         self.configuration = configuration
         self.trainingInputs = .converting(trainingSet.inputs)
         self.trainingLabels = trainingSet.labels
+        self.trainingValues = trainingSet.values.map { .converting($0) }
         self.testInputs = testSet.map { .converting($0.inputs) }
         self.testLabels = testSet?.labels ?? []
+        self.testValues = testSet?.values.map { .converting($0) }
         let exchange = reducer.map { GradientExchange<Backend>(reducer: $0) }
         self.validation = validationSet.map { set in
             let inputs = Tensor<Scalar>.converting(set.inputs)
+            let values = set.values.map { Tensor<Scalar>.converting($0) }
             var chunks = ValidationChunks(count: set.count)
             let share = exchange?.share(of: set.count) ?? 0..<set.count
             for start in stride(from: share.lowerBound, to: share.upperBound, by: configuration.evaluationChunkSize) {
@@ -120,7 +141,13 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 var chunk = Tensor<Scalar>(shape: [0])
                 chunk.copyRows(of: inputs, in: rows)
                 chunks.inputs.append(chunk)
-                chunks.labels.append(Array(set.labels[rows]))
+                if let values {
+                    var targets = Tensor<Scalar>(shape: [0])
+                    targets.copyRows(of: values, in: rows)
+                    chunks.values.append(targets)
+                } else {
+                    chunks.labels.append(Array(set.labels[rows]))
+                }
             }
             return chunks
         }
@@ -147,14 +174,14 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// The number of iterations per epoch: max(training set size / batch size, 1) in iteration
     /// mode (the book's), ⌈training set size / batch size⌉ in epoch mode (every sample once).
     public var iterationsPerEpoch: Int {
-        configuration.iterationsPerEpoch(trainingSetSize: trainingLabels.count)
+        configuration.iterationsPerEpoch(trainingSetSize: trainingInputs.rows)
     }
 
     /// The number of iterations the configuration asks for: its iteration count, or epochs
     /// times ``iterationsPerEpoch``. Training may end sooner (a callback, early stopping).
     public var totalIterations: Int {
         // The initializer checked that the product fits.
-        configuration.totalIterations(trainingSetSize: trainingLabels.count)!
+        configuration.totalIterations(trainingSetSize: trainingInputs.rows)!
     }
 
     /// The training-set rows of the last step's minibatch, in batch order.
@@ -185,7 +212,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             optimizer.learningRate = learningRateSchedule.rate(at: .init(
                 iteration: completedIterations, iterationsPerEpoch: iterationsPerEpoch, totalIterations: totalIterations))
         }
-        var loss = network.backpropagate(batchInputs, targets: .labels(batchLabels))
+        var loss = network.backpropagate(batchInputs, targets: batchTargets)
         if let exchange {
             loss = exchange.sum(network.parameterList, loss: loss,
                                 shardWeight: Scalar(batchLabels.count) / Scalar(batchSize))
@@ -222,7 +249,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     private func fillBatchIndices() {
         guard case .epochs(_, let order) = configuration.length else {
             for i in batchIndices.indices {
-                batchIndices[i] = Int.random(in: 0..<trainingLabels.count, using: &generator)
+                batchIndices[i] = Int.random(in: 0..<trainingInputs.rows, using: &generator)
             }
             return
         }
@@ -249,12 +276,46 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             batchLabels.append(contentsOf: repeatElement(0, count: rows.count))
         }
         network.backend.gatherRows(of: trainingInputs, at: rows, into: &batchInputs)
-        for i in 0..<rows.count { batchLabels[i] = trainingLabels[rows[i]] }
+        if let trainingValues {
+            network.backend.gatherRows(of: trainingValues, at: rows, into: &batchValues)
+        } else {
+            for i in 0..<rows.count { batchLabels[i] = trainingLabels[rows[i]] }
+        }
+    }
+
+    /// The current minibatch's targets: its class labels, or a regression's values.
+    private var batchTargets: Targets<Scalar> {
+        trainingValues == nil ? .labels(batchLabels) : .values(batchValues)
+    }
+
+    /// A regression's metrics on the whole training set and on the test set (nil without
+    /// one), predicted in chunks of ``TrainingConfiguration/evaluationChunkSize`` rows and
+    /// measured in the targets' units (see ``targetScaling``). Nil for a classifier.
+    public func evaluateRegression() -> (train: RegressionMetrics, test: RegressionMetrics?)? {
+        guard let trainingValues else { return nil }
+        let chunk = configuration.evaluationChunkSize
+        let train = metrics(trainingInputs, trainingValues, chunkSize: chunk)
+        let test = testInputs.flatMap { inputs in testValues.map { metrics(inputs, $0, chunkSize: chunk) } }
+        return (train, test)
+    }
+
+    /// The metrics of the network's predictions for `inputs` against `values`, in the targets' units.
+    private func metrics(_ inputs: Tensor<Scalar>, _ values: Tensor<Scalar>, chunkSize: Int) -> RegressionMetrics {
+        metrics(predictions: network.predictions(inputs, chunkSize: chunkSize), targets: values)
+    }
+
+    /// The metrics of `predictions` against `targets`, both mapped back to the targets' units
+    /// when they were standardized.
+    private func metrics(predictions: Tensor<Scalar>, targets: Tensor<Scalar>) -> RegressionMetrics {
+        guard let targetScaling else { return RegressionMetrics(predictions: predictions, targets: targets) }
+        return RegressionMetrics(predictions: targetScaling.restore(predictions), targets: targetScaling.restore(targets))
     }
 
     /// The accuracy on the whole training set and on the test set (nil without one),
     /// evaluated in chunks of ``TrainingConfiguration/evaluationChunkSize`` rows.
+    /// For a regression, which has no accuracy, both are NaN (see ``evaluateRegression()``).
     public func evaluate() -> (train: Double, test: Double?) {
+        guard trainingValues == nil else { return (.nan, testInputs.map { _ in .nan }) }
         let chunk = configuration.evaluationChunkSize
         guard let exchange else {
             let train = network.accuracy(trainingInputs, labels: trainingLabels, chunkSize: chunk)
@@ -275,8 +336,17 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
     /// ``TrainingConfiguration/evaluationChunkSize`` rows: the chunks' mean losses weighted by
     /// their row counts, which is the mean over all rows. In data-parallel training each
     /// process measures its share and the loss sums and correct counts are summed.
+    ///
+    /// For a regression the accuracy is NaN; ``validateRegression()`` gives its metrics.
     public func validate() -> (loss: Double, accuracy: Double)? {
         guard let validation, validation.count > 0 else { return nil }
+        if !validation.values.isEmpty {
+            var lossSum = 0.0
+            for (inputs, values) in zip(validation.inputs, validation.values) {
+                lossSum += Double(network.loss(inputs, targets: .values(values))) * Double(values.rows)
+            }
+            return (lossSum / Double(validation.count), .nan)
+        }
         var lossSum = 0.0, correct = 0
         for (inputs, labels) in zip(validation.inputs, validation.labels) {
             // One forward pass gives both the loss and the predictions.
@@ -291,6 +361,17 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
             (lossSum, correct) = (sums[0], Int(sums[1]))
         }
         return (lossSum / Double(validation.count), Double(correct) / Double(validation.count))
+    }
+
+    /// A regression's metrics on the validation set (nil without one, or for a classifier),
+    /// in the targets' units (see ``targetScaling``).
+    public func validateRegression() -> RegressionMetrics? {
+        guard let validation, validation.count > 0, !validation.values.isEmpty else { return nil }
+        let predictions = validation.inputs.map { network.predict($0) }
+        func joined(_ parts: [Tensor<Scalar>]) -> Tensor<Scalar> {
+            Tensor(shape: [parts.reduce(0) { $0 + $1.rows }, parts[0].columns], scalars: parts.flatMap(\.scalars))
+        }
+        return metrics(predictions: joined(predictions), targets: joined(validation.values))
     }
 
     /// Runs the remaining iterations up to ``totalIterations``, calling `onIteration` with
@@ -346,12 +427,17 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 guard let epoch = epoch(endedBy: iteration) else { continue }
                 let (train, test) = evaluate()
                 let validation = validate()
-                let record = TrainingHistory.EpochRecord(
+                var record = TrainingHistory.EpochRecord(
                     epoch: epoch, iteration: iteration + 1, trainAccuracy: train, testAccuracy: test,
                     loss: epochLoss.sum / Double(epochLoss.count),
                     elapsedSeconds: (clock.now - start).seconds,
                     validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
                     learningRate: optimizer.learningRate)
+                if let regression = evaluateRegression() {
+                    record.trainMetrics = regression.train
+                    record.testMetrics = regression.test
+                    record.validationMetrics = validateRegression()
+                }
                 history.epochs.append(record)
                 epochLoss = (0, 0)
                 if let validationLoss = validation?.loss,
@@ -363,7 +449,7 @@ public final class Trainer<Backend: KernelBackend, Method: Optimizer> where Meth
                 if stopAfterEpoch(record) { stopping = true }
             }
             if !history.losses.isEmpty {
-                let finalLoss = network.loss(batchInputs, targets: .labels(batchLabels))
+                let finalLoss = network.loss(batchInputs, targets: batchTargets)
                 guard finalLoss.isFinite else {
                     throw .nonFiniteLoss(iteration: completedIterations, loss: Double(finalLoss))
                 }
@@ -427,7 +513,8 @@ private struct BestParameters<Scalar: BinaryFloatingPoint & Sendable> {
 
 extension Trainer: StorageInspectable {
     var storageAddresses: [UnsafeRawPointer?] {
-        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress, epochRows.storageAddress]
+        [batchIndices.storageAddress, batchInputs.storageAddress, batchLabels.storageAddress, epochRows.storageAddress,
+         batchValues.storageAddress]
             + network.storageAddresses + ((optimizer as? any StorageInspectable)?.storageAddresses ?? [])
     }
 }

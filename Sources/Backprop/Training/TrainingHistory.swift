@@ -25,6 +25,12 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
         public var validationAccuracy: Double?
         /// The learning rate of the iteration just done (nil in records made before it was kept).
         public var learningRate: Double?
+        /// A regression's metrics on the training set (its accuracies are then NaN).
+        public var trainMetrics: RegressionMetrics?
+        /// A regression's metrics on the test set, when there is one.
+        public var testMetrics: RegressionMetrics?
+        /// A regression's metrics on the validation set, when there is one.
+        public var validationMetrics: RegressionMetrics?
 
         /// A record with the given measurements.
         public init(epoch: Int, iteration: Int, trainAccuracy: Double, testAccuracy: Double?,
