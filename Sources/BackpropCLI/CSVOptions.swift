@@ -3,15 +3,80 @@ import Backprop
 import Foundation
 
 /// `--csv FILE` and `--label-column NAME`: a CSV file of numeric features with a header row,
-/// and the column that holds each row's class (train needs it, predict uses it for accuracy).
+/// and the column that holds each row's class (train needs it, predict uses it for accuracy);
+/// `--delimiter` and the columns that are features, the same for every file a run reads.
 struct CSVFileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A CSV file with a header row; every column but --label-column is a numeric feature "
                                + "(train: instead of MNIST).", valueName: "file"))
     var csv: String?
 
     @Option(name: .customLong("label-column"),
-            help: ArgumentHelp("The CSV column holding each row's class (0, 1, 2, ...).", valueName: "name"))
+            help: ArgumentHelp("The CSV column holding each row's class: integers 0, 1, 2, ... (1.0 too) or names "
+                               + "(classes in sorted order, stored in the model; predict prints the names).",
+                               valueName: "name"))
     var labelColumn: String?
+
+    @Option(help: ArgumentHelp("The CSV field separator: ',' (default), ';', 'tab' (or a tab) or another character.",
+                               valueName: "char"))
+    var delimiter: CSVDelimiter?
+
+    @Option(name: .customLong("ignore-column"),
+            help: ArgumentHelp("A CSV column that is not a feature (repeat for several). An unnamed column holding "
+                               + "0, 1, 2, ... (pandas' index) is ignored without it.", valueName: "name"))
+    var ignoreColumns: [String] = []
+
+    @Option(name: .customLong("feature-columns"),
+            help: ArgumentHelp("The only CSV feature columns, comma-separated, in this order.", valueName: "names"))
+    var featureColumns: String?
+
+    func validate() throws {
+        if csv == nil {
+            let stray = [(delimiter != nil, "--delimiter"), (!ignoreColumns.isEmpty, "--ignore-column"),
+                         (featureColumns != nil, "--feature-columns")]
+            if let option = stray.first(where: \.0) { throw ValidationError("\(option.1) needs --csv") }
+        }
+        if !ignoreColumns.isEmpty && featureColumns != nil {
+            throw ValidationError("give --ignore-column or --feature-columns, not both")
+        }
+    }
+
+    /// The columns the options choose as features.
+    var selection: CSVColumnSelection {
+        if let featureColumns {
+            return .only(featureColumns.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+        }
+        return ignoreColumns.isEmpty ? .all : .ignoring(ignoreColumns)
+    }
+
+    /// The CSV file at `path` read with these options, its labels from `labelColumn`; the
+    /// pandas index column left out is told in one note on stderr.
+    func table(at path: String, labelColumn: String?) throws -> CSVTable {
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn,
+                                 delimiter: delimiter?.scalar ?? ",", columns: selection)
+        if let column = table.ignoredIndexColumn {
+            writeToStandardError("backprop: note: \(path): column \(column) has no name and holds 0, 1, 2, ... "
+                                 + "(a pandas index); it is not a feature\n")
+        }
+        return table
+    }
+}
+
+/// `--delimiter`: one character that separates CSV fields; `tab` (or `\t`) names the tab. A
+/// quote or a line end cannot separate fields.
+struct CSVDelimiter: ExpressibleByArgument {
+    var scalar: Unicode.Scalar
+
+    init?(argument: String) {
+        if argument == "tab" || argument == "\\t" {
+            scalar = "\t"
+            return
+        }
+        guard argument.unicodeScalars.count == 1, let scalar = argument.unicodeScalars.first,
+              !["\"", "\n", "\r"].contains(scalar) else { return nil }
+        self.scalar = scalar
+    }
+
+    static var defaultCompletionKind: CompletionKind { .list([",", ";", "tab"]) }
 }
 
 /// `train --csv FILE --label-column NAME`: a tabular data set instead of MNIST, tested on a
@@ -33,12 +98,17 @@ struct CSVOptions: ParsableArguments {
     @Flag(help: "Standardize each feature with the training set's mean and deviation (stored in the saved model).")
     var standardize = false
 
+    @Option(help: ArgumentHelp("The number of classes, for a label column with more distinct labels than a tenth of "
+                               + "the rows (refused without it, as a likely real-valued target).", valueName: "n"))
+    var classes: Int?
+
     var isEnabled: Bool { csv != nil }
 
     func validate() throws {
         guard csv != nil else {
             let stray = [(labelColumn != nil, "--label-column"), (testCSV != nil, "--test-csv"),
-                         (testFraction != nil, "--test-fraction"), (standardize, "--standardize")]
+                         (testFraction != nil, "--test-fraction"), (standardize, "--standardize"),
+                         (classes != nil, "--classes")]
             if let option = stray.first(where: \.0) {
                 throw ValidationError("\(option.1) needs --csv")
             }
@@ -47,6 +117,9 @@ struct CSVOptions: ParsableArguments {
         guard labelColumn != nil else { throw ValidationError("--csv needs --label-column NAME") }
         if testCSV != nil && testFraction != nil {
             throw ValidationError("give --test-csv or --test-fraction, not both")
+        }
+        if let classes, !(2...Int(Int32.max)).contains(classes) {
+            throw ValidationError("--classes must be at least 2, got \(classes)")
         }
         if let testFraction, !(testFraction > 0 && testFraction < 1) {
             throw ValidationError("--test-fraction must be between 0 and 1 (exclusive), got \(testFraction)")
@@ -57,16 +130,16 @@ struct CSVOptions: ParsableArguments {
     /// file needs (feature columns, standardization), and a line describing the data.
     func load(seed: UInt64) throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
         let path = csv!, labelColumn = labelColumn!
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
+        let table = try file.table(at: path, labelColumn: labelColumn)
         // Checked against the data, before the class count sizes anything.
-        let classCount = try table.trainingClassCount()
+        let classCount = try table.trainingClassCount(classes: classes)
         var train = try Dataset(table, classCount: classCount)
         var test: Dataset
         if let testCSV {
-            let testTable = try CSVTable(contentsOf: URL(fileURLWithPath: testCSV), labelColumn: labelColumn)
+            let testTable = try file.table(at: testCSV, labelColumn: labelColumn)
             try testTable.requireFeatureColumns(table.featureColumns)
-            try testTable.requireClasses(of: table)
-            test = try Dataset(testTable, classCount: classCount)
+            // By name: the test file's classes are the training file's, in the training file's order.
+            test = try Dataset(testTable, labels: try testTable.labels(matching: table), classCount: classCount)
         } else {
             guard let parts = train.split(testFraction: testFraction ?? 0.2, seed: seed) else {
                 throw CommandError("\(path): \(train.count) data row\(train.count == 1 ? "" : "s"), too few to hold some out "
@@ -74,7 +147,7 @@ struct CSVOptions: ParsableArguments {
             }
             (train, test) = parts
         }
-        var metadata = table.featureColumnsMetadata
+        var metadata = table.featureColumnsMetadata.merging(table.classNamesMetadata) { $1 }
         if standardize {
             let standardization = Standardization(fitting: train.inputs)
             train.inputs = standardization.apply(to: train.inputs)
@@ -82,7 +155,9 @@ struct CSVOptions: ParsableArguments {
             metadata.merge(standardization.metadata) { $1 }
         }
         let summary = "\(path): \(train.count) training and \(test.count) test rows, "
-            + "\(train.featureCount) features, \(classCount) classes\(standardize ? ", standardized" : "")"
+            + "\(train.featureCount) features, \(classCount) classes"
+            + (table.classNames.map { " (\(MessageText.list($0, quoted: false)))" } ?? "")
+            + (standardize ? ", standardized" : "")
         return (train, test, metadata, summary)
     }
 

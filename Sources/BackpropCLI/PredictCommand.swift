@@ -10,9 +10,11 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Print each sample's predicted class and class probabilities (CSV, or JSON lines with --json).",
         discussion: """
-            CSV columns: index,class,p0,p1,... (one row per sample, after a header row). \
-            JSON lines: {"index":0,"class":7,"probabilities":[...]}. \
-            With --labels (IDX) or --label-column (CSV) the accuracy is printed on stderr.
+            CSV columns: index,class,p0,p1,... (one row per sample, after a header row); a model trained on \
+            class names prints the name in class and names the columns after the classes: \
+            index,class,p_setosa,p_versicolor,... JSON lines: {"index":0,"class":7,"probabilities":[...]} \
+            ("class":"setosa" with names). With --labels (IDX) or --label-column (CSV) the accuracy is printed \
+            on stderr; CSV labels are compared by name.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -66,13 +68,24 @@ struct PredictCommand: ParsableCommand {
             return (inputs, labelArray.elements.map(Int32.init), images)
         }
         let path = csv!
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
+        let table = try csvFile.table(at: path, labelColumn: labelColumn)
         try table.requireFeatureColumns(recordedIn: model.metadata, model: modelOptions.model)
         guard table.features.columns == network.inputSize else {
             throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
                                + "takes \(network.inputSize) inputs")
         }
-        return (try modelOptions.inputs(of: model).apply(to: table.features), table.labels, path)
+        // By name: the file's classes as the model's, whatever order they sort in here.
+        let labels = try labelColumn.map { _ in
+            try table.labels(matchingModel: modelOptions.model, classNames: try classNames(of: model),
+                             classCount: network.outputSize)
+        }
+        return (try modelOptions.inputs(of: model).apply(to: table.features), labels, path)
+    }
+
+    /// The class names the model file records, nil for a model whose classes are 0, 1, 2, ….
+    private func classNames(of model: ImportedModel<some KernelBackend>) throws -> [String]? {
+        try CSVTable.classNames(recordedIn: model.metadata, model: modelOptions.model,
+                                classCount: model.network.outputSize)
     }
 
     private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
@@ -85,18 +98,26 @@ struct PredictCommand: ParsableCommand {
         let probabilities = network.probabilities(inputs)
         let classes = network.classify(inputs)
         let columns = network.outputSize
+        let names = try classNames(of: model)
+        // A class as printed: its name (quoted as CSV or JSON needs) or its index.
+        let classText = names.map { names in
+            names.map { json ? jsonString($0) : csvField($0) }
+        }
         var output = ""
         if !json {
-            output += "index,class," + (0..<columns).map { "p\($0)" }.joined(separator: ",") + "\n"
+            let header = names.map { $0.map { csvField("p_" + $0) } } ?? (0..<columns).map { "p\($0)" }
+            output += "index,class," + header.joined(separator: ",") + "\n"
         }
         try probabilities.withUnsafeBufferPointer { p in
             for (row, predicted) in classes.enumerated() {
                 let values = p[row * columns ..< (row + 1) * columns]
                 if json {
                     let numbers = values.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",")
-                    output += "{\"index\":\(row),\"class\":\(predicted),\"probabilities\":[\(numbers)]}\n"
+                    let shown = classText?[predicted] ?? String(predicted)
+                    output += "{\"index\":\(row),\"class\":\(shown),\"probabilities\":[\(numbers)]}\n"
                 } else {
-                    output += "\(row),\(predicted)," + values.map(\.description).joined(separator: ",") + "\n"
+                    let shown = classText?[predicted] ?? String(predicted)
+                    output += "\(row),\(shown)," + values.map(\.description).joined(separator: ",") + "\n"
                 }
                 if output.utf8.count > 1 << 16 {
                     try StandardOutput.write(output)
@@ -111,4 +132,13 @@ struct PredictCommand: ParsableCommand {
                                         Double(correct) / Double(labels.count), correct, labels.count, source))
         }
     }
+}
+
+/// `field` as one CSV field: quoted, with its quotes doubled, when it holds a comma, a quote, a
+/// line end or surrounding spaces (which readers trim).
+func csvField(_ field: String) -> String {
+    guard field.contains(where: { ",\"\n\r".contains($0) }) || field.first == " " || field.last == " " else {
+        return field
+    }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
