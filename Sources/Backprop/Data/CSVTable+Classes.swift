@@ -18,7 +18,7 @@ extension CSVTable {
     /// network with a million outputs); ``CSVDataError/manyLabels(path:column:distinctCount:rowCount:)``
     /// when there are more distinct labels than a tenth of the rows and more than
     /// ``fewClasses`` (a real-valued target, for regression); and
-    /// ``CSVDataError/classesDiffer(path:column:distinctCount:classes:)`` when `classes` is too
+    /// ``CSVDataError/classesDiffer(path:column:distinctCount:classes:largest:)`` when `classes` is too
     /// small for the labels, or is not the number of names.
     public func trainingClassCount(classes: Int? = nil) throws -> Int {
         guard let labels, let labelColumn else {

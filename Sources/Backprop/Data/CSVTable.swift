@@ -12,7 +12,7 @@ public enum CSVColumnSelection: Sendable, Equatable {
 }
 
 /// A CSV file of numbers with a header row: the feature columns as a matrix, and the classes
-/// when a label column is named. The file is read as a stream (``CSVRowReader``; parsing of
+/// when a label column is named. The file is read as a stream (in chunks of rows; parsing of
 /// quotes, escaped separators and CRLF line ends is yaslab's CSV.swift), each feature going
 /// straight into the matrix, so reading holds the values and one chunk of text, not the file.
 /// This type checks what a data set needs: every row as long as the header, every feature a
