@@ -164,6 +164,10 @@ struct CSVReadingTests {
                 .contains("--target-column"))
         #expect(try table.trainingClassCount(classes: 15) == 15)
         #expect(try table.trainingClassCount(classes: 20) == 20)
+        #expect(try table.trainingClassCount(classes: 60) == 60)
+        #expect(throws: CSVDataError.classesBeyondRows(path: url.path, column: "y", classes: 61, rowCount: 60)) {
+            try table.trainingClassCount(classes: 61)
+        }
         #expect(throws: CSVDataError.classesDiffer(path: url.path, column: "y", distinctCount: 15, classes: 10, largest: 14)) {
             try table.trainingClassCount(classes: 10)
         }

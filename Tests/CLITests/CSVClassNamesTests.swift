@@ -117,6 +117,8 @@ extension CSVTrainingTests {
         let accepted = try run(base + ["--classes", "20", "--json"])
         #expect(accepted.status == 0, "\(accepted)")
         #expect(accepted.errorLines.first?.contains("20 classes") == true, "\(accepted)")
+        expectOneLineError(try run(base + ["--classes", "100000000"]),
+                           mentioning: [data, "100000000 classes were asked for, more than the 120 rows"])
         expectOneLineError(try run(base + ["--classes", "12"]),
                            mentioning: [data, "labels up to 19, but 12 classes (0...11) were asked for"])
     }

@@ -28,6 +28,8 @@ public enum CSVDataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The class count asked for does not fit the labels: below the largest integer label plus
     /// one (`largest`), or not the number of class names (`largest` nil).
     case classesDiffer(path: String, column: String, distinctCount: Int, classes: Int, largest: Int?)
+    /// The class count asked for is more than the rows, and more than the labels need.
+    case classesBeyondRows(path: String, column: String, classes: Int, rowCount: Int)
     /// A test file has a label the training file does not.
     case unknownClass(path: String, row: Int, column: String, label: String, trainingPath: String)
     /// A file's label is not one of the classes of the model it is compared with.
@@ -77,6 +79,9 @@ public enum CSVDataError: Error, Equatable, Sendable, CustomStringConvertible {
             }
             return start + "\(distinctCount) class names, but \(classes) classes were asked for (with names, the classes "
                 + "are the names)"
+        case .classesBeyondRows(let path, let column, let classes, let rowCount):
+            return "\(path): column '\(MessageText.excerpt(column))': \(classes) classes were asked for, more than the "
+                + "\(rowCount) rows and than the labels need"
         case .unknownClass(let path, let row, let column, let label, let trainingPath):
             return "\(path): row \(row), column '\(MessageText.excerpt(column))': class \(Self.shown(label)) is not in "
                 + "the training file \(trainingPath)"

@@ -17,9 +17,11 @@ extension CSVTable {
     /// label such as 1000000 among a handful of classes is a damaged column, and would make a
     /// network with a million outputs); ``CSVDataError/manyLabels(path:column:distinctCount:rowCount:)``
     /// when there are more distinct labels than a tenth of the rows and more than
-    /// ``fewClasses`` (a real-valued target, for regression); and
+    /// ``fewClasses`` (a real-valued target, for regression);
     /// ``CSVDataError/classesDiffer(path:column:distinctCount:classes:largest:)`` when `classes` is too
-    /// small for the labels, or is not the number of names.
+    /// small for the labels, or is not the number of names; and
+    /// ``CSVDataError/classesBeyondRows(path:column:classes:rowCount:)`` when `classes` is more than
+    /// both the rows and the labels need.
     public func trainingClassCount(classes: Int? = nil) throws -> Int {
         guard let labels, let labelColumn else {
             preconditionFailure("CSVTable: \(source) was read without a label column")
@@ -34,6 +36,12 @@ extension CSVTable {
             guard classNames == nil ? classes >= classCount : classes == classCount else {
                 throw CSVDataError.classesDiffer(path: source, column: labelColumn, distinctCount: distinct.count,
                                                  classes: classes, largest: classNames == nil ? classCount - 1 : nil)
+            }
+            // More classes than rows (and than the labels need) cannot be learnt, and would
+            // size the output layer by a typing slip rather than by the data.
+            guard classes <= max(classCount, labels.count) else {
+                throw CSVDataError.classesBeyondRows(path: source, column: labelColumn, classes: classes,
+                                                     rowCount: labels.count)
             }
             return classes
         }
