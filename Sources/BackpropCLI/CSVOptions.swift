@@ -59,6 +59,31 @@ struct CSVFileOptions: ParsableArguments {
         }
         return table
     }
+
+    /// The features of the CSV file at `path` for `model` (the model file `modelPath`), checked
+    /// against the feature columns it records and its input count, and with `--label-column`
+    /// the labels as the model's classes (by name when it records names).
+    func samples(at path: String, for model: ImportedModel<some KernelBackend>,
+                 from modelPath: String) throws -> (features: Tensor<Float>, labels: [Int32]?) {
+        let network = model.network
+        let table = try table(at: path, labelColumn: labelColumn)
+        try table.requireFeatureColumns(recordedIn: model.metadata, model: modelPath)
+        guard table.features.columns == network.inputSize else {
+            throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelPath) "
+                               + "takes \(network.inputSize) inputs")
+        }
+        // By name: the file's classes as the model's, whatever order they sort in here.
+        let labels = try labelColumn.map { _ in
+            try table.labels(matchingModel: modelPath, classNames: try Self.classNames(of: model, from: modelPath),
+                             classCount: network.outputSize)
+        }
+        return (table.features, labels)
+    }
+
+    /// The class names the model file `path` records, nil for a model whose classes are 0, 1, 2, ….
+    static func classNames(of model: ImportedModel<some KernelBackend>, from path: String) throws -> [String]? {
+        try CSVTable.classNames(recordedIn: model.metadata, model: path, classCount: model.network.outputSize)
+    }
 }
 
 /// `--delimiter`: one character that separates CSV fields; `tab` (or `\t`) names the tab. A

@@ -68,24 +68,8 @@ struct PredictCommand: ParsableCommand {
             return (inputs, labelArray.elements.map(Int32.init), images)
         }
         let path = csv!
-        let table = try csvFile.table(at: path, labelColumn: labelColumn)
-        try table.requireFeatureColumns(recordedIn: model.metadata, model: modelOptions.model)
-        guard table.features.columns == network.inputSize else {
-            throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
-                               + "takes \(network.inputSize) inputs")
-        }
-        // By name: the file's classes as the model's, whatever order they sort in here.
-        let labels = try labelColumn.map { _ in
-            try table.labels(matchingModel: modelOptions.model, classNames: try classNames(of: model),
-                             classCount: network.outputSize)
-        }
-        return (try modelOptions.inputs(of: model).apply(to: table.features), labels, path)
-    }
-
-    /// The class names the model file records, nil for a model whose classes are 0, 1, 2, ….
-    private func classNames(of model: ImportedModel<some KernelBackend>) throws -> [String]? {
-        try CSVTable.classNames(recordedIn: model.metadata, model: modelOptions.model,
-                                classCount: model.network.outputSize)
+        let (features, labels) = try csvFile.samples(at: path, for: model, from: modelOptions.model)
+        return (try modelOptions.inputs(of: model).apply(to: features), labels, path)
     }
 
     private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
@@ -98,7 +82,7 @@ struct PredictCommand: ParsableCommand {
         let probabilities = network.probabilities(inputs)
         let classes = network.classify(inputs)
         let columns = network.outputSize
-        let names = try classNames(of: model)
+        let names = try CSVFileOptions.classNames(of: model, from: modelOptions.model)
         // A class as printed: its name (quoted as CSV or JSON needs) or its index.
         let classText = names.map { names in
             names.map { json ? jsonString($0) : csvField($0) }

@@ -47,11 +47,20 @@ extension CSVTrainingTests {
         let json = try run(["predict", "--model", model, "--csv", test, "--label-column", "label", "--json"])
         #expect(json.outputLines.first?.hasPrefix(#"{"index":0,"class":"virginica","probabilities":["#) == true, "\(json)")
 
+        // evaluate --csv compares by name too, and agrees with training's test accuracy.
+        let evaluate = try run(["evaluate", "--model", model, "--csv", test, "--label-column", "label", "--json"])
+        #expect(evaluate.status == 0, "\(evaluate)")
+        let evaluated = try lastJSON(evaluate)
+        #expect((evaluated["accuracy"] as? Double).map { abs($0 - testAccuracy) < 1e-9 } == true, "\(evaluate)")
+        #expect(evaluated["samples"] as? Int == 30)
+
         // A class the training file lacks: one line naming the file, row, column and value.
         let unknown = try scratch.writeFile(Array(Self.namedCSV(rows: 3, seed: 13)
                                                     .replacingOccurrences(of: "versicolor", with: "rose").utf8), to: "u.csv")
         expectOneLineError(try run(["predict", "--model", model, "--csv", unknown, "--label-column", "label"]),
                            mentioning: [unknown, "row 4, column 'label': class 'rose' is not a class of the model \(model)"])
+        expectOneLineError(try run(["evaluate", "--model", model, "--csv", unknown, "--label-column", "label"]),
+                           mentioning: [unknown, "class 'rose' is not a class of the model \(model)"])
         expectOneLineError(try run(["train", "--csv", train, "--label-column", "label", "--test-csv", unknown]),
                            mentioning: [unknown, "row 4, column 'label': class 'rose' is not in the training file \(train)"])
     }
