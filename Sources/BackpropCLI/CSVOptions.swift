@@ -144,7 +144,7 @@ struct CSVOptions: ParsableArguments {
             throw ValidationError("give --test-csv or --test-fraction, not both")
         }
         if let classes, !(2...Int(Int32.max)).contains(classes) {
-            throw ValidationError("--classes must be at least 2, got \(classes)")
+            throw ValidationError("--classes must be between 2 and \(Int32.max), got \(classes)")
         }
         if let testFraction, !(testFraction > 0 && testFraction < 1) {
             throw ValidationError("--test-fraction must be between 0 and 1 (exclusive), got \(testFraction)")
@@ -152,7 +152,7 @@ struct CSVOptions: ParsableArguments {
     }
 
     /// The training and test sets, the model metadata that predicting on the same kind of
-    /// file needs (feature columns, standardization), and a line describing the data.
+    /// file needs (feature columns, class names, standardization), and a line describing the data.
     func load(seed: UInt64) throws -> (train: Dataset, test: Dataset, metadata: [String: String], summary: String) {
         let path = csv!, labelColumn = labelColumn!
         let table = try file.table(at: path, labelColumn: labelColumn)
