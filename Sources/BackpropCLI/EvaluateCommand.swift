@@ -2,29 +2,36 @@ import ArgumentParser
 import Backprop
 import Foundation
 
-/// `backprop evaluate --model FILE`: the accuracy of a saved model on MNIST, or with `--csv`
-/// a regression model's RMSE, MAE and R² on a CSV file holding its target columns.
+/// `backprop evaluate --model FILE`: the accuracy of a saved model on MNIST or on a CSV file
+/// (`--csv` with `--label-column`), or a regression model's RMSE, MAE and R² on a CSV file
+/// holding its target columns (`--csv` alone).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Measure the MNIST train and test accuracy of a model (from 'train --save', numpy or PyTorch), "
-            + "or a regression model's RMSE, MAE and R² on a CSV file (--csv).")
+            + "its accuracy on a CSV file (--csv FILE --label-column NAME; class names compared by name), or a "
+            + "regression model's RMSE, MAE and R² on a CSV file holding its target columns (--csv FILE).")
 
     @OptionGroup var modelOptions: ModelOptions
     private var model: String { modelOptions.model }
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var csvFile: CSVFileOptions
 
-    @Option(help: ArgumentHelp("A CSV file with the regression model's feature and target columns: report its RMSE, "
-                               + "MAE and R² (in the targets' units) instead of MNIST accuracies.", valueName: "file"))
-    var csv: String?
-
-    @Flag(help: "Print one JSON line: train_accuracy, test_accuracy, sizes (with --csv: rmse, mae, r2, rows, sizes).")
+    @Flag(help: ArgumentHelp("Print one JSON line: train_accuracy, test_accuracy, sizes (with --csv: accuracy, "
+                             + "samples, sizes; for a regression model rmse, mae, r2, rows, sizes)."))
     var json = false
 
     func validate() throws {
-        if csv != nil && dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        if csvFile.csv != nil {
+            if dataOptions.data != nil { throw ValidationError("give --csv or --data, not both") }
+        } else if csvFile.labelColumn != nil {
+            throw ValidationError("--label-column needs --csv")
+        }
+        if !csvFile.targetColumns.isEmpty {
+            throw ValidationError("evaluate --csv reads the target columns the model records: leave out --target-column")
+        }
     }
 
     func run() throws {
@@ -38,8 +45,22 @@ struct EvaluateCommand: ParsableCommand {
     private func evaluate<Backend: KernelBackend>(_ imported: ImportedModel<Backend>) throws where Backend.Scalar == Float {
         let network = imported.network
         try requireFiniteParameters(of: network, in: model)
-        if let csv { return try evaluateRegression(imported, on: csv) }
+        if let csv = csvFile.csv, csvFile.labelColumn == nil { return try evaluateRegression(imported, on: csv) }
         let inputs = try modelOptions.inputs(of: imported)
+        if let csv = csvFile.csv {
+            let (features, labels) = try csvFile.samples(at: csv, for: imported, from: model)
+            let samples = try Dataset(features: inputs.apply(to: features).scalars, featureCount: features.columns,
+                                      labels: labels!, classCount: network.outputSize)
+            let csvAccuracy = accuracy(of: network, on: samples)!
+            if json {
+                try StandardOutput.line(try jsonLine(["accuracy": csvAccuracy, "samples": samples.count,
+                                                      "sizes": network.sizes.map(String.init).joined(separator: "-")]))
+            } else {
+                try StandardOutput.line(String(format: "model %@ (%@): accuracy %.4f on %d samples of %@", model,
+                                               network.architectureDescription, csvAccuracy, samples.count, csv))
+            }
+            return
+        }
         var (trainingSet, testSet) = try MNIST.load(from: try dataOptions.directory())
         try requireModel(network, in: model, fits: trainingSet.featureCount, classes: trainingSet.classCount, of: "MNIST")
         trainingSet.inputs = inputs.apply(to: trainingSet.inputs)
@@ -64,10 +85,10 @@ struct EvaluateCommand: ParsableCommand {
         guard let targets = try RegressionTargets(metadata: imported.metadata, outputCount: network.outputSize,
                                                   source: model) else {
             throw CommandError("--csv: \(model) is a classifier, not a regression model (for its accuracy on a CSV file "
-                               + "use predict --csv --label-column)")
+                               + "give --label-column NAME)")
         }
         let data = try RegressionCSV(path: path, model: imported, targets: targets, options: modelOptions,
-                                     requireTargets: true)
+                                     file: csvFile, requireTargets: true)
         let predictions = targets.values(fromOutputs: network.predictions(data.inputs))
         let metrics = RegressionMetrics(predictions: predictions, targets: data.values!)
         let sizes = network.sizes.map(String.init).joined(separator: "-")

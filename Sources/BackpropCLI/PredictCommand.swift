@@ -11,9 +11,11 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Print each sample's predicted class and class probabilities (CSV, or JSON lines with --json).",
         discussion: """
-            CSV columns: index,class,p0,p1,... (one row per sample, after a header row). \
-            JSON lines: {"index":0,"class":7,"probabilities":[...]}. \
-            With --labels (IDX) or --label-column (CSV) the accuracy is printed on stderr. \
+            CSV columns: index,class,p0,p1,... (one row per sample, after a header row); a model trained on \
+            class names prints the name in class and names the columns after the classes: \
+            index,class,p_setosa,p_versicolor,... JSON lines: {"index":0,"class":7,"probabilities":[...]} \
+            ("class":"setosa" with names). With --labels (IDX) or --label-column (CSV) the accuracy is printed \
+            on stderr; CSV labels are compared by name. \
             A regression model writes index,NAME,... with the predicted values in the targets' units \
             (JSON lines: {"index":0,"NAME":12.5}); with --target-column the file's values give RMSE, MAE and R² on stderr.
             """)
@@ -70,13 +72,8 @@ struct PredictCommand: ParsableCommand {
             return (inputs, labelArray.elements.map(Int32.init), images)
         }
         let path = csv!
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: labelColumn)
-        try table.requireFeatureColumns(recordedIn: model.metadata, model: modelOptions.model)
-        guard table.features.columns == network.inputSize else {
-            throw CommandError("\(path): \(table.features.columns) feature columns, but \(modelOptions.model) "
-                               + "takes \(network.inputSize) inputs")
-        }
-        return (try modelOptions.inputs(of: model).apply(to: table.features), table.labels, path)
+        let (features, labels) = try csvFile.samples(at: path, for: model, from: modelOptions.model)
+        return (try modelOptions.inputs(of: model).apply(to: features), labels, path)
     }
 
     private func predict<Backend: KernelBackend>(with model: ImportedModel<Backend>) throws where Backend.Scalar == Float {
@@ -96,18 +93,26 @@ struct PredictCommand: ParsableCommand {
         let probabilities = network.probabilities(inputs)
         let classes = network.classify(inputs)
         let columns = network.outputSize
+        let names = try CSVFileOptions.classNames(of: model, from: modelOptions.model)
+        // A class as printed: its name (quoted as CSV or JSON needs) or its index.
+        let classText = names.map { names in
+            names.map { json ? jsonString($0) : csvField($0) }
+        }
         var output = ""
         if !json {
-            output += "index,class," + (0..<columns).map { "p\($0)" }.joined(separator: ",") + "\n"
+            let header = names.map { $0.map { csvField("p_" + $0) } } ?? (0..<columns).map { "p\($0)" }
+            output += "index,class," + header.joined(separator: ",") + "\n"
         }
         try probabilities.withUnsafeBufferPointer { p in
             for (row, predicted) in classes.enumerated() {
                 let values = p[row * columns ..< (row + 1) * columns]
                 if json {
                     let numbers = values.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",")
-                    output += "{\"index\":\(row),\"class\":\(predicted),\"probabilities\":[\(numbers)]}\n"
+                    let shown = classText?[predicted] ?? String(predicted)
+                    output += "{\"index\":\(row),\"class\":\(shown),\"probabilities\":[\(numbers)]}\n"
                 } else {
-                    output += "\(row),\(predicted)," + values.map(\.description).joined(separator: ",") + "\n"
+                    let shown = classText?[predicted] ?? String(predicted)
+                    output += "\(row),\(shown)," + values.map(\.description).joined(separator: ",") + "\n"
                 }
                 if output.utf8.count > 1 << 16 {
                     try StandardOutput.write(output)
@@ -137,7 +142,7 @@ struct PredictCommand: ParsableCommand {
                                    + "not \(csvFile.targetColumns.joined(separator: ", "))")
             }
             // The target columns are taken out when the file has them; with --target-column it must.
-            let data = try RegressionCSV(path: csv, model: model, targets: targets, options: modelOptions,
+            let data = try RegressionCSV(path: csv, model: model, targets: targets, options: modelOptions, file: csvFile,
                                          requireTargets: !csvFile.targetColumns.isEmpty)
             (inputs, known, source) = (data.inputs, csvFile.targetColumns.isEmpty ? nil : data.values, csv)
         } else {
@@ -151,7 +156,7 @@ struct PredictCommand: ParsableCommand {
             String(decoding: (try? JSONSerialization.data(withJSONObject: [name])) ?? Data("[\"\"]".utf8), as: UTF8.self)
                 .dropFirst().dropLast()
         }
-        var output = json ? "" : "index," + targets.names.map(Self.csvField).joined(separator: ",") + "\n"
+        var output = json ? "" : "index," + targets.names.map(csvField).joined(separator: ",") + "\n"
         try values.withUnsafeBufferPointer { v in
             for row in 0..<values.rows {
                 let numbers = v[row * columns ..< (row + 1) * columns]
@@ -175,10 +180,13 @@ struct PredictCommand: ParsableCommand {
                                         metrics.rmse, metrics.mae, metrics.r2, values.rows, source))
         }
     }
+}
 
-    /// `name` as one CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
-    private static func csvField(_ name: String) -> String {
-        guard name.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return name }
-        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+/// `field` as one CSV field: quoted, with its quotes doubled, when it holds a comma, a quote, a
+/// line end or surrounding spaces (which readers trim).
+func csvField(_ field: String) -> String {
+    guard field.contains(where: { ",\"\n\r".contains($0) }) || field.first == " " || field.last == " " else {
+        return field
     }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

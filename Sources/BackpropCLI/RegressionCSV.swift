@@ -11,11 +11,12 @@ struct RegressionCSV {
     /// they were not required.
     var values: Tensor<Float>?
 
-    /// Reads `path` for `model`, whose targets are `targets`. With `requireTargets` every
-    /// target column must be present; otherwise they are taken out when present.
+    /// Reads `path` (with `file`'s delimiter and column choice) for `model`, whose targets are
+    /// `targets`. With `requireTargets` every target column must be present; otherwise they are
+    /// taken out when present.
     init<Backend: KernelBackend>(path: String, model: ImportedModel<Backend>, targets: RegressionTargets,
-                                 options: ModelOptions, requireTargets: Bool) throws {
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path), labelColumn: nil)
+                                 options: ModelOptions, file: CSVFileOptions, requireTargets: Bool) throws {
+        let table = try file.table(at: path, labelColumn: nil)
         let parts = try table.separatingTargets(targets.names, required: requireTargets)
         if let expected = try CSVTable.featureColumns(recordedIn: model.metadata, model: options.model),
            expected != parts.featureColumns {

@@ -126,7 +126,7 @@ extension DataFileTests {
         }
         #expect(DataError.exceedsMemory(path: "x.csv.gz", limit: 4_500_000_000, memory: "physical memory").description
                 == "x.csv.gz: more than 4.5 GB to hold in memory (inflated, if compressed), a quarter of the memory this "
-                + "process can still use (physical memory); a file read whole takes several times its size")
+                + "process can still use (physical memory)")
     }
 
     @Test("the limit is a quarter of the memory the process can still use")

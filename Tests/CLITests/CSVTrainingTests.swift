@@ -109,7 +109,7 @@ struct CSVTrainingTests {
         ("", ["file is empty"]),
         ("x1,x2,class\n1,2,0\n", ["row 1: no column named 'label' (the header has: x1, x2, class)"]),
         ("x1,x2,label\n", ["row 2: no data rows after the header"]),
-        ("x1,x2,label\n1,2,zero\n", ["row 2, column 'label': label 'zero' is not a class index"]),
+        ("x1,x2,label\n1,2,zero\n", ["column 'label': every row has label 'zero'; training needs at least two classes"]),
     ] as [(String, [String])])
     func malformed(contents: String, fragments: [String]) throws {
         let data = try scratch.writeFile(Array(contents.utf8), to: "data.csv")

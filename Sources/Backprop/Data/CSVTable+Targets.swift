@@ -40,13 +40,6 @@ extension CSVTable {
         return (Tensor(shape: [rows, keep.count], scalars: kept), keep.map { featureColumns[$0] },
                 targetIndices.isEmpty ? nil : Tensor(shape: [rows, targetIndices.count], scalars: targets))
     }
-
-    /// The model-file metadata entry recording `columns` as the feature columns, as
-    /// ``featureColumnsMetadata`` records a table's own.
-    public static func featureColumnsMetadata(_ columns: [String]) -> [String: String] {
-        let data = (try? JSONSerialization.data(withJSONObject: columns)) ?? Data("[]".utf8)
-        return [featureColumnsKey: String(decoding: data, as: UTF8.self)]
-    }
 }
 
 extension Dataset {

@@ -74,7 +74,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(refused without inflating the rest)"
         case .exceedsMemory(let path, let limit, let memory):
             return "\(path): more than \(byteCount(limit)) to hold in memory (inflated, if compressed), a quarter of "
-                + "the memory this process can still use (\(memory)); a file read whole takes several times its size"
+                + "the memory this process can still use (\(memory))"
         case .dataExceedsMemory(let path, let needed, let available, let memory):
             return "\(path): its header declares data that needs about " + String(format: "%.1f GB", needed / 1e9)
                 + " of memory once read, more than the " + String(format: "%.1f GB", available / 1e9)

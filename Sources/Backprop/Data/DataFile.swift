@@ -1,11 +1,12 @@
 import Foundation
 
-/// Reads a data file whole, decompressing it when its name ends in `.gz`.
+/// Reads a data file whole or as a stream, decompressing it when its name ends in `.gz`.
 public enum DataFile {
-    /// The most bytes a file read whole may hold once inflated, with the memory limit that sets
-    /// it: a quarter of what this process can still allocate (``MachineMemory``), because the
-    /// reader of a whole file (CSV) keeps its bytes, their text and the parsed values at once.
-    /// Nil when no limit can be read.
+    /// The most bytes a data file's reader may hold, with the memory limit that sets it: a
+    /// quarter of what this process can still allocate (``MachineMemory``), since the values
+    /// read are copied again on their way into a data set and a network. A whole file read by
+    /// ``contents(of:limit:)`` counts its inflated bytes; a CSV table streamed by ``CSVTable``
+    /// counts its values and the text it holds. Nil when no limit can be read.
     public static func byteLimit(memory: MachineMemory? = MachineMemory.current()) -> (bytes: Int, memory: String)? {
         guard let memory, memory.availableBytes.isFinite else { return nil }
         return (Int(max(memory.availableBytes, 0) / 4), memory.limit)
@@ -29,5 +30,14 @@ public enum DataFile {
         // Without a limit nothing is refused: decompress(upTo: .max) never returns nil.
         guard let bytes = try Gzip.decompress(stored, source: url.path, upTo: most) else { throw refusal! }
         return bytes
+    }
+
+    /// The file at `url` as a stream of its bytes, inflated as they are read when its name
+    /// ends in `.gz`. Throws ``FileError`` when it is missing or not a regular file, and
+    /// ``DataError/emptyFile(path:)`` when it stores no bytes.
+    static func stream(of url: URL) throws -> ByteStream {
+        let file = try ReadableFile(url)
+        guard file.size > 0 else { throw DataError.emptyFile(path: url.path) }
+        return url.pathExtension == "gz" ? try GzipStream(file) : file
     }
 }

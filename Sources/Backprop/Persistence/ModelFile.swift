@@ -104,7 +104,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot tell whether '\(first)' or '\(second)' comes first: layer names must differ "
                 + "only in a number (0.weight, 2.weight or fc1.weight, fc2.weight)"
         case .invalidMetadata(let path, let key, let value):
-            return "\(path): invalid model metadata \(key)='\(value)'"
+            return "\(path): invalid model metadata \(key)='\(MessageText.excerpt(value))'"
         case .unexpectedTensor(let path, let name, let expected):
             let listed = expected.count <= 8 ? expected.joined(separator: " ")
                 : expected.prefix(8).joined(separator: " ") + " and \(expected.count - 8) more"
