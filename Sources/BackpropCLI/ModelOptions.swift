@@ -53,6 +53,14 @@ struct ModelOptions: ParsableArguments {
     /// A file with hidden layers that names no activation needs `--activation`: a guess would
     /// give a wrong accuracy with exit 0.
     func load<Backend: KernelBackend>(on backend: Backend) throws -> ImportedModel<Backend> {
+        try Self.load(model, layers: layers, activation: activation, on: backend)
+    }
+
+    /// The model file `model` on `backend`, read with the network `layers` (as `--layers`
+    /// gives it) and the hidden `activation`, if given: ``load(on:)`` for commands that take
+    /// these options in their own way (`filters`).
+    static func load<Backend: KernelBackend>(_ model: String, layers: String?, activation: Activation?,
+                                             on backend: Backend) throws -> ImportedModel<Backend> {
         let imported: ImportedModel<Backend>
         do {
             let specs = try layers.map { try LayerSpec.list(parsing: $0) }

@@ -191,12 +191,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private var weightInitialization: WeightInitialization {
-        if weightInit == nil, let preset = network.network?.weightInitialization { return preset }
-        switch weightInit ?? .std {
-        case .std: return .standardDeviation(weightStd)
-        case .he: return .he
-        case .xavier: return .xavier
-        }
+        WeightInitChoice.initialization(weightInit, standardDeviation: weightStd, preset: network.network)
     }
 
     private func train<Backend: KernelBackend>(on backend: Backend, _ trainingSet: Dataset, _ testSet: Dataset,
