@@ -131,13 +131,13 @@ struct TrainCommand: ParsableCommand {
             let (trainingSet, validationSet) = try loop.splitValidation(data.train)
             let testSet = data.test
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let sizes = try network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.classCount)
             if reducer != nil, try network.normalizesBatches(outputSize: trainingSet.classCount) {
                 throw ValidationError("--distributed does not support batch normalization: each process would normalize "
                                       + "its share of the batch with that share's statistics, unlike a run of one process")
             }
             try TrainingPreflight.check(
-                sizes: sizes, sizeOption: network.sizeOption,
+                inputShape: try network.inputShape(features: trainingSet.featureCount, outputSize: trainingSet.classCount),
+                layers: try network.specs(outputSize: trainingSet.classCount), sizeOption: network.sizeOption,
                 run: .init(batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                            configuration: loop.configuration(batchSize: batchSize, seed: seed),
                            lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
