@@ -44,8 +44,9 @@ struct FilterGridTests {
         #expect(Self.fills(document) == ["ffffff", "ffffff"] + Array(repeating: ["000000", "ffffff"], count: 9).flatMap { $0 })
         #expect(document.components(separatedBy: "<g class=\"filter\">").count - 1 == 10)
         #expect(document.contains("ten &lt;filters&gt;"))
-        // 48 / 2 = 24-unit pixels, a 48-unit cell, a gap of 2.4 rounded to 2: filter 8 starts the
-        // second row at the left margin (12), 12 + 28 + 24 + 2 = 66 down.
+        // 48 / 2 = 24-unit pixels, a 48-unit cell, a gap of 2.4 rounded to 2: a grid 8 x 48 + 7 x 2
+        // = 398 wide, centred on a 422-unit canvas; filter 8 starts the second row at x 12,
+        // 12 + 28 + 24 + 2 = 66 down.
         #expect(document.contains("<rect x=\"12.0\" y=\"66.0\" width=\"24.0\" height=\"24.0\" fill=\"#000000\""), "\(document)")
     }
 

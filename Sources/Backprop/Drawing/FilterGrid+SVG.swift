@@ -17,8 +17,10 @@ extension FilterGrid {
         let titleWidth = 7.5 * Double(title.count)
         var svg = SVGCanvas(width: max(gridWidth, titleWidth, 296) + 2 * margin, height: gridHeight + titleHeight + 2 * margin)
         svg.text(title, x: svg.width / 2, y: margin + 14, size: 13, anchor: "middle", weight: "bold", className: "title")
+        // The grid centred under the title.
+        let gridLeft = (svg.width - gridWidth) / 2
         for (index, filter) in levels.enumerated() {
-            let left = margin + Double(index % Self.columns) * (cellWidth + gap)
+            let left = gridLeft + Double(index % Self.columns) * (cellWidth + gap)
             let top = margin + titleHeight + Double(index / Self.columns) * (cellHeight + gap)
             svg.group("filter") { svg in
                 for (offset, level) in filter.enumerated() {
