@@ -8,7 +8,7 @@ struct BackpropCommand: ParsableCommand {
         abstract: "Train and check neural networks with backpropagation (Deep Learning from Scratch, chapters 5 and 6).",
         version: PackageVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ConvertCommand.self,
-                      GradcheckCommand.self, ApplesCommand.self, ExperimentCommand.self],
+                      GradcheckCommand.self, ApplesCommand.self, ExperimentCommand.self, FiltersCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }

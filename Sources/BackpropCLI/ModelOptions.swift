@@ -56,9 +56,11 @@ struct ModelOptions: ParsableArguments {
         try Self.load(model, layers: layers, activation: activation, on: backend)
     }
 
-    /// The model at `model` on `backend`, its layer list (`layers`, `--layers`) and hidden
-    /// activation given for files that do not record them; shared with `train --initial-model`,
-    /// which reads the file a second time on its backend without repeating the notes.
+    /// The model file `model` on `backend`, read with the network `layers` (as `--layers`
+    /// gives it) and the hidden `activation`, if given, for files that do not record them:
+    /// ``load(on:)`` for commands that take these options in their own way (`filters`, and
+    /// `train --initial-model`, which reads the file a second time on its backend without
+    /// repeating the notes).
     static func load<Backend: KernelBackend>(_ model: String, layers: String?, activation: Activation?,
                                              on backend: Backend, notes: Bool = true) throws -> ImportedModel<Backend> {
         let imported: ImportedModel<Backend>

@@ -192,8 +192,6 @@ struct TrainCommand: ParsableCommand {
             let testSet = data.test
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
             let batchSize = self.batchSize(trainingRows: trainingSet.count)
-            let sizes = try initial?.network.sizes
-                ?? network.sizes(inputSize: trainingSet.featureCount, outputSize: trainingSet.targetCount)
             let normalizes = try initial.map { $0.network.spec.contains { if case .batchNorm = $0 { true } else { false } } }
                 ?? network.normalizesBatches(outputSize: trainingSet.targetCount)
             if reducer != nil, normalizes {
@@ -201,7 +199,10 @@ struct TrainCommand: ParsableCommand {
                                       + "its share of the batch with that share's statistics, unlike a run of one process")
             }
             try TrainingPreflight.check(
-                sizes: sizes, sizeOption: network.sizeOption,
+                inputShape: try initial?.network.inputShape
+                    ?? network.inputShape(features: trainingSet.featureCount, outputSize: trainingSet.targetCount),
+                layers: try initial?.network.spec ?? network.specs(outputSize: trainingSet.targetCount),
+                sizeOption: network.sizeOption,
                 run: .init(batchSize: batchSize, optimizerSlots: optimizer.stateSlots,
                            configuration: loop.configuration(batchSize: batchSize, seed: seed),
                            lengthOption: loop.lengthOption, writesCurves: outputFiles.curves != nil,
@@ -308,16 +309,10 @@ struct TrainCommand: ParsableCommand {
     /// with two hidden layers of 100), else the book's std 0.01, so `backprop train` stays
     /// the book's run.
     private var weightInitialization: WeightInitialization {
-        if weightInit == nil, let preset = network.network?.weightInitialization { return preset }
-        if weightInit == nil && requestedWeightStd == nil && network.network == nil
-            && (csvOptions.isEnabled || network.hiddenLayerCount > 1) {
-            return .he
-        }
-        switch weightInit ?? .std {
-        case .std: return .standardDeviation(weightStd)
-        case .he: return .he
-        case .xavier: return .xavier
-        }
+        WeightInitChoice.initialization(weightInit, standardDeviation: weightStd,
+                                        standardDeviationGiven: requestedWeightStd != nil,
+                                        prefersHe: csvOptions.isEnabled || network.hiddenLayerCount > 1,
+                                        preset: network.network)
     }
 
     private func train<Backend: KernelBackend>(on backend: Backend, _ trainingSet: Dataset, _ testSet: Dataset,

@@ -23,7 +23,10 @@ enum TrainingPreflight {
     /// every iteration would evaluate both whole sets), a length that does not fit in an
     /// `Int` of iterations, and a run whose memory estimate exceeds what this process can
     /// allocate; the option blamed is the one whose share of the estimate is largest.
-    static func check(sizes: [Int], sizeOption: String, run: Run, trainingSet: Dataset, testSet: Dataset, validationSet: Dataset? = nil,
+    /// The network is `layers` taking samples of `inputShape`; convolutions and pooling count
+    /// what they keep for the batch and per thread (``FastBackend/threadCount``).
+    static func check(inputShape: [Int], layers: [LayerSpec], sizeOption: String, run: Run, trainingSet: Dataset,
+                      testSet: Dataset, validationSet: Dataset? = nil,
                       memory: MachineMemory? = MachineMemory.current()) throws {
         let batchSize = run.batchSize
         guard batchSize <= trainingSet.count else {
@@ -37,10 +40,10 @@ enum TrainingPreflight {
         }
         let evaluationRows = min(configuration.evaluationChunkSize,
                                  max(trainingSet.count, testSet.count, validationSet?.count ?? 0))
-        let estimate = TrainingMemory(sizes: sizes, batchSize: batchSize, evaluationRows: evaluationRows,
-                                      optimizerSlots: run.optimizerSlots, iterations: iterations,
-                                      evaluations: evaluations, writesCurves: run.writesCurves,
-                                      savesModel: run.savesModel)
+        let estimate = TrainingMemory(inputShape: inputShape, layers: layers, batchSize: batchSize,
+                                      evaluationRows: evaluationRows, optimizerSlots: run.optimizerSlots,
+                                      iterations: iterations, evaluations: evaluations, writesCurves: run.writesCurves,
+                                      savesModel: run.savesModel, threads: FastBackend.threadCount)
         // The trainer keeps the validation set cut into chunks: a copy of its inputs.
         let copies = Double(validationSet?.count ?? 0) * Double(trainingSet.featureCount) * 4
         let total = estimate.totalBytes + copies

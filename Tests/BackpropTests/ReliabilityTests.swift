@@ -218,6 +218,32 @@ struct ReliabilityTests {
         #expect(endless.totalBytes > 1e20 && endless.totalBytes.isFinite)
     }
 
+    @Test("the memory estimate counts convolution and pooling: outputs, argmax, im2col columns per thread, dW partial sums")
+    func convolutionMemoryEstimate() {
+        // 1x6x6 images → conv 2 filters 3x3 (2x4x4) → relu → pool 2 (2x2x2) → affine 3.
+        let estimate = TrainingMemory(inputShape: [1, 6, 6],
+                                      layers: [.convolution(filters: 2, kernel: 3), .activation(.relu),
+                                               .maxPool(size: 2, stride: 2), .affine(units: 3)],
+                                      batchSize: 8, evaluationRows: 10, optimizerSlots: 0, threads: 2)
+        // W 2x1x3x3 and b 2, then 8x3 + 3: 47 parameters with their gradients.
+        #expect(estimate.parameterBytes == 47 * 2 * 4)
+        // Per image: the input 36; conv output 32 and input gradient 36; relu 2 x 32; pool output
+        // 8, argmax 8 and input gradient 32; affine 3 + 8; loss 2 x 3. Per batch: 1x3x3 x 4x4
+        // columns for 2 threads, forward and backward, and ceil(8 / 4) partial sums of the 18 weights.
+        #expect(estimate.batchBytes == (8 * (36 + 68 + 64 + 48 + 11 + 6) + 2 * 2 * 144 + 2 * 18) * 4)
+        // Evaluation: conv 32, relu 32, pool 8 + 8, affine 3, probabilities 3.
+        #expect(estimate.evaluationBytes == 10 * (32 + 32 + 16 + 3 + 3) * 4)
+        // The fully connected estimate is the same walk: the book's 784-50-10 as a layer list.
+        let listed = TrainingMemory(inputShape: [784], layers: [.affine(units: 50), .activation(.sigmoid), .affine(units: 10)],
+                                    batchSize: 100, evaluationRows: 10_000, optimizerSlots: 2)
+        #expect(listed == TrainingMemory(sizes: [784, 50, 10], batchSize: 100, evaluationRows: 10_000, optimizerSlots: 2))
+        // A million 5x5 filters on MNIST: their outputs, not their 25 million weights, are the cost.
+        let wide = TrainingMemory(inputShape: [1, 28, 28], layers: [.convolution(filters: 1_000_000, kernel: 5),
+                                                                    .activation(.relu), .affine(units: 10)],
+                                  batchSize: 100, evaluationRows: 100, optimizerSlots: 0)
+        #expect(wide.batchBytes > 100 * 576e6 * 4 * 4 && wide.parameterBytes > 576e7 * 4)
+    }
+
     @Test("a run's length in iterations: epochs times iterations per epoch, nil past Int.max")
     func totalIterationsOverflow() {
         let epochs = TrainingConfiguration(epochs: .max / 5, batchSize: 10)

@@ -230,6 +230,83 @@ struct SafetensorsFormatTests {
             try Safetensors.decode(Data(cut), source: source)
         }
     }
+
+    // MARK: The header's JSON, read in one pass
+
+    @Test("malformed JSON is named by its byte and problem", arguments: [
+        (#"{"a" 1}"#, "malformed at byte 5 of the header: expected ':'"),
+        (#"{"a":tru}"#, "malformed at byte 5 of the header: expected a JSON value"),
+        (#"{"a\q":1}"#, "malformed at byte 3 of the header: invalid escape"),
+        (#"{"a\ud800":1}"#, #"malformed at byte 9 of the header: lone surrogate in a \u escape"#),
+        ("{\"a\u{01}\":1}", "malformed at byte 3 of the header: control character in a string"),
+        (#"{"a":{}} x"#, "malformed at byte 9 of the header: unexpected text after the JSON object"),
+        // A syntax error is reported even after an entry that is no tensor ("a": 0).
+        (#"{"a":01}"#, "malformed at byte 6 of the header: expected ',' or '}'"),
+        (#"{"a":1.}"#, "malformed at byte 7 of the header: expected a digit"),
+        (#"{"a":"#, "malformed at byte 5 of the header: expected a JSON value"),
+        ("", "malformed at byte 0 of the header: expected a JSON value"),
+        (#"{"x":{"y":"# + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}}",
+         "malformed at byte 74 of the header: nested more than 64 levels deep"),
+    ])
+    func malformedJSON(header: String, reason: String) {
+        expectError(SafetensorsError.invalidJSON(path: source, reason: reason), mentioning: source) {
+            try Safetensors.decode(safetensors(header: header), source: source)
+        }
+    }
+
+    @Test("a name that is not UTF-8 is malformed JSON")
+    func invalidUTF8Name() {
+        let json: [UInt8] = Array(#"{""#.utf8) + [0xFF] + Array(#"":1}"#.utf8)
+        let data = Data(withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json)
+        expectError(SafetensorsError.invalidJSON(path: source, reason: "malformed at byte 2 of the header: a string is not valid UTF-8"),
+                    mentioning: source) {
+            try Safetensors.decode(data, source: source)
+        }
+    }
+
+    @Test("escapes in names and metadata are unescaped; unknown fields of an entry are read past")
+    func escapes() throws {
+        let header = #"{"__metadata__": {"note": "tab\there \"quoted\" \/ \u00e9"}, "#
+            + #""a\"b\u00e9\ud83d\ude00": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16], "#
+            + #""extra": {"deep": [1, {"z": null}, true, -2.5e3]}}, "#
+            + #""w\\1": {"data_offsets": [0, 8], "shape": [1, 2], "dtype": "F32"}}"#
+        let file = try Safetensors.decode(safetensors(header: header, data: fourFloats), source: source)
+        // Data order: w\1 holds bytes 0..<8, the emoji name 8..<16.
+        #expect(file.names == ["w\\1", "a\"b\u{e9}\u{1F600}"])
+        #expect(file.metadata == ["note": "tab\there \"quoted\" / \u{e9}"])
+        #expect(file.tensors["w\\1"]?.scalars == [1, 2] && file.tensors["w\\1"]?.shape == [1, 2])
+        #expect(file.tensors["a\"b\u{e9}\u{1F600}"]?.scalars == [3, 4])
+    }
+
+    @Test("a name repeated through an escape, an integer beyond Int, and a bad entry before a syntax error", arguments: [
+        (#"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "#
+            + #""\u0078": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#,
+         SafetensorsError.invalidHeader(path: "model.safetensors", reason: "'x' appears more than once")),
+        (#"{"x": {"dtype": "F32", "shape": [99999999999999999999], "data_offsets": [0, 4]}}"#,
+         .invalidHeader(path: "model.safetensors", reason: "tensor 'x': shape is not a list of non-negative integers")),
+        (#"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, -9223372036854775808]}}"#,
+         .invalidOffsets(path: "model.safetensors", tensor: "x", begin: 0, end: .min)),
+        (#"{"x": 5, "y": }"#,
+         .invalidJSON(path: "model.safetensors", reason: "malformed at byte 14 of the header: expected a JSON value")),
+    ])
+    func headerProblems(header: String, expected: SafetensorsError) {
+        expectError(expected, mentioning: source) {
+            try Safetensors.decode(safetensors(header: header, data: fourFloats), source: source)
+        }
+    }
+
+    @Test("20,000 tensors in one header decode, in data order, whatever the JSON's order")
+    func manyTensors() throws {
+        let count = 20_000
+        // Written last to first: the reader must sort by offset.
+        let entries = (0..<count).reversed().map { #""t\#($0)":{"dtype":"F32","shape":[1],"data_offsets":[\#(4 * $0),\#(4 * $0 + 4)]}"# }
+        let data = (0..<count).flatMap { withUnsafeBytes(of: Float($0).bitPattern.littleEndian) { Array($0) } }
+        let file = try Safetensors.decode(safetensors(header: "{" + entries.joined(separator: ",") + "}", data: data),
+                                          source: source)
+        #expect(file.names.count == count && file.names.first == "t0" && file.names.last == "t19999")
+        #expect(file.tensors["t12345"]?.scalars == [12345])
+    }
+
 }
 
 @Suite("Safetensors files")

@@ -25,6 +25,18 @@ struct RunLimitTests: RunsInDirectories {
         #expect(!run.standardOutput.contains("epoch"), "training ran: \(run)")
     }
 
+    @Test("A convolutional network is counted layer by layer: a million filters, or a batch of their outputs, is refused up front")
+    func convolutionCounted() throws {
+        let layers = "conv:1000000:5,relu,pool:24,affine:10"
+        // One image per batch: evaluating 100 images through a million 24x24 planes (460 GB) is the cost.
+        let filters = try train(["--layers", layers, "--iterations", "1", "--batch-size", "1"])
+        expectOneLineError(filters, mentioning: ["--layers \(layers) needs about", "GB of memory"])
+        #expect(!filters.standardOutput.contains("epoch"), "training ran: \(filters)")
+        // 100 images per batch: their outputs, gradients and pooling's argmax (920 GB) are the cost.
+        let batch = try train(["--layers", layers, "--iterations", "1", "--batch-size", "100"])
+        expectOneLineError(batch, mentioning: ["--batch-size 100 needs about", "GB of memory"])
+    }
+
     @Test("Epochs times iterations per epoch beyond Int.max is refused, not a trap")
     func epochsOverflow() throws {
         let run = try train(["--epochs", "9223372036854775807", "--batch-size", "10"])

@@ -59,58 +59,101 @@ struct SafetensorsHeader: Equatable {
         return bytes
     }
 
-    /// Parses and validates a header whose data section holds `dataSize` bytes.
+    /// Parses and validates a header whose data section holds `dataSize` bytes, in one pass
+    /// over the bytes (``SafetensorsHeaderReader``): memory grows with the entries, not with
+    /// a tree of Foundation objects. The JSON is read whole before its contents are judged,
+    /// so a syntax error anywhere is reported as one, then a repeated name, then the first
+    /// entry that is not a tensor.
     init(decoding json: some Collection<UInt8>, dataSize: Int, source: String) throws {
-        let bytes = Array(json)
-        let object: Any
+        var entries: [Entry] = []
+        var metadata: [String: String] = [:]
+        var names = Set<String>()
+        var repeated: String?
+        var firstProblem: SafetensorsError?
+        let isObject: Bool
         do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            // In the project's words: Foundation's text ("The operation could not be completed.
-            // (NSCocoaErrorDomain error 3840.)") says nothing to the user. Its byte index does.
-            let index = (error as NSError).userInfo["NSJSONSerializationErrorIndex"] as? Int
-            throw SafetensorsError.invalidJSON(path: source, reason: index.map { "malformed at byte \($0) of the header" }
-                                                   ?? "malformed (\(bytes.count) bytes)")
+            isObject = try Self.withBytes(json) { bytes in
+                var reader = SafetensorsHeaderReader(bytes)
+                return try reader.readObject { name, reader in
+                    if repeated == nil, !names.insert(name).inserted { repeated = name }
+                    if name == Self.metadataKey {
+                        if let values = try Self.strings(&reader) {
+                            metadata = values
+                        } else if firstProblem == nil {
+                            firstProblem = .invalidHeader(path: source, reason: "\(Self.metadataKey) is not an object of strings")
+                        }
+                        return
+                    }
+                    do {
+                        if let entry = try Self.entry(named: name, reader: &reader, source: source) { entries.append(entry) }
+                    } catch let problem as SafetensorsError {
+                        if firstProblem == nil { firstProblem = problem }
+                    }
+                }
+            }
+        } catch let error as SafetensorsHeaderReader.Malformed {
+            throw SafetensorsError.invalidJSON(path: source, reason: "malformed at byte \(error.offset) of the header: \(error.problem)")
         }
-        guard let fields = object as? [String: Any] else {
+        guard isObject else {
             throw SafetensorsError.invalidHeader(path: source, reason: "the top level is not a JSON object")
         }
-        // JSONSerialization keeps only the last of repeated keys; the others' bytes would then
-        // be reported as belonging to no tensor, which hides the real problem.
-        if let repeated = firstRepeatedTopLevelKey(in: bytes) {
+        if let repeated {
             throw SafetensorsError.invalidHeader(path: source, reason: "'\(repeated)' appears more than once")
         }
-        metadata = [:]
-        entries = []
-        for (name, value) in fields {
-            if name == Self.metadataKey {
-                guard let metadata = value as? [String: String] else {
-                    throw SafetensorsError.invalidHeader(
-                        path: source, reason: "\(Self.metadataKey) is not an object of strings")
-                }
-                self.metadata = metadata
-            } else {
-                entries.append(try Self.entry(named: name, from: value, source: source))
-            }
-        }
+        if let firstProblem { throw firstProblem }
+        names = []
         entries.sort { ($0.bytes.lowerBound, $0.bytes.upperBound) < ($1.bytes.lowerBound, $1.bytes.upperBound) }
+        self.entries = entries
+        self.metadata = metadata
         try checkLayout(dataSize: dataSize, source: source)
     }
 
+    /// `body` over `json`'s bytes, contiguous (copied only if the collection is not).
+    private static func withBytes<Result>(_ json: some Collection<UInt8>,
+                                          _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        if let result = try json.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return try Array(json).withUnsafeBytes(body)
+    }
+
+    /// `__metadata__`'s value: an object of strings, or nil for any other value (read past).
+    private static func strings(_ reader: inout SafetensorsHeaderReader) throws -> [String: String]? {
+        guard reader.atObject() else {
+            _ = try reader.readValue()
+            return nil
+        }
+        var values: [String: String]? = [:]
+        try reader.readMembers { key, reader in
+            if case .string(let value) = try reader.readValue() { values?[key] = value } else { values = nil }
+        }
+        return values
+    }
+
     /// One tensor's entry, checked on its own: dtype, shape, and a byte range of the right size.
-    private static func entry(named name: String, from value: Any, source: String) throws -> Entry {
+    /// The reader is left after the value; a problem is thrown as ``SafetensorsError`` only
+    /// once the value has been read, so the JSON's own errors come first.
+    private static func entry(named name: String, reader: inout SafetensorsHeaderReader, source: String) throws -> Entry? {
         func invalid(_ problem: String) -> SafetensorsError {
             .invalidHeader(path: source, reason: "tensor '\(name)': \(problem)")
         }
-        guard let fields = value as? [String: Any] else { throw invalid("entry is not a JSON object") }
-        guard let dtype = fields["dtype"] as? String else { throw invalid("missing dtype") }
+        guard reader.atObject() else {
+            _ = try reader.readValue()
+            throw invalid("entry is not a JSON object")
+        }
+        var fields: [String: SafetensorsHeaderReader.Value] = [:]
+        try reader.readMembers { key, reader in
+            let value = try reader.readValue()
+            if ["dtype", "shape", "data_offsets"].contains(key) { fields[key] = value }
+        }
+        guard case .string(let dtype)? = fields["dtype"] else { throw invalid("missing dtype") }
         guard let elementType = SafetensorsDType(rawValue: dtype) else {
             throw SafetensorsError.unsupportedDType(path: source, tensor: name, dtype: dtype)
         }
-        guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+        guard case .integers(let shape)? = fields["shape"], shape.allSatisfy({ $0 >= 0 }) else {
             throw invalid("shape is not a list of non-negative integers")
         }
-        guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
+        guard case .integers(let offsets)? = fields["data_offsets"], offsets.count == 2 else {
             throw invalid("data_offsets is not a list of two integers")
         }
         let (begin, end) = (offsets[0], offsets[1])
@@ -148,55 +191,6 @@ struct SafetensorsHeader: Equatable {
             throw SafetensorsError.unindexedBytes(path: source, offset: covered, count: dataSize - covered)
         }
     }
-
-    /// The `objCType` codes of the NSNumbers JSON integers arrive as (signed integer types);
-    /// booleans have type "c", numbers with a fraction or an exponent "d".
-    private static let integerTypes: Set<UInt8> = [UInt8(ascii: "s"), UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "q")]
-
-    /// A JSON array of integers as `[Int]`, nil for anything else: 1.5, 1.0, 1e2, "1", and
-    /// `true`, all of which Foundation would otherwise convert to an `Int`.
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
-        let integers = array.compactMap { element -> Int? in
-            guard let number = element as? NSNumber,
-                  integerTypes.contains(UInt8(bitPattern: number.objCType.pointee)) else { return nil }
-            return element as? Int
-        }
-        return integers.count == array.count ? integers : nil
-    }
-}
-
-/// The first key that occurs twice in the top-level object of `json`, which must be valid
-/// UTF-8 JSON (it is scanned, not validated). Keys are compared after unescaping, as a parser
-/// sees them.
-private func firstRepeatedTopLevelKey(in json: [UInt8]) -> String? {
-    var seen = Set<String>()
-    var depth = 0
-    var index = 0
-    while index < json.count {
-        let byte = json[index]
-        if byte == UInt8(ascii: "\"") {
-            let start = index
-            index += 1
-            while index < json.count, json[index] != UInt8(ascii: "\"") {
-                index += json[index] == UInt8(ascii: "\\") ? 2 : 1
-            }
-            // Only an encoding other than UTF-8 (which Foundation also accepts) gets here.
-            guard index < json.count else { return nil }
-            var next = index + 1
-            while next < json.count, [0x20, 0x09, 0x0A, 0x0D].contains(json[next]) { next += 1 }
-            if depth == 1, next < json.count, json[next] == UInt8(ascii: ":"),
-               let key = try? JSONSerialization.jsonObject(with: Data(json[start...index]), options: .fragmentsAllowed) as? String {
-                if !seen.insert(key).inserted { return key }
-            }
-        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
-            depth += 1
-        } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-            depth -= 1
-        }
-        index += 1
-    }
-    return nil
 }
 
 /// `string` as a JSON string literal.
