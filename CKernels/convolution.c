@@ -360,7 +360,10 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
     for (ptrdiff_t tap = 0; tap < d.taps; ++tap) {
         for (ptrdiff_t f = 0; f < filters; ++f) dw[f * d.taps + tap] = partials[tap * filters + f];
     }
-    /* db: per filter, the images in ascending order, each image's positions in ascending order. */
+    /* db: per filter, the images in ascending order, each image's positions in ascending order;
+     * one chain of dependent adds per filter, so the filters go to the threads. */
+    CK_PARALLEL_FOR(ck_elementwise_threads((double)n * (double)d.out_image) < filters
+                        ? ck_elementwise_threads((double)n * (double)d.out_image) : (int)filters,
     for (ptrdiff_t f = 0; f < filters; ++f) {
         float sum = 0.0f;
         for (ptrdiff_t image = 0; image < n; ++image) {
@@ -368,7 +371,7 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
             for (ptrdiff_t p = 0; p < d.spatial; ++p) sum += row[p];
         }
         db[f] = sum;
-    }
+    });
     return CK_OK;
 }
 
