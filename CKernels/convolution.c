@@ -19,10 +19,12 @@
  *
  * With stride 1 (every convolution of the book's networks) the forward pass and the input
  * gradient skip im2col: see "Stride 1" below. Measured with a C harness at batch 100 on one
- * thread of an Intel Xeon (family 6 model 207, AVX-512), DeepConvNet's 16 -> 16 channel 28 x 28
- * layer went from 28 to 58 GFLOP/s forward and from 24 to 50 backward, its 64-channel 8 x 8
- * layer from 64 to 88 and from 58 to 80 (the im2col loop's per-element bounds checks had cost
- * up to 70% of the forward pass).
+ * thread of an Intel Xeon (family 6 model 207, AVX-512; FMA peak 177 GFLOP/s), DeepConvNet's
+ * 16 -> 16 channel 28 x 28 layer went from 28 to 64 GFLOP/s forward and from 24 to 60 backward,
+ * its 64-channel 8 x 8 layer from 64 to 91 and from 58 to 93 (the im2col loop's per-element
+ * bounds checks had cost up to 70% of the forward pass). The backward pass's im2col for dW
+ * copies from the padded planes too, but keeps the compact [taps, OH*OW] columns: the wide
+ * grid's extra positions would move the GEMM's K blocks and change dW's bits.
  */
 #include "ck_internal.h"
 
@@ -218,6 +220,23 @@ static void wide_columns(const ck_conv_shape *s, const wide_dims *w, const float
     }
 }
 
+/* im2col's columns, stride 1, from the padded planes: each row of outputs is a plain copy, the
+ * padding being in the planes. */
+CK_INLINE_COPIES static void padded_im2col(const ck_conv_shape *s, const conv_dims *d, const wide_dims *w,
+                                           const float *padded, float *col) {
+    for (ptrdiff_t c = 0; c < s->channels; ++c) {
+        for (ptrdiff_t i = 0; i < s->kernel_height; ++i) {
+            for (ptrdiff_t j = 0; j < s->kernel_width; ++j) {
+                float *row = col + ((c * s->kernel_height + i) * s->kernel_width + j) * d->spatial;
+                const float *in = padded + c * w->plane + i * w->wp + j;
+                for (ptrdiff_t oh = 0; oh < d->oh; ++oh) {
+                    for (ptrdiff_t ow = 0; ow < d->ow; ++ow) row[oh * d->ow + ow] = in[oh * w->wp + ow];
+                }
+            }
+        }
+    }
+}
+
 /* The adjoint of wide_columns into the padded gradient, then its interior into dx. The adds
  * into one element come in ascending tap order, as col2im's; the discarded columns add zeros. */
 static void wide_col2im(const ck_conv_shape *s, const wide_dims *w, const float *col, float *padded, float *dx) {
@@ -305,7 +324,7 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
     if (x == NULL || w == NULL || dy == NULL) return CK_EINVAL;
 
     const ptrdiff_t groups = (n + CK_CONV_GROUP - 1) / CK_CONV_GROUP;
-    const int wide = dx != NULL && uses_wide_rows(shape);
+    const int wide = uses_wide_rows(shape);
     const wide_dims wd = wide_dims_of(shape, &d);
     /* The calling thread's slot 2 holds every group's partial dW; the team writes disjoint parts. */
     float *partials = ck_scratch_slot(CK_SCRATCH_CONV_PARTIALS, (size_t)(groups * weights));
@@ -319,7 +338,12 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
         const ptrdiff_t last = (g + 1) * CK_CONV_GROUP < n ? (g + 1) * CK_CONV_GROUP : n;
         for (ptrdiff_t image = g * CK_CONV_GROUP; image < last; ++image) {
             const float *dy_image = dy + image * d.out_image;
-            im2col(shape, &d, x + image * d.in_image, col);
+            if (wide) {
+                pad_image(shape, &wd, x + image * d.in_image, ws.padded);
+                padded_im2col(shape, &d, &wd, ws.padded, col);
+            } else {
+                im2col(shape, &d, x + image * d.in_image, col);
+            }
             /* partial^T [taps, FN] (+)= col [taps, OH*OW] * dy_image^T [OH*OW, FN]: dW transposed,
              * so that the GEMM packs dy (FN rows) rather than the columns (taps rows). Each
              * element is the same chain of fused multiply-adds over the positions as in
