@@ -384,17 +384,25 @@ ck_status ck_conv_backward(ptrdiff_t n, const ck_conv_shape *shape, const float 
     for (ptrdiff_t tap = 0; tap < d.taps; ++tap) {
         for (ptrdiff_t f = 0; f < filters; ++f) dw[f * d.taps + tap] = partials[tap * filters + f];
     }
-    /* db: per filter, the images in ascending order, each image's positions in ascending order;
-     * one chain of dependent adds per filter, so the filters go to the threads. */
-    CK_PARALLEL_FOR(ck_elementwise_threads((double)n * (double)d.out_image) < filters
-                        ? ck_elementwise_threads((double)n * (double)d.out_image) : (int)filters,
-    for (ptrdiff_t f = 0; f < filters; ++f) {
-        float sum = 0.0f;
+    /* db: per filter, the images in ascending order, each image's positions in ascending order.
+     * Each filter's sum is one chain of dependent adds; a block of filters advances together so
+     * that their chains overlap (the order within each chain unchanged), and the blocks go to
+     * the threads. */
+    enum { FILTER_BLOCK = 16 };
+    const ptrdiff_t blocks = (filters + FILTER_BLOCK - 1) / FILTER_BLOCK;
+    const int bias_threads = ck_elementwise_threads((double)n * (double)d.out_image);
+    CK_PARALLEL_FOR(bias_threads < blocks ? bias_threads : (int)blocks,
+    for (ptrdiff_t block = 0; block < blocks; ++block) {
+        const ptrdiff_t first = block * FILTER_BLOCK;
+        const ptrdiff_t count = filters - first < FILTER_BLOCK ? filters - first : FILTER_BLOCK;
+        float sums[FILTER_BLOCK] = {0};
         for (ptrdiff_t image = 0; image < n; ++image) {
-            const float *row = dy + image * d.out_image + f * d.spatial;
-            for (ptrdiff_t p = 0; p < d.spatial; ++p) sum += row[p];
+            const float *rows = dy + image * d.out_image + first * d.spatial;
+            for (ptrdiff_t p = 0; p < d.spatial; ++p) {
+                for (ptrdiff_t f = 0; f < count; ++f) sums[f] += rows[f * d.spatial + p];
+            }
         }
-        db[f] = sum;
+        for (ptrdiff_t f = 0; f < count; ++f) db[first + f] = sums[f];
     });
     return CK_OK;
 }
